@@ -1,0 +1,406 @@
+//! The `manifest.json` document of a `sealed-onnx/1` bundle.
+//!
+//! Every struct denies unknown fields: a reader that silently ignored a field it does not
+//! understand could miss a constraint the author meant to enforce.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The only bundle format this crate reads and writes.
+pub const FORMAT: &str = "sealed-onnx/1";
+
+/// The whole manifest: identity, provenance, schema, outputs, self-checks, card and digests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Model name, e.g. `iris`.
+    pub name: String,
+    /// Semantic version of the model, e.g. `1.0.0`.
+    pub version: String,
+    /// When the bundle was packed (RFC 3339).
+    pub created: String,
+    /// How the model was trained.
+    pub training: Training,
+    /// The input schema and how it maps onto the graph.
+    pub inputs: Inputs,
+    /// What the graph's outputs mean.
+    pub outputs: Outputs,
+    /// Known predictions of the training framework, re-run on every load.
+    pub test_vectors: TestVectors,
+    /// Training-data statistics to compare new data against.
+    pub drift_baseline: DriftBaseline,
+    /// The model card.
+    pub card: Card,
+    /// sha256 (lowercase hex) of every other entry of the bundle, by entry name.
+    pub files: BTreeMap<String, String>,
+}
+
+/// Training provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    /// The training framework, e.g. scikit-learn 1.7.2.
+    pub framework: Tool,
+    /// The converter that produced the ONNX graph, e.g. skl2onnx 1.20.0.
+    pub converter: Tool,
+    /// The training data (only its digest and size; rows never enter a bundle).
+    pub data: TrainingData,
+    /// Git commit of the training code, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git_commit: Option<String>,
+    /// Random seed used for training, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub random_seed: Option<i64>,
+    /// Cross-validation score, when measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cv_metric: Option<CvMetric>,
+    /// Estimator hyper-parameters, free-form.
+    #[serde(default)]
+    pub hyperparameters: BTreeMap<String, Value>,
+}
+
+/// A named, versioned tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    /// Tool name.
+    pub name: String,
+    /// Tool version.
+    pub version: String,
+}
+
+/// What is recorded about the training data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingData {
+    /// sha256 (lowercase hex) of the training data file.
+    pub sha256: String,
+    /// Number of data rows.
+    pub rows: u64,
+    /// Where the data came from, free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A cross-validation result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CvMetric {
+    /// Metric name, e.g. `accuracy`.
+    pub name: String,
+    /// Mean over folds.
+    pub mean: f64,
+    /// Standard deviation over folds.
+    pub std: f64,
+    /// Number of folds.
+    pub folds: u32,
+}
+
+/// The input schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inputs {
+    /// One entry per feature, in model order.
+    pub features: Vec<Feature>,
+    /// How the features reach the graph's inputs.
+    pub binding: Binding,
+}
+
+/// The value type of a feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeatureType {
+    /// A finite real number (integers are accepted and converted).
+    Float,
+    /// A whole number.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// One of the feature's `categories`, or any string when none are listed.
+    String,
+}
+
+impl FeatureType {
+    /// The lowercase name used in manifests and error messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeatureType::Float => "float",
+            FeatureType::Integer => "integer",
+            FeatureType::Boolean => "boolean",
+            FeatureType::String => "string",
+        }
+    }
+}
+
+/// One feature of the input schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feature {
+    /// Feature name, the key in input records.
+    pub name: String,
+    /// Value type.
+    #[serde(rename = "type")]
+    pub kind: FeatureType,
+    /// Smallest accepted value (numeric features).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Largest accepted value (numeric features).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Allowed values (string features).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<String>>,
+    /// Whether the value may be missing (`null`, or NaN).
+    #[serde(default)]
+    pub nullable: bool,
+    /// What a missing value means, e.g. "imputed with the training median".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<String>,
+    /// Unit of measure, e.g. `cm`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Human description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Element type of a graph input tensor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TensorType {
+    /// 32-bit float.
+    Float32,
+    /// 64-bit float.
+    Float64,
+    /// 64-bit signed integer.
+    Int64,
+    /// UTF-8 string.
+    String,
+    /// Boolean.
+    Bool,
+}
+
+impl TensorType {
+    /// The lowercase name used in manifests and JSON tensors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TensorType::Float32 => "float32",
+            TensorType::Float64 => "float64",
+            TensorType::Int64 => "int64",
+            TensorType::String => "string",
+            TensorType::Bool => "bool",
+        }
+    }
+}
+
+/// How features are fed to the graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Binding {
+    /// One `[N, k]` tensor holding every feature in schema order.
+    Tensor {
+        /// Graph input name.
+        input: String,
+        /// Element type of that input.
+        dtype: TensorType,
+    },
+    /// One `[N, 1]` tensor per feature (as `ColumnTransformer` exports produce).
+    Columns {
+        /// One entry per graph input.
+        columns: Vec<ColumnBinding>,
+    },
+}
+
+/// One graph input fed from one feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnBinding {
+    /// Feature name in the schema.
+    pub feature: String,
+    /// Graph input name.
+    pub input: String,
+    /// Element type of that input.
+    pub dtype: TensorType,
+}
+
+/// What the model predicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Task {
+    /// Predicts a class label (and usually class probabilities).
+    Classification,
+    /// Predicts a number.
+    Regression,
+}
+
+/// What the graph's outputs mean.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outputs {
+    /// Classification or regression.
+    pub task: Task,
+    /// Class names shown to users, in the order of the probability columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_names: Option<Vec<String>>,
+    /// The graph's own labels (strings or integers), same order as `class_names`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_labels: Option<Vec<Value>>,
+    /// Name of the graph output holding the predicted label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Name of the graph output holding the `[N, classes]` probabilities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probabilities: Option<String>,
+    /// Name of the graph output holding the regression value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// Known predictions and their tolerance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestVectors {
+    /// How far a score may be from the expected one.
+    pub tolerance: Tolerance,
+    /// The cases, each one input record with its expected prediction.
+    pub cases: Vec<TestCase>,
+}
+
+/// Allowed difference between a computed and an expected score: `|a - e| <= absolute + relative * |e|`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tolerance {
+    /// Relative part.
+    pub relative: f64,
+    /// Absolute part.
+    pub absolute: f64,
+}
+
+impl Default for Tolerance {
+    fn default() -> Self {
+        Tolerance {
+            relative: 1e-5,
+            absolute: 1e-6,
+        }
+    }
+}
+
+impl Tolerance {
+    /// Whether `got` is within tolerance of `expected`.
+    pub fn accepts(&self, expected: f64, got: f64) -> bool {
+        if expected.is_nan() || got.is_nan() {
+            return expected.is_nan() && got.is_nan();
+        }
+        (got - expected).abs() <= self.absolute + self.relative * expected.abs()
+    }
+}
+
+/// One known prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestCase {
+    /// The input record, feature name to value.
+    pub input: BTreeMap<String, Value>,
+    /// What the training framework predicted.
+    pub expected: Expected,
+}
+
+/// An expected prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expected {
+    /// Expected class name (classification).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Expected probability per class name (classification).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probabilities: Option<BTreeMap<String, f64>>,
+    /// Expected value (regression).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// Per-feature statistics of the training data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DriftBaseline {
+    /// Statistics by feature name.
+    pub features: BTreeMap<String, FeatureBaseline>,
+}
+
+/// Statistics of one feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum FeatureBaseline {
+    /// A numeric feature.
+    Numeric {
+        /// Non-missing values.
+        count: u64,
+        /// Missing values.
+        missing: u64,
+        /// Mean.
+        mean: f64,
+        /// Population standard deviation.
+        std: f64,
+        /// Smallest value.
+        min: f64,
+        /// Largest value.
+        max: f64,
+        /// Deciles: the 0 %, 10 %, …, 100 % quantiles (11 values).
+        quantiles: Vec<f64>,
+        /// Histogram over `[min, max]`.
+        histogram: Histogram,
+    },
+    /// A categorical (string or boolean) feature.
+    Categorical {
+        /// Non-missing values.
+        count: u64,
+        /// Missing values.
+        missing: u64,
+        /// Share of each value among the non-missing ones.
+        frequencies: BTreeMap<String, f64>,
+    },
+}
+
+/// A histogram: `counts[i]` values fell in `[edges[i], edges[i + 1])` (the last bin is closed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Histogram {
+    /// Bin edges, one more than bins.
+    pub edges: Vec<f64>,
+    /// Count per bin.
+    pub counts: Vec<u64>,
+}
+
+/// The model card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Card {
+    /// What the model does.
+    pub description: String,
+    /// What it is meant for.
+    #[serde(default)]
+    pub intended_use: String,
+    /// What it must not be used for.
+    #[serde(default)]
+    pub out_of_scope: String,
+    /// Known limitations.
+    #[serde(default)]
+    pub limitations: String,
+    /// Fairness considerations.
+    #[serde(default)]
+    pub fairness: String,
+    /// Authors.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// License of the model.
+    #[serde(default)]
+    pub license: String,
+    /// Recommended operating ranges, by feature name, free text.
+    #[serde(default)]
+    pub operating_ranges: BTreeMap<String, String>,
+}
