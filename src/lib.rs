@@ -1,1 +1,11 @@
+//! sealed-onnx: signed, hashed, schema-checked scikit-learn models (ONNX) that run with tract.
+//!
+//! The modules depend on each other in one direction:
+//! [`bundle`] (zip container, manifest) ← [`trust`] (digests, signatures) ← [`schema`]
+//! (input validation) ← [`engine`] (tract) ← [`loader`] (all checks, in order). The command
+//! line tool lives in the binary; the JavaScript boundary is a separate thin layer.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod bundle;

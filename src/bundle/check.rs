@@ -1,0 +1,309 @@
+//! Consistency checks on a parsed manifest (what serde alone cannot express).
+
+use std::collections::BTreeSet;
+
+use super::error::BundleError;
+use super::manifest::{Binding, Expected, FeatureType, Manifest, Task, TensorType};
+use super::MODEL_ENTRY;
+
+fn invalid(path: impl Into<String>, problem: impl Into<String>) -> BundleError {
+    BundleError::ManifestInvalid {
+        path: path.into(),
+        problem: problem.into(),
+    }
+}
+
+fn is_hex_digest(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Checks every cross-field rule of the manifest; the first violation is returned.
+pub(super) fn check(m: &Manifest) -> Result<(), BundleError> {
+    if m.name.trim().is_empty() || m.name.contains(['/', '\\']) {
+        return Err(invalid("name", "must be a non-empty name without slashes"));
+    }
+    semver::Version::parse(&m.version).map_err(|e| {
+        invalid(
+            "version",
+            format!("{:?} is not a semantic version ({e})", m.version),
+        )
+    })?;
+    time::OffsetDateTime::parse(&m.created, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| {
+            invalid(
+                "created",
+                format!("{:?} is not an RFC 3339 timestamp", m.created),
+            )
+        })?;
+    if !is_hex_digest(&m.training.data.sha256) {
+        return Err(invalid(
+            "training.data.sha256",
+            "must be 64 lowercase hex digits",
+        ));
+    }
+    check_inputs(m)?;
+    check_outputs(m)?;
+    check_test_vectors(m)?;
+    for name in m.drift_baseline.features.keys() {
+        if !m.inputs.features.iter().any(|f| &f.name == name) {
+            return Err(invalid(
+                format!("drift_baseline.features.{name}"),
+                "is not a feature of the input schema",
+            ));
+        }
+    }
+    for (name, digest) in &m.files {
+        if name != MODEL_ENTRY {
+            return Err(invalid(
+                format!("files.{name}"),
+                "only model.onnx is listed in files",
+            ));
+        }
+        if !is_hex_digest(digest) {
+            return Err(invalid(
+                format!("files.{name}"),
+                "must be 64 lowercase hex digits",
+            ));
+        }
+    }
+    if !m.files.contains_key(MODEL_ENTRY) {
+        return Err(invalid("files", "must list the sha256 of model.onnx"));
+    }
+    Ok(())
+}
+
+fn check_inputs(m: &Manifest) -> Result<(), BundleError> {
+    let features = &m.inputs.features;
+    if features.is_empty() {
+        return Err(invalid("inputs.features", "must list at least one feature"));
+    }
+    let mut seen = BTreeSet::new();
+    for (i, f) in features.iter().enumerate() {
+        let at = |field: &str| format!("inputs.features[{i}]{field}");
+        if f.name.is_empty() || !seen.insert(f.name.as_str()) {
+            return Err(invalid(
+                at(".name"),
+                format!("{:?} is empty or repeated", f.name),
+            ));
+        }
+        let numeric = matches!(f.kind, FeatureType::Float | FeatureType::Integer);
+        for (field, bound) in [(".min", f.min), (".max", f.max)] {
+            if let Some(b) = bound {
+                if !numeric {
+                    return Err(invalid(at(field), "only numeric features have bounds"));
+                }
+                if !b.is_finite() {
+                    return Err(invalid(at(field), "must be a finite number"));
+                }
+            }
+        }
+        if let (Some(lo), Some(hi)) = (f.min, f.max) {
+            if lo > hi {
+                return Err(invalid(
+                    at(".min"),
+                    format!("{lo} is greater than max {hi}"),
+                ));
+            }
+        }
+        if let Some(cats) = &f.categories {
+            if f.kind != FeatureType::String {
+                return Err(invalid(
+                    at(".categories"),
+                    "only string features have categories",
+                ));
+            }
+            let unique: BTreeSet<_> = cats.iter().collect();
+            if cats.is_empty() || unique.len() != cats.len() {
+                return Err(invalid(
+                    at(".categories"),
+                    "must be non-empty and without repeats",
+                ));
+            }
+        }
+    }
+    match &m.inputs.binding {
+        Binding::Tensor { input, dtype } => {
+            if input.is_empty() {
+                return Err(invalid("inputs.binding.input", "must name a graph input"));
+            }
+            if !matches!(
+                dtype,
+                TensorType::Float32 | TensorType::Float64 | TensorType::Int64
+            ) {
+                return Err(invalid(
+                    "inputs.binding.dtype",
+                    "a single-tensor binding must be float32, float64 or int64",
+                ));
+            }
+            if let Some(f) = features.iter().find(|f| f.kind == FeatureType::String) {
+                return Err(invalid(
+                    "inputs.binding",
+                    format!("string feature {:?} cannot go into a numeric tensor; use a columns binding", f.name),
+                ));
+            }
+        }
+        Binding::Columns { columns } => {
+            for (i, c) in columns.iter().enumerate() {
+                let Some(f) = features.iter().find(|f| f.name == c.feature) else {
+                    return Err(invalid(
+                        format!("inputs.binding.columns[{i}].feature"),
+                        format!("{:?} is not a feature of the schema", c.feature),
+                    ));
+                };
+                let fits = match f.kind {
+                    FeatureType::String => c.dtype == TensorType::String,
+                    FeatureType::Boolean => c.dtype != TensorType::String,
+                    FeatureType::Float | FeatureType::Integer => {
+                        !matches!(c.dtype, TensorType::String | TensorType::Bool)
+                    }
+                };
+                if !fits {
+                    return Err(invalid(
+                        format!("inputs.binding.columns[{i}].dtype"),
+                        format!(
+                            "{} does not fit {} feature {:?}",
+                            c.dtype.as_str(),
+                            f.kind.as_str(),
+                            f.name
+                        ),
+                    ));
+                }
+            }
+            for f in features {
+                let n = columns.iter().filter(|c| c.feature == f.name).count();
+                if n != 1 {
+                    return Err(invalid(
+                        "inputs.binding.columns",
+                        format!(
+                            "feature {:?} is bound {n} times; bind each feature exactly once",
+                            f.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_outputs(m: &Manifest) -> Result<(), BundleError> {
+    let o = &m.outputs;
+    match o.task {
+        Task::Classification => {
+            let Some(names) = &o.class_names else {
+                return Err(invalid(
+                    "outputs.class_names",
+                    "a classifier must list its class names",
+                ));
+            };
+            let unique: BTreeSet<_> = names.iter().collect();
+            if names.is_empty() || unique.len() != names.len() {
+                return Err(invalid(
+                    "outputs.class_names",
+                    "must be non-empty and without repeats",
+                ));
+            }
+            if let Some(labels) = &o.class_labels {
+                if labels.len() != names.len() {
+                    return Err(invalid(
+                        "outputs.class_labels",
+                        format!(
+                            "has {} entries but class_names has {}",
+                            labels.len(),
+                            names.len()
+                        ),
+                    ));
+                }
+                if labels.iter().any(|l| !(l.is_string() || l.is_i64())) {
+                    return Err(invalid(
+                        "outputs.class_labels",
+                        "labels must be strings or integers",
+                    ));
+                }
+            }
+            if o.label.is_none() && o.probabilities.is_none() {
+                return Err(invalid(
+                    "outputs",
+                    "a classifier must name its label or probabilities output",
+                ));
+            }
+            if o.value.is_some() {
+                return Err(invalid(
+                    "outputs.value",
+                    "only regressors have a value output",
+                ));
+            }
+        }
+        Task::Regression => {
+            if o.value.is_none() {
+                return Err(invalid(
+                    "outputs.value",
+                    "a regressor must name its value output",
+                ));
+            }
+            if o.class_names.is_some()
+                || o.class_labels.is_some()
+                || o.label.is_some()
+                || o.probabilities.is_some()
+            {
+                return Err(invalid(
+                    "outputs",
+                    "a regressor has no classes, label or probabilities",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_test_vectors(m: &Manifest) -> Result<(), BundleError> {
+    let tv = &m.test_vectors;
+    let t = tv.tolerance;
+    if !(t.relative.is_finite() && t.relative >= 0.0 && t.absolute.is_finite() && t.absolute >= 0.0)
+    {
+        return Err(invalid(
+            "test_vectors.tolerance",
+            "must be finite and non-negative",
+        ));
+    }
+    let classes = m.outputs.class_names.as_deref().unwrap_or_default();
+    for (i, case) in tv.cases.iter().enumerate() {
+        let at = |field: &str| format!("test_vectors.cases[{i}].expected{field}");
+        let Expected {
+            label,
+            probabilities,
+            value,
+        } = &case.expected;
+        match m.outputs.task {
+            Task::Classification => {
+                if label.is_none() && probabilities.is_none() || value.is_some() {
+                    return Err(invalid(
+                        at(""),
+                        "a classifier's case expects a label and/or probabilities",
+                    ));
+                }
+                if let Some(l) = label {
+                    if !classes.contains(l) {
+                        return Err(invalid(at(".label"), format!("{l:?} is not a class name")));
+                    }
+                }
+                if let Some(p) = probabilities {
+                    if p.len() != classes.len() || classes.iter().any(|c| !p.contains_key(c)) {
+                        return Err(invalid(
+                            at(".probabilities"),
+                            "must have one entry per class name",
+                        ));
+                    }
+                }
+            }
+            Task::Regression => {
+                if value.is_none() || label.is_some() || probabilities.is_some() {
+                    return Err(invalid(at(""), "a regressor's case expects a value"));
+                }
+            }
+        }
+    }
+    Ok(())
+}

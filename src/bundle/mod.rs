@@ -1,0 +1,127 @@
+//! The `.sonnx` container: a zip of `model.onnx`, `manifest.json` and (once signed) `model.sig`.
+//!
+//! This module only reads and writes the structure; whether the content can be trusted is
+//! decided by [`crate::trust`] and [`crate::loader`].
+
+mod check;
+mod error;
+mod limits;
+pub mod manifest;
+pub mod zip;
+
+pub use error::{BundleError, ZipError};
+pub use limits::Limits;
+pub use manifest::Manifest;
+
+/// Entry name of the ONNX graph.
+pub const MODEL_ENTRY: &str = "model.onnx";
+/// Entry name of the manifest.
+pub const MANIFEST_ENTRY: &str = "manifest.json";
+/// Entry name of the signature.
+pub const SIGNATURE_ENTRY: &str = "model.sig";
+
+/// A bundle's entries, read but not yet verified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    /// The ONNX graph, as stored.
+    pub model: Vec<u8>,
+    /// The manifest exactly as stored (digests and signatures cover these bytes).
+    pub manifest_bytes: Vec<u8>,
+    /// The parsed and checked manifest.
+    pub manifest: Manifest,
+    /// `model.sig`, when the bundle is signed.
+    pub signature: Option<Vec<u8>>,
+}
+
+impl Bundle {
+    /// Reads a bundle, refusing unexpected, duplicate or missing entries and invalid manifests.
+    ///
+    /// # Errors
+    /// A [`BundleError`] naming the first structural problem found.
+    pub fn read(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
+        let mut model = None;
+        let mut manifest_bytes = None;
+        let mut signature = None;
+        for entry in zip::read(bytes, limits)? {
+            let slot = match entry.name.as_str() {
+                MODEL_ENTRY => &mut model,
+                MANIFEST_ENTRY => &mut manifest_bytes,
+                SIGNATURE_ENTRY => &mut signature,
+                _ => return Err(BundleError::UnexpectedEntry { name: entry.name }),
+            };
+            *slot = Some(entry.data);
+        }
+        let model = model.ok_or(BundleError::MissingEntry { name: MODEL_ENTRY })?;
+        let manifest_bytes = manifest_bytes.ok_or(BundleError::MissingEntry {
+            name: MANIFEST_ENTRY,
+        })?;
+        let manifest = parse_manifest(&manifest_bytes)?;
+        Ok(Bundle {
+            model,
+            manifest_bytes,
+            manifest,
+            signature,
+        })
+    }
+
+    /// Serializes the bundle as a deterministic zip.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut entries: Vec<(&str, &[u8])> = vec![
+            (MODEL_ENTRY, &self.model),
+            (MANIFEST_ENTRY, &self.manifest_bytes),
+        ];
+        if let Some(sig) = &self.signature {
+            entries.push((SIGNATURE_ENTRY, sig));
+        }
+        zip::write(&entries)
+    }
+}
+
+/// Parses and checks `manifest.json`.
+///
+/// The `format` field is read first, so that a bundle from a newer format version gets
+/// "unknown format" rather than a confusing field-level error.
+///
+/// # Errors
+/// [`BundleError::ManifestJson`], [`BundleError::UnknownFormat`] or
+/// [`BundleError::ManifestInvalid`].
+pub fn parse_manifest(bytes: &[u8]) -> Result<Manifest, BundleError> {
+    let json_err = |e: serde_json::Error| BundleError::ManifestJson {
+        detail: e.to_string(),
+    };
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(json_err)?;
+    match value.get("format").and_then(|f| f.as_str()) {
+        Some(manifest::FORMAT) => {}
+        Some(other) => {
+            return Err(BundleError::UnknownFormat {
+                found: other.to_string(),
+                supported: manifest::FORMAT,
+            })
+        }
+        None => {
+            return Err(BundleError::ManifestInvalid {
+                path: "format".into(),
+                problem: format!("missing; expected \"{}\"", manifest::FORMAT),
+            })
+        }
+    }
+    let manifest: Manifest = serde_json::from_value(value).map_err(json_err)?;
+    check::check(&manifest)?;
+    Ok(manifest)
+}
+
+/// Checks a manifest and serializes it as pretty JSON (what `pack` writes).
+///
+/// # Errors
+/// The same checks as [`parse_manifest`], so nothing is written that would not read back.
+pub fn manifest_to_bytes(manifest: &Manifest) -> Result<Vec<u8>, BundleError> {
+    check::check(manifest)?;
+    let mut out = serde_json::to_vec_pretty(manifest).map_err(|e| BundleError::ManifestJson {
+        detail: e.to_string(),
+    })?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;
