@@ -1,0 +1,10 @@
+//! Input validation against a bundle's feature schema, and schema inference from training data.
+
+mod error;
+pub mod infer;
+mod validate;
+mod value;
+
+pub use error::{Issue, IssueCode, SchemaError};
+pub use validate::{check, expectation, validate, Batch, Cell, Options, Shape};
+pub use value::{format_number, Value};
