@@ -9,4 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod bundle;
+pub mod engine;
+pub mod loader;
 pub mod schema;
+pub mod trust;

@@ -1,0 +1,214 @@
+//! The graph's declared inputs and outputs, and turning validated batches into input tensors.
+
+use tract_onnx::pb::{tensor_proto::DataType, tensor_shape_proto, type_proto, ModelProto};
+use tract_onnx::prelude::*;
+use tract_onnx::Onnx;
+
+use super::error::EngineError;
+use crate::bundle::manifest::{Binding, TensorType};
+use crate::schema::{Batch, Cell};
+
+/// Decodes the ONNX protobuf.
+pub fn decode(onnx: &Onnx, bytes: &[u8]) -> Result<ModelProto, EngineError> {
+    onnx.proto_model_for_read(&mut &*bytes)
+        .map_err(|e| EngineError::InvalidOnnx {
+            detail: format!("{e:#}"),
+        })
+}
+
+/// A graph input as declared in the ONNX file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphInput {
+    /// Input name.
+    pub name: String,
+    /// Element type, when declared and known.
+    pub dtype: Option<TensorType>,
+    /// The fixed size of the second dimension, when declared.
+    pub width: Option<usize>,
+}
+
+/// The graph's real inputs (initializers excluded).
+pub fn inputs(proto: &ModelProto) -> Vec<GraphInput> {
+    let Some(graph) = &proto.graph else {
+        return Vec::new();
+    };
+    graph
+        .input
+        .iter()
+        .filter(|i| !graph.initializer.iter().any(|init| init.name == i.name))
+        .map(|i| {
+            let tt = i.r#type.as_ref().and_then(|t| match &t.value {
+                Some(type_proto::Value::TensorType(tt)) => Some(tt),
+                _ => None,
+            });
+            let width = tt
+                .and_then(|tt| tt.shape.as_ref())
+                .and_then(|s| s.dim.get(1))
+                .and_then(|d| match d.value {
+                    Some(tensor_shape_proto::dimension::Value::DimValue(v)) => {
+                        usize::try_from(v).ok()
+                    }
+                    _ => None,
+                });
+            GraphInput {
+                name: i.name.clone(),
+                dtype: tt.and_then(|tt| tensor_type(tt.elem_type)),
+                width,
+            }
+        })
+        .collect()
+}
+
+/// The graph's output names.
+pub fn outputs(proto: &ModelProto) -> Vec<String> {
+    proto
+        .graph
+        .as_ref()
+        .map(|g| g.output.iter().map(|o| o.name.clone()).collect())
+        .unwrap_or_default()
+}
+
+fn tensor_type(elem: i32) -> Option<TensorType> {
+    match DataType::try_from(elem).ok()? {
+        DataType::Float => Some(TensorType::Float32),
+        DataType::Double => Some(TensorType::Float64),
+        DataType::Int64 => Some(TensorType::Int64),
+        DataType::String => Some(TensorType::String),
+        DataType::Bool => Some(TensorType::Bool),
+        _ => None,
+    }
+}
+
+/// Checks that the manifest binds exactly the graph's inputs, with matching element types.
+pub fn check_binding(
+    binding: &Binding,
+    features: usize,
+    graph: &[GraphInput],
+) -> Result<(), EngineError> {
+    let mismatch = |detail: String| Err(EngineError::InputMismatch { detail });
+    let names: Vec<&str> = graph.iter().map(|g| g.name.as_str()).collect();
+    let bound: Vec<(&str, TensorType)> = match binding {
+        Binding::Tensor { input, dtype } => vec![(input.as_str(), *dtype)],
+        Binding::Columns { columns } => columns
+            .iter()
+            .map(|c| (c.input.as_str(), c.dtype))
+            .collect(),
+    };
+    if bound.len() != graph.len() || bound.iter().any(|(b, _)| !names.contains(b)) {
+        return mismatch(format!(
+            "the graph's inputs are {names:?} but the manifest binds {:?}",
+            bound.iter().map(|(b, _)| *b).collect::<Vec<_>>()
+        ));
+    }
+    let expected_width = match binding {
+        Binding::Tensor { .. } => features,
+        Binding::Columns { .. } => 1,
+    };
+    for g in graph {
+        let name = &g.name;
+        let Some(want) = bound.iter().find(|(b, _)| b == name).map(|(_, t)| *t) else {
+            continue;
+        };
+        if let Some(declared) = g.dtype {
+            if declared != want {
+                return mismatch(format!(
+                    "graph input {name:?} is {} but the manifest binds it as {}",
+                    declared.as_str(),
+                    want.as_str()
+                ));
+            }
+        }
+        if let Some(width) = g.width {
+            if width != expected_width {
+                return mismatch(format!(
+                    "graph input {name:?} takes {width} column(s) but the manifest feeds it {expected_width}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Builds the graph's input tensors, in graph input order, from a validated batch.
+pub fn tensors(binding: &Binding, batch: &Batch) -> Result<Vec<Tensor>, EngineError> {
+    match binding {
+        Binding::Tensor { input, dtype } => {
+            let width = batch.columns.len();
+            let mut cells = Vec::with_capacity(batch.rows * width);
+            for r in 0..batch.rows {
+                for col in &batch.columns {
+                    cells.push(col.get(r).unwrap_or(&Cell::Missing));
+                }
+            }
+            Ok(vec![tensor(input, *dtype, &cells, &[batch.rows, width])?])
+        }
+        Binding::Columns { columns } => columns
+            .iter()
+            .zip(&batch.columns)
+            .map(|(c, col)| {
+                tensor(
+                    &c.input,
+                    c.dtype,
+                    &col.iter().collect::<Vec<_>>(),
+                    &[batch.rows, 1],
+                )
+            })
+            .collect(),
+    }
+}
+
+fn number(cell: &Cell) -> f64 {
+    match cell {
+        Cell::Number(n) => *n,
+        Cell::Bool(b) => f64::from(u8::from(*b)),
+        Cell::Missing | Cell::Text(_) => f64::NAN,
+    }
+}
+
+fn tensor(
+    name: &str,
+    dtype: TensorType,
+    cells: &[&Cell],
+    shape: &[usize],
+) -> Result<Tensor, EngineError> {
+    let bad = |problem: &str| EngineError::BadTensor {
+        name: name.to_string(),
+        problem: problem.to_string(),
+    };
+    let built = match dtype {
+        TensorType::Float32 => Tensor::from_shape(
+            shape,
+            &cells.iter().map(|c| number(c) as f32).collect::<Vec<_>>(),
+        ),
+        TensorType::Float64 => {
+            Tensor::from_shape(shape, &cells.iter().map(|c| number(c)).collect::<Vec<_>>())
+        }
+        TensorType::Bool => Tensor::from_shape(
+            shape,
+            &cells.iter().map(|c| number(c) != 0.0).collect::<Vec<_>>(),
+        ),
+        TensorType::Int64 => {
+            let ints: Option<Vec<i64>> = cells
+                .iter()
+                .map(|c| Some(number(c)).filter(|n| n.is_finite()).map(|n| n as i64))
+                .collect();
+            Tensor::from_shape(
+                shape,
+                &ints.ok_or_else(|| bad("a missing value cannot go into an int64 input"))?,
+            )
+        }
+        TensorType::String => {
+            let strings: Vec<String> = cells
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(s) => s.clone(),
+                    _ => String::new(),
+                })
+                .collect();
+            tract_ndarray::ArrayD::from_shape_vec(shape, strings)
+                .map(|a| a.into_tensor())
+                .map_err(|e| TractError::msg(e.to_string()))
+        }
+    };
+    built.map_err(|e| bad(&format!("{e:#}")))
+}

@@ -1,0 +1,120 @@
+//! Running a bundle's graph with tract: load and optimise once, then predict batches.
+
+mod error;
+mod graph_io;
+pub mod ops;
+mod outputs;
+mod raw;
+
+use std::sync::Arc;
+
+use tract_onnx::prelude::*;
+
+use crate::bundle::manifest::{Binding, Manifest, Outputs, TensorType};
+use crate::schema::Batch;
+
+pub use error::{EngineError, UnsupportedOp};
+pub use outputs::Prediction;
+pub use raw::{run_raw, RawData, RawTensor};
+
+type Plan = Arc<TypedRunnableModel>;
+
+/// A graph ready to run, bound to a manifest's inputs and outputs.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    plan: Plan,
+    binding: Binding,
+    outputs: Outputs,
+    /// Which of `label`, `probabilities`, `value` the plan's outputs are, in order.
+    selected: Vec<outputs::Role>,
+}
+
+impl Engine {
+    /// Loads `model.onnx`, checks it against the manifest, and optimises it once with a
+    /// symbolic batch dimension.
+    ///
+    /// # Errors
+    /// Unsupported operators, schema/graph mismatches and tract failures, each as its own
+    /// [`EngineError`] — all at load time, so predictions never hit them.
+    pub fn load(model: &[u8], manifest: &Manifest) -> Result<Engine, EngineError> {
+        let onnx = ops::framework();
+        let proto = graph_io::decode(&onnx, model)?;
+        ops::check_supported(&onnx, &proto)?;
+        let graph_inputs = graph_io::inputs(&proto);
+        graph_io::check_binding(
+            &manifest.inputs.binding,
+            manifest.inputs.features.len(),
+            &graph_inputs,
+        )?;
+
+        let mut model = onnx
+            .model_for_proto_model(&proto)
+            .map_err(|e| EngineError::Prepare {
+                detail: error::chain(&e),
+            })?;
+        let n = model.symbols.sym("N");
+        let prepare = |e: TractError| EngineError::Prepare {
+            detail: error::chain(&e),
+        };
+        for (ix, input) in graph_inputs.iter().enumerate() {
+            let (dtype, width) = match &manifest.inputs.binding {
+                Binding::Tensor { dtype, .. } => (*dtype, manifest.inputs.features.len()),
+                Binding::Columns { columns } => {
+                    let dtype = columns
+                        .iter()
+                        .find(|c| c.input == input.name)
+                        .map(|c| c.dtype);
+                    (dtype.unwrap_or(TensorType::Float32), 1)
+                }
+            };
+            let fact =
+                InferenceFact::dt_shape(datum_type(dtype), tvec![n.to_dim(), width.to_dim()]);
+            model.set_input_fact(ix, fact).map_err(prepare)?;
+        }
+        let (names, selected) = outputs::select(&manifest.outputs, &graph_io::outputs(&proto))?;
+        model.select_outputs_by_name(&names).map_err(prepare)?;
+        let plan = model
+            .into_optimized()
+            .and_then(|m| m.into_runnable())
+            .map_err(prepare)?;
+        Ok(Engine {
+            plan,
+            binding: manifest.inputs.binding.clone(),
+            outputs: manifest.outputs.clone(),
+            selected,
+        })
+    }
+
+    /// Predicts every row of a validated batch.
+    ///
+    /// # Errors
+    /// [`EngineError::Run`] or [`EngineError::BadOutput`]; the engine stays usable.
+    pub fn predict(&self, batch: &Batch) -> Result<Vec<Prediction>, EngineError> {
+        if batch.rows == 0 {
+            return Ok(Vec::new());
+        }
+        let inputs = graph_io::tensors(&self.binding, batch)?;
+        let results = self
+            .plan
+            .run(inputs.into_iter().map(|t| t.into_tvalue()).collect())
+            .map_err(|e| EngineError::Run {
+                detail: error::chain(&e),
+            })?;
+        outputs::predictions(&self.outputs, &self.selected, &results, batch.rows)
+    }
+}
+
+/// The elements of a tensor of type `D`, in row-major order (`Err` for another type).
+fn elements<D: Datum>(t: &Tensor) -> TractResult<Vec<D>> {
+    Ok(t.to_plain_array_view::<D>()?.iter().cloned().collect())
+}
+
+fn datum_type(t: TensorType) -> DatumType {
+    match t {
+        TensorType::Float32 => f32::datum_type(),
+        TensorType::Float64 => f64::datum_type(),
+        TensorType::Int64 => i64::datum_type(),
+        TensorType::String => String::datum_type(),
+        TensorType::Bool => bool::datum_type(),
+    }
+}

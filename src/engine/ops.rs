@@ -1,0 +1,55 @@
+//! The operator set: tract's ONNX operators plus ours, and the check that a graph uses only those.
+
+use std::collections::BTreeSet;
+
+use tract_onnx::pb::{GraphProto, ModelProto};
+use tract_onnx::Onnx;
+
+use super::error::{EngineError, UnsupportedOp};
+
+/// tract's ONNX framework with the operators this crate adds registered on it.
+pub fn framework() -> Onnx {
+    // Extra ONNX-ML operators get registered here (`onnx.op_register.insert(...)`).
+    tract_onnx::onnx()
+}
+
+/// Refuses a graph that uses an operator no builder is registered for, naming every one.
+///
+/// tract itself would only fail later, during analysis, with a less direct message.
+pub fn check_supported(onnx: &Onnx, model: &ModelProto) -> Result<(), EngineError> {
+    let mut missing = BTreeSet::new();
+    if let Some(graph) = &model.graph {
+        collect_unsupported(onnx, graph, &mut missing);
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(EngineError::UnsupportedOperators {
+            ops: missing.into_iter().collect(),
+        })
+    }
+}
+
+fn collect_unsupported(onnx: &Onnx, graph: &GraphProto, missing: &mut BTreeSet<UnsupportedOp>) {
+    for node in &graph.node {
+        if !onnx.op_register.0.contains_key(&node.op_type) {
+            let domain = if node.domain.is_empty() {
+                "ai.onnx"
+            } else {
+                node.domain.as_str()
+            };
+            missing.insert(UnsupportedOp {
+                domain: domain.to_string(),
+                op_type: node.op_type.clone(),
+            });
+        }
+        for attr in &node.attribute {
+            if let Some(g) = &attr.g {
+                collect_unsupported(onnx, g, missing);
+            }
+            for g in &attr.graphs {
+                collect_unsupported(onnx, g, missing);
+            }
+        }
+    }
+}

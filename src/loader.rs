@@ -1,0 +1,367 @@
+//! Loading a bundle with every check, in order: integrity, structure, file digests,
+//! signature, graph, test vectors. A model that comes out of [`SealedModel::load`] passed
+//! all of them.
+
+use p256::ecdsa::VerifyingKey;
+use thiserror::Error;
+
+use crate::bundle::{self, Bundle, BundleError, Limits, Manifest};
+use crate::engine::{Engine, EngineError, Prediction};
+use crate::schema::{self, Batch, SchemaError, Shape, Value};
+use crate::trust::{self, IntegrityError, Resource, SignatureError};
+
+/// What the caller trusts the bundle by.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The signer's public key: `model.sig` must verify with it.
+    pub public_key: Option<VerifyingKey>,
+    /// An SRI string (`sha256-…`) the whole bundle must match.
+    pub integrity: Option<String>,
+    /// Load even with neither a key nor an integrity string (the model says it is unverified).
+    pub allow_unverified: bool,
+    /// Size limits.
+    pub limits: Limits,
+    /// Validation settings for predictions.
+    pub schema: schema::Options,
+}
+
+/// How the bundle was verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// sha256 of the whole bundle as an SRI string; the bundle's identity.
+    pub digest: String,
+    /// Whether an integrity string was given and matched.
+    pub integrity_checked: bool,
+    /// Fingerprint of the key whose signature verified, when a key was given.
+    pub signer: Option<String>,
+    /// Whether a key or integrity string vouched for the bundle.
+    pub verified: bool,
+    /// Number of test vectors that passed (all of them, or loading fails).
+    pub test_vectors_passed: usize,
+}
+
+/// Which trust check failed.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum VerificationError {
+    /// Neither a public key nor an integrity string, and unverified loading not allowed.
+    #[error("refusing an unverified bundle: pass the signer's public key or an integrity string (sha256-…), or allow unverified loading explicitly")]
+    NoTrustAnchor,
+    /// The whole-bundle digest does not match the integrity string.
+    #[error("bundle integrity check failed: {0}")]
+    Integrity(#[from] IntegrityError),
+    /// A file does not match the digest the manifest lists for it.
+    #[error("{name} does not match its digest in manifest.json (expected sha256 {expected}, got {actual}): the bundle was modified")]
+    FileDigest {
+        /// Entry name.
+        name: String,
+        /// Digest listed in the manifest.
+        expected: String,
+        /// Digest of the entry.
+        actual: String,
+    },
+    /// A public key was given but the bundle has no `model.sig`.
+    #[error("bundle is not signed (no model.sig) but a public key was given: sign it with `sealed-onnx sign`")]
+    Unsigned,
+    /// The signature does not verify.
+    #[error("signature check failed: {0}")]
+    Signature(#[from] SignatureError),
+}
+
+/// A test vector whose prediction differs from what the training framework produced.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("test vector {case} failed: {field} expected {expected}, got {got}{}", tolerance.map(|t| format!(" (tolerance {t})")).unwrap_or_default())]
+pub struct TestVectorMismatch {
+    /// Index of the case.
+    pub case: usize,
+    /// What differs: `label`, `probabilities.setosa` or `value`.
+    pub field: String,
+    /// The expected value.
+    pub expected: String,
+    /// The computed value.
+    pub got: String,
+    /// The allowed absolute difference, for scores.
+    pub tolerance: Option<f64>,
+}
+
+/// Why a test vector could not be checked or did not match.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum TestVectorError {
+    /// The case's input does not pass the bundle's own schema.
+    #[error("test vector {case} does not match the bundle's own schema: {error}")]
+    Schema {
+        /// Index of the case.
+        case: usize,
+        /// The schema problems.
+        error: SchemaError,
+    },
+    /// Running the case failed.
+    #[error("test vector {case} could not be run: {error}")]
+    Engine {
+        /// Index of the case.
+        case: usize,
+        /// The engine's error.
+        error: EngineError,
+    },
+    /// The prediction differs beyond tolerance.
+    #[error("{0}; the runtime does not compute what the trainer computed")]
+    Mismatch(TestVectorMismatch),
+}
+
+/// Why a bundle was refused.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The bundle is structurally invalid.
+    #[error(transparent)]
+    Bundle(#[from] BundleError),
+    /// A trust check failed.
+    #[error(transparent)]
+    Verification(#[from] VerificationError),
+    /// The graph cannot be run as the manifest describes.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// A test vector failed.
+    #[error(transparent)]
+    TestVector(#[from] TestVectorError),
+}
+
+/// Why a prediction failed; the model stays usable.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum PredictError {
+    /// The input does not match the schema.
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    /// Inference failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+/// A verified, ready-to-run model.
+#[derive(Debug, Clone)]
+pub struct SealedModel {
+    manifest: Manifest,
+    engine: Engine,
+    verification: Verification,
+    schema_options: schema::Options,
+}
+
+impl SealedModel {
+    /// Verifies and loads a bundle.
+    ///
+    /// # Errors
+    /// The first failed check, as a [`LoadError`].
+    pub fn load(bytes: &[u8], options: &LoadOptions) -> Result<SealedModel, LoadError> {
+        if options.public_key.is_none() && options.integrity.is_none() && !options.allow_unverified
+        {
+            return Err(VerificationError::NoTrustAnchor.into());
+        }
+        // The size limit applies before hashing, so a huge download is refused cheaply.
+        if bytes.len() as u64 > options.limits.max_bundle_bytes {
+            return Err(BundleError::from(bundle::ZipError::TooLarge {
+                size: bytes.len() as u64,
+                limit: options.limits.max_bundle_bytes,
+            })
+            .into());
+        }
+        let integrity_checked = match &options.integrity {
+            Some(sri) => trust::check_integrity(bytes, sri)
+                .map(|_| true)
+                .map_err(VerificationError::from)?,
+            None => false,
+        };
+        let bundle = Bundle::read(bytes, &options.limits)?;
+        check_file_digests(&bundle)?;
+        let signer = match &options.public_key {
+            Some(key) => Some(verify_signature(&bundle, key)?),
+            None => None,
+        };
+        let engine = Engine::load(&bundle.model, &bundle.manifest)?;
+        let mut model = SealedModel {
+            manifest: bundle.manifest,
+            engine,
+            verification: Verification {
+                digest: trust::sri_sha256(bytes),
+                integrity_checked,
+                verified: integrity_checked || signer.is_some(),
+                signer,
+                test_vectors_passed: 0,
+            },
+            schema_options: options.schema,
+        };
+        model.verification.test_vectors_passed = model.self_test()?;
+        Ok(model)
+    }
+
+    /// The manifest: identity, card, schema, training metadata.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// How the bundle was verified.
+    pub fn verification(&self) -> &Verification {
+        &self.verification
+    }
+
+    /// Validates input without running the model.
+    ///
+    /// # Errors
+    /// Every schema problem at once.
+    pub fn validate(&self, input: &Value) -> Result<Batch, SchemaError> {
+        schema::validate(&self.manifest.inputs.features, input, self.schema_options)
+    }
+
+    /// Validates and predicts a record, an array of records, or columns.
+    ///
+    /// # Errors
+    /// Schema problems or an inference failure; the model stays usable either way.
+    pub fn predict(&self, input: &Value) -> Result<(Shape, Vec<Prediction>), PredictError> {
+        let batch = self.validate(input)?;
+        Ok((batch.shape, self.engine.predict(&batch)?))
+    }
+
+    /// Predicts an already validated batch.
+    ///
+    /// # Errors
+    /// An inference failure.
+    pub fn predict_batch(&self, batch: &Batch) -> Result<Vec<Prediction>, EngineError> {
+        self.engine.predict(batch)
+    }
+
+    /// Re-runs the embedded test vectors; returns how many passed (all, or an error).
+    ///
+    /// # Errors
+    /// The first case that fails, with expected and computed values.
+    pub fn self_test(&self) -> Result<usize, TestVectorError> {
+        let tv = &self.manifest.test_vectors;
+        for (case, tc) in tv.cases.iter().enumerate() {
+            let input = Value::Object(
+                tc.input
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from(v.clone())))
+                    .collect(),
+            );
+            let batch = schema::validate(
+                &self.manifest.inputs.features,
+                &input,
+                schema::Options::default(),
+            )
+            .map_err(|error| TestVectorError::Schema { case, error })?;
+            let got = self
+                .engine
+                .predict(&batch)
+                .map_err(|error| TestVectorError::Engine { case, error })?;
+            let got = got.into_iter().next().ok_or(TestVectorError::Engine {
+                case,
+                error: EngineError::Run {
+                    detail: "no prediction returned".into(),
+                },
+            })?;
+            compare(case, &tc.expected, &got, tv.tolerance).map_err(TestVectorError::Mismatch)?;
+        }
+        Ok(tv.cases.len())
+    }
+}
+
+fn check_file_digests(bundle: &Bundle) -> Result<(), VerificationError> {
+    for (name, expected) in &bundle.manifest.files {
+        let data = match name.as_str() {
+            bundle::MODEL_ENTRY => &bundle.model,
+            // The manifest check allows no other names; refuse rather than skip if that changes.
+            _ => {
+                return Err(VerificationError::FileDigest {
+                    name: name.clone(),
+                    expected: expected.clone(),
+                    actual: "(no such entry)".into(),
+                })
+            }
+        };
+        let actual = trust::to_hex(&trust::sha256(data));
+        if &actual != expected {
+            return Err(VerificationError::FileDigest {
+                name: name.clone(),
+                expected: expected.clone(),
+                actual,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The files `model.sig` covers, as `sign` and `verify` see them.
+pub fn signed_resources(model: &[u8], manifest_bytes: &[u8]) -> Vec<Resource> {
+    vec![
+        Resource::new(bundle::MANIFEST_ENTRY, manifest_bytes),
+        Resource::new(bundle::MODEL_ENTRY, model),
+    ]
+}
+
+fn verify_signature(bundle: &Bundle, key: &VerifyingKey) -> Result<String, VerificationError> {
+    let sig = bundle
+        .signature
+        .as_deref()
+        .ok_or(VerificationError::Unsigned)?;
+    let valid = trust::verify(
+        sig,
+        &signed_resources(&bundle.model, &bundle.manifest_bytes),
+        key,
+    )?;
+    Ok(valid.fingerprint)
+}
+
+fn compare(
+    case: usize,
+    expected: &bundle::manifest::Expected,
+    got: &Prediction,
+    tolerance: bundle::manifest::Tolerance,
+) -> Result<(), TestVectorMismatch> {
+    let mismatch = |field: &str, e: String, g: String, tol: Option<f64>| TestVectorMismatch {
+        case,
+        field: field.to_string(),
+        expected: e,
+        got: g,
+        tolerance: tol,
+    };
+    let show = |v: Option<f64>| v.map_or("nothing".to_string(), schema::format_number);
+    if let Some(label) = &expected.label {
+        if got.label.as_ref() != Some(label) {
+            return Err(mismatch(
+                "label",
+                format!("{label:?}"),
+                format!("{:?}", got.label.clone().unwrap_or_default()),
+                None,
+            ));
+        }
+    }
+    if let Some(probs) = &expected.probabilities {
+        for (class, e) in probs {
+            let g = got
+                .probabilities
+                .as_ref()
+                .and_then(|p| p.iter().find(|(c, _)| c == class).map(|(_, v)| *v));
+            if !g.is_some_and(|g| tolerance.accepts(*e, g)) {
+                let tol = tolerance.absolute + tolerance.relative * e.abs();
+                return Err(mismatch(
+                    &format!("probabilities.{class}"),
+                    schema::format_number(*e),
+                    show(g),
+                    Some(tol),
+                ));
+            }
+        }
+    }
+    if let Some(e) = expected.value {
+        if !got.value.is_some_and(|g| tolerance.accepts(e, g)) {
+            let tol = tolerance.absolute + tolerance.relative * e.abs();
+            return Err(mismatch(
+                "value",
+                schema::format_number(e),
+                show(got.value),
+                Some(tol),
+            ));
+        }
+    }
+    Ok(())
+}
