@@ -1,5 +1,6 @@
 //! Input validation against a bundle's feature schema, and schema inference from training data.
 
+pub mod compat;
 mod error;
 pub mod infer;
 mod validate;

@@ -1,0 +1,176 @@
+//! Comparing two versions of a model's interface: which changes break existing callers, and
+//! whether the version bump says so.
+
+use crate::bundle::manifest::{Feature, FeatureType, Manifest};
+
+/// One difference between two manifests' interfaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Where, e.g. `inputs.petal_width.max`.
+    pub path: String,
+    /// What changed, in words.
+    pub description: String,
+    /// Whether callers of the old version can break.
+    pub breaking: bool,
+}
+
+/// The result of comparing two manifests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// Every interface change.
+    pub changes: Vec<Change>,
+    /// Whether any change is breaking.
+    pub breaking: bool,
+    /// Whether the version bump matches the changes (`None` when it does; else why not).
+    pub version_problem: Option<String>,
+}
+
+fn change(changes: &mut Vec<Change>, path: String, description: String, breaking: bool) {
+    changes.push(Change {
+        path,
+        description,
+        breaking,
+    });
+}
+
+/// Compares the interfaces of `old` and `new`.
+pub fn compare(old: &Manifest, new: &Manifest) -> Comparison {
+    let mut changes = Vec::new();
+    for o in &old.inputs.features {
+        match new.inputs.features.iter().find(|n| n.name == o.name) {
+            None => change(
+                &mut changes,
+                format!("inputs.{}", o.name),
+                "feature removed (callers sending it are refused)".into(),
+                true,
+            ),
+            Some(n) => feature_changes(&mut changes, o, n),
+        }
+    }
+    for n in &new.inputs.features {
+        if !old.inputs.features.iter().any(|o| o.name == n.name) {
+            change(
+                &mut changes,
+                format!("inputs.{}", n.name),
+                "feature added (callers not sending it are refused)".into(),
+                true,
+            );
+        }
+    }
+    let (oo, no) = (&old.outputs, &new.outputs);
+    if oo.task != no.task {
+        change(
+            &mut changes,
+            "outputs.task".into(),
+            format!("{:?} became {:?}", oo.task, no.task),
+            true,
+        );
+    }
+    if oo.class_names != no.class_names {
+        change(
+            &mut changes,
+            "outputs.class_names".into(),
+            format!(
+                "{:?} became {:?}",
+                oo.class_names.clone().unwrap_or_default(),
+                no.class_names.clone().unwrap_or_default()
+            ),
+            true,
+        );
+    }
+    let breaking = changes.iter().any(|c| c.breaking);
+    Comparison {
+        version_problem: version_problem(&old.version, &new.version, breaking),
+        breaking,
+        changes,
+    }
+}
+
+fn feature_changes(changes: &mut Vec<Change>, o: &Feature, n: &Feature) {
+    let at = |field: &str| format!("inputs.{}{field}", o.name);
+    if o.kind != n.kind {
+        let widening = o.kind == FeatureType::Integer && n.kind == FeatureType::Float;
+        change(
+            changes,
+            at(".type"),
+            format!("{} became {}", o.kind.as_str(), n.kind.as_str()),
+            !widening,
+        );
+    }
+    let bound = |v: Option<f64>| v.map_or("none".to_string(), super::format_number);
+    if o.min != n.min {
+        let narrower = match (o.min, n.min) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => b > a,
+        };
+        change(
+            changes,
+            at(".min"),
+            format!("{} became {}", bound(o.min), bound(n.min)),
+            narrower,
+        );
+    }
+    if o.max != n.max {
+        let narrower = match (o.max, n.max) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => b < a,
+        };
+        change(
+            changes,
+            at(".max"),
+            format!("{} became {}", bound(o.max), bound(n.max)),
+            narrower,
+        );
+    }
+    if o.categories != n.categories {
+        let removed: Vec<&String> = match (&o.categories, &n.categories) {
+            (Some(oc), Some(nc)) => oc.iter().filter(|c| !nc.contains(c)).collect(),
+            _ => Vec::new(),
+        };
+        let narrower = o.categories.is_none() && n.categories.is_some() || !removed.is_empty();
+        let what = if removed.is_empty() {
+            "categories changed".to_string()
+        } else {
+            format!("categories removed: {removed:?}")
+        };
+        change(changes, at(".categories"), what, narrower);
+    }
+    if o.nullable != n.nullable {
+        let what = if n.nullable {
+            "now accepts missing values"
+        } else {
+            "no longer accepts missing values"
+        };
+        change(changes, at(".nullable"), what.into(), !n.nullable);
+    }
+}
+
+/// Checks that `new` is a later version and that a breaking change bumps the major version
+/// (the minor version while the major is 0, as semantic versioning allows).
+fn version_problem(old: &str, new: &str, breaking: bool) -> Option<String> {
+    let (Ok(o), Ok(n)) = (semver::Version::parse(old), semver::Version::parse(new)) else {
+        return Some("a version is not a semantic version".into());
+    };
+    if n <= o {
+        return Some(format!("version {n} is not later than {o}"));
+    }
+    let major_bump = if o.major == 0 {
+        n.major > 0 || n.minor > o.minor
+    } else {
+        n.major > o.major
+    };
+    if breaking && !major_bump {
+        let want = if o.major == 0 {
+            format!("0.{}.0", o.minor + 1)
+        } else {
+            format!("{}.0.0", o.major + 1)
+        };
+        return Some(format!("the interface has breaking changes but {o} → {n} is not a major bump; use {want} or later"));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;
