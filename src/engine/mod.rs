@@ -14,6 +14,7 @@ use crate::bundle::manifest::{Binding, Manifest, Outputs, TensorType};
 use crate::schema::Batch;
 
 pub use error::{EngineError, UnsupportedOp};
+pub use graph_io::GraphInput;
 pub use outputs::Prediction;
 pub use raw::{run_raw, RawData, RawTensor};
 
@@ -107,6 +108,17 @@ impl Engine {
 /// The elements of a tensor of type `D`, in row-major order (`Err` for another type).
 fn elements<D: Datum>(t: &Tensor) -> TractResult<Vec<D>> {
     Ok(t.to_plain_array_view::<D>()?.iter().cloned().collect())
+}
+
+/// The inputs an ONNX file declares (initializers excluded).
+///
+/// # Errors
+/// [`EngineError::InvalidOnnx`] when the bytes are not an ONNX model.
+pub fn graph_inputs(model: &[u8]) -> Result<Vec<GraphInput>, EngineError> {
+    Ok(graph_io::inputs(&graph_io::decode(
+        &ops::framework(),
+        model,
+    )?))
 }
 
 fn datum_type(t: TensorType) -> DatumType {

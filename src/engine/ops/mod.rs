@@ -1,4 +1,5 @@
-//! The operator set: tract's ONNX operators plus ours, and the check that a graph uses only those.
+//! The operator set: tract's ONNX operators plus ours (one module each), and the check that a
+//! graph uses only those.
 
 use std::collections::BTreeSet;
 
@@ -7,10 +8,16 @@ use tract_onnx::Onnx;
 
 use super::error::{EngineError, UnsupportedOp};
 
-/// tract's ONNX framework with the operators this crate adds registered on it.
+mod class_labels;
+mod kernel;
+mod linear_classifier;
+mod post_transform;
+
+/// tract's ONNX framework with the operators this crate adds (or replaces) registered on it.
 pub fn framework() -> Onnx {
-    // Extra ONNX-ML operators get registered here (`onnx.op_register.insert(...)`).
-    tract_onnx::onnx()
+    let mut onnx = tract_onnx::onnx();
+    linear_classifier::register(&mut onnx.op_register);
+    onnx
 }
 
 /// Refuses a graph that uses an operator no builder is registered for, naming every one.

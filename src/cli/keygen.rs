@@ -1,0 +1,47 @@
+//! `sealed-onnx keygen`: a new ECDSA P-256 key pair.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use sealed_onnx::trust;
+
+use super::files;
+
+/// Create an ECDSA P-256 key pair (PEM) for signing bundles.
+///
+/// Keep the private key secret; publish the public key next to your bundles.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to write the private key (PKCS#8 PEM).
+    #[arg(long, value_name = "PEM")]
+    private_key: PathBuf,
+    /// Where to write the public key (SubjectPublicKeyInfo PEM).
+    #[arg(long, value_name = "PEM")]
+    public_key: PathBuf,
+    /// Replace existing files.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Runs the command.
+pub fn run(a: Args) -> Result<ExitCode> {
+    let key = trust::generate_key();
+    files::write(
+        &a.private_key,
+        trust::private_key_to_pem(&key).as_bytes(),
+        a.force,
+    )?;
+    let public = trust::public_key_to_pem(key.verifying_key());
+    files::write(&a.public_key, public.as_bytes(), a.force)?;
+    println!(
+        "wrote {} (keep it secret) and {}",
+        a.private_key.display(),
+        a.public_key.display()
+    );
+    println!(
+        "key fingerprint: {}",
+        trust::fingerprint(key.verifying_key())
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,73 @@
+//! Command-line parsing and dispatch. Each command lives in its own module.
+//!
+//! Exit codes: 0 success, 1 the operation failed (a check failed, a file is bad), 2 usage
+//! errors (wrong flags; clap's own code).
+
+mod csv_input;
+mod diff;
+mod files;
+mod inspect;
+mod keygen;
+mod pack;
+mod predict;
+mod run;
+mod sign;
+mod trust_args;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Seal scikit-learn models (ONNX) into signed, schema-checked bundles, and use them.
+///
+/// Typical flow: export a pipeline with skl2onnx, then
+///   sealed-onnx keygen --private-key me.pem --public-key me.pub.pem
+///   sealed-onnx pack --model model.onnx --meta meta.json --train train.csv --test-vectors tv.json --out iris-1.0.0.sonnx
+///   sealed-onnx sign iris-1.0.0.sonnx --key me.pem
+///   sealed-onnx verify iris-1.0.0.sonnx --public-key me.pub.pem
+///   sealed-onnx predict iris-1.0.0.sonnx --public-key me.pub.pem --input rows.csv
+#[derive(Debug, Parser)]
+#[command(name = "sealed-onnx", version, about, long_about, verbatim_doc_comment)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Keygen(keygen::Args),
+    Pack(pack::Args),
+    Sign(sign::Args),
+    Verify(verify::Args),
+    Inspect(inspect::Args),
+    Predict(predict::Args),
+    Run(run::Args),
+    Diff(diff::Args),
+}
+
+/// Parses arguments, runs the command, prints the error chain on failure.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Keygen(a) => keygen::run(a),
+        Command::Pack(a) => pack::run(a),
+        Command::Sign(a) => sign::run(a),
+        Command::Verify(a) => verify::run(a),
+        Command::Inspect(a) => inspect::run(a),
+        Command::Predict(a) => predict::run(a),
+        Command::Run(a) => run::run(a),
+        Command::Diff(a) => diff::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+                eprintln!("error: {e:?}");
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

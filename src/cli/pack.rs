@@ -1,0 +1,308 @@
+//! `sealed-onnx pack`: build an (unsigned) bundle from an export, metadata, training data and
+//! test vectors.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use sealed_onnx::bundle::manifest::{
+    Binding, Card, ColumnBinding, CvMetric, DriftBaseline, Feature, FeatureType, Inputs, Manifest,
+    Outputs, TensorType, TestVectors, Tool, Training, TrainingData, FORMAT,
+};
+use sealed_onnx::bundle::{self, Bundle};
+use sealed_onnx::engine::graph_inputs;
+use sealed_onnx::loader::{LoadOptions, SealedModel};
+use sealed_onnx::schema::infer::{infer_feature, InferOptions};
+use sealed_onnx::trust;
+use serde::Deserialize;
+
+use super::{csv_input, files};
+
+/// Build an unsigned bundle (then run `sealed-onnx sign`).
+///
+/// The schema (types, ranges, categories, nullability) and the drift baseline are inferred
+/// from the training CSV, refined by the metadata file's `features`; only statistics and the
+/// CSV's sha256 enter the bundle, never its rows. The bundle is loaded once before it is
+/// written, so a graph that cannot run or a failing test vector stops here.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The ONNX export of the whole pipeline.
+    #[arg(long, value_name = "ONNX")]
+    model: PathBuf,
+    /// Metadata: name, version, training, features, outputs, card (see models/*/meta.json).
+    #[arg(long, value_name = "JSON")]
+    meta: PathBuf,
+    /// Training data with a header row (features, plus the target column named in meta).
+    #[arg(long, value_name = "CSV")]
+    train: PathBuf,
+    /// Known predictions of the training framework: {"tolerance": {...}, "cases": [...]}.
+    #[arg(long, value_name = "JSON")]
+    test_vectors: PathBuf,
+    /// Where to write the bundle (.sonnx).
+    #[arg(long, short, value_name = "FILE")]
+    out: PathBuf,
+    /// Widen inferred numeric ranges by this share of the training span on each side.
+    #[arg(long, default_value_t = 0.1, value_name = "SHARE")]
+    range_margin: f64,
+    /// The `created` timestamp (RFC 3339); defaults to $SOURCE_DATE_EPOCH, else now.
+    #[arg(long, value_name = "RFC3339")]
+    created: Option<String>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+/// The metadata file `pack` reads.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Meta {
+    name: String,
+    version: String,
+    /// The CSV column holding the target, left out of the schema.
+    #[serde(default)]
+    target: Option<String>,
+    training: MetaTraining,
+    /// Per-feature refinements of what is inferred.
+    #[serde(default)]
+    features: BTreeMap<String, FeatureOverride>,
+    /// How features reach the graph; inferred from the graph's inputs when absent.
+    #[serde(default)]
+    binding: Option<Binding>,
+    outputs: Outputs,
+    card: Card,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetaTraining {
+    framework: Tool,
+    converter: Tool,
+    #[serde(default)]
+    data_source: Option<String>,
+    #[serde(default)]
+    git_commit: Option<String>,
+    #[serde(default)]
+    random_seed: Option<i64>,
+    #[serde(default)]
+    cv_metric: Option<CvMetric>,
+    #[serde(default)]
+    hyperparameters: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeatureOverride {
+    #[serde(default, rename = "type")]
+    kind: Option<FeatureType>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(default)]
+    categories: Option<Vec<String>>,
+    #[serde(default)]
+    nullable: Option<bool>,
+    #[serde(default)]
+    missing: Option<String>,
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(path: &PathBuf) -> Result<T> {
+    serde_json::from_slice(&files::read(path)?)
+        .with_context(|| format!("{} is invalid", path.display()))
+}
+
+fn created(given: Option<String>) -> Result<String> {
+    use time::format_description::well_known::Rfc3339;
+    if let Some(c) = given {
+        time::OffsetDateTime::parse(&c, &Rfc3339)
+            .with_context(|| format!("--created {c:?} is not an RFC 3339 timestamp"))?;
+        return Ok(c);
+    }
+    let now = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) => {
+            let secs: i64 = s
+                .trim()
+                .parse()
+                .with_context(|| format!("SOURCE_DATE_EPOCH={s:?} is not a number of seconds"))?;
+            time::OffsetDateTime::from_unix_timestamp(secs)
+                .context("SOURCE_DATE_EPOCH is out of range")?
+        }
+        Err(_) => time::OffsetDateTime::now_utc(),
+    };
+    Ok(now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339)?)
+}
+
+/// Runs the command.
+pub fn run(a: Args) -> Result<ExitCode> {
+    if !(a.range_margin.is_finite() && a.range_margin >= 0.0) {
+        bail!("--range-margin must be a non-negative number");
+    }
+    let model = files::read(&a.model)?;
+    let meta: Meta = parse_json(&a.meta)?;
+    let test_vectors: TestVectors = parse_json(&a.test_vectors)?;
+    let csv_bytes = files::read(&a.train)?;
+    let table = csv_input::parse(&csv_bytes, &a.train.display().to_string())?;
+    if table.rows.is_empty() {
+        bail!(
+            "{} has no data rows; the schema and drift baseline are inferred from them",
+            a.train.display()
+        );
+    }
+
+    let (features, baseline) = infer_schema(&table, &meta, a.range_margin)?;
+    let binding = match meta.binding {
+        Some(b) => b,
+        None => infer_binding(&model, &features)?,
+    };
+    let mut manifest = Manifest {
+        format: FORMAT.to_string(),
+        name: meta.name,
+        version: meta.version,
+        created: created(a.created)?,
+        training: Training {
+            framework: meta.training.framework,
+            converter: meta.training.converter,
+            data: TrainingData {
+                sha256: trust::to_hex(&trust::sha256(&csv_bytes)),
+                rows: table.rows.len() as u64,
+                source: meta.training.data_source,
+            },
+            git_commit: meta.training.git_commit,
+            random_seed: meta.training.random_seed,
+            cv_metric: meta.training.cv_metric,
+            hyperparameters: meta.training.hyperparameters,
+        },
+        inputs: Inputs { features, binding },
+        outputs: meta.outputs,
+        test_vectors,
+        drift_baseline: baseline,
+        card: meta.card,
+        files: BTreeMap::new(),
+    };
+    manifest.files.insert(
+        bundle::MODEL_ENTRY.to_string(),
+        trust::to_hex(&trust::sha256(&model)),
+    );
+    let manifest_bytes = bundle::manifest_to_bytes(&manifest)
+        .context("the metadata does not make a valid manifest")?;
+    let bundle = Bundle {
+        model,
+        manifest_bytes,
+        manifest,
+        signature: None,
+    };
+    let bytes = bundle.to_bytes();
+
+    // Load it exactly as a user would, so what cannot run or does not match fails here.
+    let check = LoadOptions {
+        allow_unverified: true,
+        ..LoadOptions::default()
+    };
+    let loaded = SealedModel::load(&bytes, &check)
+        .context("the packed bundle does not load; nothing was written")?;
+    files::write(&a.out, &bytes, a.force)?;
+    println!(
+        "packed {} {} → {} ({} bytes, {} features, {}/{} test vectors pass)",
+        bundle.manifest.name,
+        bundle.manifest.version,
+        a.out.display(),
+        bytes.len(),
+        bundle.manifest.inputs.features.len(),
+        loaded.verification().test_vectors_passed,
+        bundle.manifest.test_vectors.cases.len()
+    );
+    println!(
+        "unsigned: run `sealed-onnx sign {} --key <private.pem>`",
+        a.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn infer_schema(
+    table: &csv_input::Table,
+    meta: &Meta,
+    margin: f64,
+) -> Result<(Vec<Feature>, DriftBaseline)> {
+    if let Some(target) = &meta.target {
+        if !table.header.contains(target) {
+            bail!("the target column {target:?} named in the metadata is not in the training CSV");
+        }
+    }
+    for name in meta.features.keys() {
+        if !table.header.contains(name) || meta.target.as_ref() == Some(name) {
+            bail!("the metadata describes feature {name:?}, which is not a feature column of the training CSV");
+        }
+    }
+    let options = InferOptions {
+        range_margin: margin,
+        ..InferOptions::default()
+    };
+    let mut features = Vec::new();
+    let mut baseline = DriftBaseline::default();
+    for (i, name) in table.header.iter().enumerate() {
+        if meta.target.as_ref() == Some(name) {
+            continue;
+        }
+        let column: Vec<&str> = table
+            .rows
+            .iter()
+            .map(|r| r.get(i).map_or("", String::as_str))
+            .collect();
+        let (mut f, stats) = infer_feature(name, &column, &options);
+        if let Some(o) = meta.features.get(name) {
+            apply(&mut f, o);
+        }
+        baseline.features.insert(name.clone(), stats);
+        features.push(f);
+    }
+    Ok((features, baseline))
+}
+
+fn apply(f: &mut Feature, o: &FeatureOverride) {
+    if let Some(kind) = o.kind {
+        f.kind = kind;
+        if !matches!(kind, FeatureType::Float | FeatureType::Integer) {
+            f.min = None;
+            f.max = None;
+        }
+        if kind != FeatureType::String {
+            f.categories = None;
+        }
+    }
+    f.min = o.min.or(f.min);
+    f.max = o.max.or(f.max);
+    f.categories = o.categories.clone().or(f.categories.take());
+    f.nullable = o.nullable.unwrap_or(f.nullable);
+    f.missing = o.missing.clone().or(f.missing.take());
+    f.unit = o.unit.clone().or(f.unit.take());
+    f.description = o.description.clone().or(f.description.take());
+}
+
+/// One graph input → one `[N, k]` tensor; several → one per feature, matched by name.
+fn infer_binding(model: &[u8], features: &[Feature]) -> Result<Binding> {
+    let inputs = graph_inputs(model).context("cannot read the graph's inputs")?;
+    match inputs.as_slice() {
+        [] => bail!("the graph has no inputs"),
+        [only] if features.len() > 1 || only.name != features[0].name => Ok(Binding::Tensor {
+            input: only.name.clone(),
+            dtype: only.dtype.unwrap_or(TensorType::Float32),
+        }),
+        _ => {
+            let columns = inputs
+                .iter()
+                .map(|g| {
+                    if !features.iter().any(|f| f.name == g.name) {
+                        bail!("graph input {:?} has no training-data column of the same name; add a \"binding\" to the metadata", g.name);
+                    }
+                    Ok(ColumnBinding { feature: g.name.clone(), input: g.name.clone(), dtype: g.dtype.unwrap_or(TensorType::Float32) })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Binding::Columns { columns })
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! `sealed-onnx run`: run a raw ONNX file on JSON tensors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use sealed_onnx::engine::{run_raw, RawTensor};
+
+use super::files;
+
+/// Run a raw ONNX model on tensors given as JSON, printing every output in the same form.
+///
+/// Input: {"X": {"dtype": "float32", "shape": [2, 4], "data": [[...], [...]]}}
+/// dtypes: float32, float64, int64, string, bool; `null` in float data is NaN.
+/// Nothing is verified: this is for checking exports, not for serving.
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The ONNX file.
+    model: PathBuf,
+    /// The input tensors (JSON file, or - for standard input).
+    #[arg(long, short, value_name = "JSON")]
+    input: PathBuf,
+    /// Write the outputs here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Runs the command.
+pub fn run(a: Args) -> Result<ExitCode> {
+    let model = files::read(&a.model)?;
+    let text = files::read(&a.input)?;
+    let json: serde_json::Value = serde_json::from_slice(&text)
+        .with_context(|| format!("{} is not valid JSON", a.input.display()))?;
+    let serde_json::Value::Object(map) = json else {
+        bail!(
+            "{} must be a JSON object of input name → tensor",
+            a.input.display()
+        );
+    };
+    let inputs = map
+        .iter()
+        .map(|(name, v)| RawTensor::from_json(name, v).map(|t| (name.clone(), t)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let outputs =
+        run_raw(&model, &inputs).with_context(|| format!("cannot run {}", a.model.display()))?;
+    let out: serde_json::Map<String, serde_json::Value> =
+        outputs.into_iter().map(|(n, t)| (n, t.to_json())).collect();
+    let mut text = serde_json::to_vec_pretty(&out)?;
+    text.push(b'\n');
+    files::write_or_stdout(a.output.as_deref(), &text, a.force)?;
+    Ok(ExitCode::SUCCESS)
+}

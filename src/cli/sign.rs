@@ -1,0 +1,62 @@
+//! `sealed-onnx sign`: add or replace `model.sig`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use sealed_onnx::bundle::{Bundle, Limits};
+use sealed_onnx::loader::signed_resources;
+use sealed_onnx::trust;
+
+use super::files;
+
+/// Sign a bundle with a private key (OpenSSF model-signing format, ECDSA P-256).
+///
+/// The signature covers model.onnx and manifest.json; it also verifies with
+/// `model_signing verify key DIR --signature DIR/model.sig --public_key KEY` on the unzipped
+/// bundle.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The bundle to sign.
+    bundle: PathBuf,
+    /// The private key (PEM, PKCS#8 or SEC1).
+    #[arg(long, value_name = "PEM")]
+    key: PathBuf,
+    /// Write the signed bundle here instead of replacing the input.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Runs the command.
+pub fn run(a: Args) -> Result<ExitCode> {
+    let bytes = files::read(&a.bundle)?;
+    let mut bundle = Bundle::read(&bytes, &Limits::default())
+        .with_context(|| format!("cannot read {}", a.bundle.display()))?;
+    let key = trust::parse_private_key_pem(&files::read_text(&a.key)?)
+        .with_context(|| format!("cannot use {} as a private key", a.key.display()))?;
+    // Re-check the file digests first: signing a modified bundle would bless the modification.
+    let actual = trust::to_hex(&trust::sha256(&bundle.model));
+    if bundle.manifest.files.get("model.onnx") != Some(&actual) {
+        anyhow::bail!("model.onnx does not match its digest in manifest.json; re-pack the bundle instead of signing it");
+    }
+    let replaced = bundle.signature.is_some();
+    let resources = signed_resources(&bundle.model, &bundle.manifest_bytes);
+    bundle.signature = Some(trust::sign(&resources, &bundle.manifest.name, &key));
+    let signed = bundle.to_bytes();
+    match &a.out {
+        Some(out) => files::write(out, &signed, a.force)?,
+        None => files::write(&a.bundle, &signed, true)?,
+    }
+    let target = a.out.as_ref().unwrap_or(&a.bundle);
+    println!(
+        "{} {} with key {}",
+        if replaced { "re-signed" } else { "signed" },
+        target.display(),
+        trust::fingerprint(key.verifying_key())
+    );
+    println!("integrity: {}", trust::sri_sha256(&signed));
+    Ok(ExitCode::SUCCESS)
+}

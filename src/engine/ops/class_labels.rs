@@ -1,0 +1,69 @@
+//! The `classlabels_ints` / `classlabels_strings` attributes and label tensors built from them.
+
+use tract_onnx::pb::NodeProto;
+use tract_onnx::tract_hir::internal::*;
+
+/// A classifier's labels: integers or strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClassLabels {
+    /// `classlabels_ints`.
+    Ints(Vec<i64>),
+    /// `classlabels_strings`.
+    Strings(Vec<String>),
+}
+
+impl ClassLabels {
+    /// Reads the labels from the node: exactly one of the two attributes must be set.
+    pub fn parse(node: &NodeProto) -> TractResult<ClassLabels> {
+        let ints = node
+            .get_attr_opt_vec::<i64>("classlabels_ints")?
+            .filter(|v| !v.is_empty());
+        let strings = node
+            .get_attr_opt_vec::<String>("classlabels_strings")?
+            .filter(|v| !v.is_empty());
+        match (ints, strings) {
+            (Some(i), None) => Ok(ClassLabels::Ints(i)),
+            (None, Some(s)) => Ok(ClassLabels::Strings(s)),
+            (None, None) => bail!(
+                "{}: needs classlabels_ints or classlabels_strings",
+                node.name
+            ),
+            (Some(_), Some(_)) => bail!(
+                "{}: has both classlabels_ints and classlabels_strings",
+                node.name
+            ),
+        }
+    }
+
+    /// Number of labels.
+    pub fn len(&self) -> usize {
+        match self {
+            ClassLabels::Ints(v) => v.len(),
+            ClassLabels::Strings(v) => v.len(),
+        }
+    }
+
+    /// The label tensor's element type.
+    pub fn datum_type(&self) -> DatumType {
+        match self {
+            ClassLabels::Ints(_) => i64::datum_type(),
+            ClassLabels::Strings(_) => String::datum_type(),
+        }
+    }
+
+    /// A `[N]` tensor of the labels at `indices`.
+    pub fn tensor(&self, indices: &[usize]) -> TractResult<Tensor> {
+        let pick = |i: &usize| i.min(&(self.len().saturating_sub(1))).to_owned();
+        Ok(match self {
+            ClassLabels::Ints(v) => {
+                tensor1(&indices.iter().map(|i| v[pick(i)]).collect::<Vec<_>>())
+            }
+            ClassLabels::Strings(v) => tensor1(
+                &indices
+                    .iter()
+                    .map(|i| v[pick(i)].clone())
+                    .collect::<Vec<_>>(),
+            ),
+        })
+    }
+}

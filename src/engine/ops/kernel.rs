@@ -1,0 +1,146 @@
+//! A small bridge so that each ONNX-ML operator we add is one plain-Rust struct.
+//!
+//! tract wants an inference-time `Expansion` plus a typed, evaluable op. Each of our
+//! operators only describes its outputs and computes them over whole tensors; [`KernelOp`]
+//! supplies the tract plumbing once for all of them.
+
+use std::fmt::Debug;
+
+use tract_onnx::tract_hir::internal::*;
+
+/// One output of a kernel: element type and the dimensions after the batch dimension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    /// Element type.
+    pub dtype: DatumType,
+    /// Dimensions after the leading batch dimension (empty for one value per row).
+    pub trailing: TVec<usize>,
+}
+
+/// An operator computed in plain Rust over a whole batch.
+///
+/// Every input and output has the batch as its first dimension.
+pub trait Kernel: Debug + Clone + PartialEq + Send + Sync + 'static {
+    /// Operator name, for messages.
+    fn name(&self) -> &'static str;
+    /// Number of inputs.
+    fn inputs(&self) -> usize {
+        1
+    }
+    /// The outputs' types and shapes; `input_trailing` are the first input's dimensions
+    /// after the batch, when known.
+    fn outputs(&self, input_trailing: Option<&[usize]>) -> TractResult<TVec<OutputSpec>>;
+    /// Computes the outputs.
+    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>>;
+}
+
+/// Wraps a [`Kernel`] as a tract operator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KernelOp<K: Kernel>(pub K);
+
+// Kernels hold float attributes; equality is only used by tract to merge identical nodes.
+impl<K: Kernel> Eq for KernelOp<K> {}
+
+/// The registration result for a kernel.
+pub fn boxed<K: Kernel>(k: K) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
+    Ok((expand(KernelOp(k)), vec![]))
+}
+
+fn concrete_trailing(fact: &TypedFact) -> Option<TVec<usize>> {
+    fact.shape
+        .iter()
+        .skip(1)
+        .map(|d| d.to_usize().ok())
+        .collect()
+}
+
+impl<K: Kernel> Expansion for KernelOp<K> {
+    fn name(&self) -> StaticName {
+        self.0.name().into()
+    }
+
+    fn nboutputs(&self) -> TractResult<usize> {
+        Ok(self.0.outputs(None)?.len())
+    }
+
+    fn rules<'r, 'p: 'r, 's: 'r>(
+        &'s self,
+        s: &mut Solver<'r>,
+        inputs: &'p [TensorProxy],
+        outputs: &'p [TensorProxy],
+    ) -> InferenceResult {
+        check_input_arity(inputs, self.0.inputs())?;
+        let specs = self.0.outputs(None)?;
+        check_output_arity(outputs, specs.len())?;
+        for (out, spec) in outputs.iter().zip(specs.iter()) {
+            s.equals(&out.datum_type, spec.dtype)?;
+            s.equals(&out.rank, (1 + spec.trailing.len()) as i64)?;
+            s.equals(&out.shape[0], &inputs[0].shape[0])?;
+        }
+        Ok(())
+    }
+
+    fn wire(
+        &self,
+        prefix: &str,
+        model: &mut TypedModel,
+        inputs: &[OutletId],
+    ) -> TractResult<TVec<OutletId>> {
+        for (ix, input) in inputs.iter().enumerate() {
+            if model.outlet_fact(*input)?.rank() < 1 {
+                bail!("{} input {ix} must have a batch dimension", self.0.name());
+            }
+        }
+        model.wire_node(prefix, self.clone(), inputs)
+    }
+}
+
+impl<K: Kernel> Op for KernelOp<K> {
+    fn name(&self) -> StaticName {
+        self.0.name().into()
+    }
+
+    op_as_typed_op!();
+}
+
+impl<K: Kernel> EvalOp for KernelOp<K> {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        Ok(self
+            .0
+            .eval(&inputs)?
+            .into_iter()
+            .map(|t| t.into_tvalue())
+            .collect())
+    }
+}
+
+impl<K: Kernel> TypedOp for KernelOp<K> {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let first = inputs.first().context("missing input")?;
+        let batch = first.shape[0].clone();
+        let trailing = concrete_trailing(first);
+        Ok(self
+            .0
+            .outputs(trailing.as_deref())?
+            .into_iter()
+            .map(|spec| {
+                let mut shape: TVec<TDim> = tvec![batch.clone()];
+                shape.extend(spec.trailing.iter().map(|d| d.to_dim()));
+                spec.dtype.fact(shape)
+            })
+            .collect())
+    }
+
+    as_op!();
+}
+
+/// The rows of a `[N, k]` (or `[N]`) numeric input as f32, row-major, with `k`.
+pub fn rows_f32(t: &Tensor) -> TractResult<(Vec<f32>, usize)> {
+    let n = t.shape().first().copied().unwrap_or(1).max(1);
+    let width = if t.rank() < 2 { 1 } else { t.len() / n };
+    let cast = t.cast_to::<f32>()?;
+    let data: Vec<f32> = cast.to_plain_array_view::<f32>()?.iter().copied().collect();
+    Ok((data, width))
+}
