@@ -124,4 +124,4 @@ pub fn manifest_to_bytes(manifest: &Manifest) -> Result<Vec<u8>, BundleError> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
