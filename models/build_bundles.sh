@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Packs and signs the example bundles from the exports in models/<name>/ (made by export.py).
+# Deterministic: a fixed creation time and RFC 6979 signatures give the same bytes every run,
+# which tests/examples.rs checks against the committed bundles.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bin="${SEALED_ONNX_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build --quiet --release --bin sealed-onnx
+  bin="$root/target/release/sealed-onnx"
+fi
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1795392000}" # 2026-11-23T00:00:00Z
+key="models/keys/demo-private-key.DO-NOT-USE.pem"
+for name in iris diabetes breast-cancer; do
+  version="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "models/$name/meta.json")"
+  out="models/$name-$version.sonnx"
+  "$bin" pack --force --model "models/$name/model.onnx" --meta "models/$name/meta.json" \
+    --train "models/$name/train.csv" --test-vectors "models/$name/test_vectors.json" --out "$out"
+  "$bin" sign "$out" --key "$key"
+done
