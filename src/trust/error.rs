@@ -42,7 +42,9 @@ pub enum IntegrityError {
         got: String,
     },
     /// A token names a supported algorithm but its digest is unusable.
-    #[error("integrity token {token:?} is malformed ({reason}): expected <algorithm>-<base64 digest>")]
+    #[error(
+        "integrity token {token:?} is malformed ({reason}): expected <algorithm>-<base64 digest>"
+    )]
     Malformed {
         /// The token as written (options after `?` included).
         token: String,
@@ -87,7 +89,9 @@ pub enum KeyError {
         found: String,
     },
     /// The private key is encrypted with a password.
-    #[error("password-protected private keys are not supported: export the key without a password")]
+    #[error(
+        "password-protected private keys are not supported: export the key without a password"
+    )]
     EncryptedPrivateKey,
     /// The key is not an elliptic-curve key.
     #[error("{algorithm} keys are not supported: use an ECDSA P-256 key")]
@@ -139,7 +143,7 @@ pub enum SignatureError {
         field: &'static str,
     },
     /// The Sigstore bundle has another media type.
-    #[error("signature has media type {got:?}, expected {expected:?}: it was not made by model_signing 1.x")]
+    #[error("signature has media type {got:?}, expected {expected:?}: it was not made by key-based model_signing 1.x")]
     WrongMediaType {
         /// The media type found.
         got: String,

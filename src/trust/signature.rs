@@ -1,0 +1,240 @@
+//! Signing and verifying `model.sig` in the OpenSSF model-signing format (key-based,
+//! ECDSA P-256), compatible both ways with the `model_signing` 1.x Python tool.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use p256::ecdsa::signature::{Signer as _, Verifier as _};
+use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+
+use super::digest::{sha256, to_hex};
+use super::dsse::{pae, IN_TOTO_PAYLOAD_TYPE};
+use super::error::SignatureError;
+use super::keys::fingerprint;
+use super::sigstore_bundle::{self, Bundle, BUNDLE_MEDIA_TYPE};
+use super::statement::{self, cmp_names};
+
+/// The largest `model.sig` [`verify`] reads. A signature over a bundle's two files is about
+/// 2 KiB; each further file adds about 150 bytes.
+pub const MAX_SIGNATURE_BYTES: usize = 1 << 20;
+
+/// A file covered by a signature: its path relative to the model directory (with `/`
+/// separators) and the sha256 of its contents.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Resource {
+    /// Path relative to the model directory, e.g. `model.onnx`.
+    pub name: String,
+    /// sha256 of the file's contents.
+    pub sha256: [u8; 32],
+}
+
+impl Resource {
+    /// The resource for a file named `name` with these contents.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sealed_onnx::trust::{sha256, Resource};
+    /// let r = Resource::new("model.onnx", b"onnx bytes");
+    /// assert_eq!(r.sha256, sha256(b"onnx bytes"));
+    /// ```
+    pub fn new(name: impl Into<String>, contents: &[u8]) -> Self {
+        Self {
+            name: name.into(),
+            sha256: sha256(contents),
+        }
+    }
+}
+
+/// Proof that a signature verified with a key and covers exactly the expected files; only
+/// [`verify`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+// The private field, unlike `#[non_exhaustive]`, keeps construction inside this module:
+// nothing else in the crate can forge a proof.
+#[allow(clippy::manual_non_exhaustive)]
+pub struct SignatureValid {
+    _proof: (),
+    /// The fingerprint of the key that verified the signature (see
+    /// [`fingerprint`](super::fingerprint)); model_signing calls it the key hint.
+    pub fingerprint: String,
+    /// The signed subject name: the model directory's name when the Python tool signed, or
+    /// whatever name was passed to [`sign`]. Informative only; it is not checked.
+    pub model_name: String,
+}
+
+/// Signs `resources` and returns the `model.sig` bytes: a Sigstore bundle whose DSSE
+/// envelope carries an in-toto statement with predicate type
+/// `https://model_signing/signature/v1.0`, signed with ECDSA P-256 / SHA-256.
+///
+/// `model_name` becomes the statement's subject name; `model_signing sign` uses the model
+/// directory's name. Resources are listed sorted by path as model_signing lists them, and
+/// names must be unique (a signature over duplicate names does not verify). The output is
+/// deterministic (RFC 6979 nonces) and uses no randomness, so it works in wasm.
+///
+/// The result verifies with `model_signing verify key DIR --signature DIR/model.sig
+/// --public_key KEY.pub.pem` when DIR holds exactly these files (plus `model.sig` and git
+/// metadata, which the tool ignores).
+///
+/// # Example
+///
+/// ```
+/// use sealed_onnx::trust::{sign, verify, Resource};
+/// # let key = p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+/// let files = [Resource::new("model.onnx", b"graph"), Resource::new("manifest.json", b"{}")];
+/// let sig = sign(&files, "iris", &key);
+/// let valid = verify(&sig, &files, key.verifying_key()).unwrap();
+/// assert_eq!(valid.model_name, "iris");
+/// ```
+pub fn sign(resources: &[Resource], model_name: &str, key: &SigningKey) -> Vec<u8> {
+    let mut sorted: Vec<&Resource> = resources.iter().collect();
+    sorted.sort_by(|a, b| cmp_names(&a.name, &b.name));
+    let payload = statement::write(model_name, &sorted);
+    let signature: Signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, payload.as_bytes()));
+    sigstore_bundle::write(
+        &fingerprint(key.verifying_key()),
+        &STANDARD.encode(payload.as_bytes()),
+        &STANDARD.encode(signature.to_der().as_bytes()),
+    )
+}
+
+/// Verifies `model.sig` bytes against a public key and the files they must cover.
+///
+/// In order: the bundle structure and media type; the key hint, when present, must be
+/// `key`'s [`fingerprint`](super::fingerprint); the payload type must be in-toto; the first
+/// DSSE signature must verify over the pre-authentication encoding of the payload bytes *as
+/// received* (they are parsed only after that); the statement must be an in-toto v1
+/// statement with predicate type `https://model_signing/signature/v1.0`, one subject, the
+/// `files` serialization with sha256, and a subject digest equal to the sha256 over the
+/// listed digests; finally the signed files must be exactly `expected`, same names and same
+/// digests.
+///
+/// # Errors
+///
+/// A [`SignatureError`] naming the first check that failed; for the file list,
+/// [`SignatureError::MissingResource`], [`SignatureError::UnexpectedResource`] or
+/// [`SignatureError::ResourceMismatch`] for the first differing name in sorted order.
+///
+/// # Example
+///
+/// ```
+/// use sealed_onnx::trust::{sign, verify, Resource, SignatureError};
+/// # let key = p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+/// let sig = sign(&[Resource::new("model.onnx", b"graph")], "iris", &key);
+/// let err = verify(&sig, &[Resource::new("model.onnx", b"changed")], key.verifying_key());
+/// assert!(matches!(err, Err(SignatureError::ResourceMismatch { .. })));
+/// ```
+pub fn verify(
+    sig: &[u8],
+    expected: &[Resource],
+    key: &VerifyingKey,
+) -> Result<SignatureValid, SignatureError> {
+    if sig.len() > MAX_SIGNATURE_BYTES {
+        return Err(SignatureError::TooLarge {
+            limit: MAX_SIGNATURE_BYTES,
+            actual: sig.len(),
+        });
+    }
+    let bundle: Bundle = serde_json::from_slice(sig).map_err(|e| SignatureError::Malformed {
+        what: format!("not a Sigstore bundle: {e}"),
+    })?;
+    if bundle.media_type != BUNDLE_MEDIA_TYPE {
+        return Err(SignatureError::WrongMediaType {
+            got: bundle.media_type,
+            expected: BUNDLE_MEDIA_TYPE,
+        });
+    }
+    let key_fingerprint = fingerprint(key);
+    let public_key = bundle
+        .verification_material
+        .public_key
+        .ok_or(SignatureError::NotKeyBased)?;
+    // model_signing before 1.0 wrote no hint; like the Python tool, accept its absence.
+    if let Some(hint) = public_key.hint.filter(|h| !h.is_empty()) {
+        if hint != key_fingerprint {
+            return Err(SignatureError::KeyMismatch {
+                hint,
+                fingerprint: key_fingerprint,
+            });
+        }
+    }
+    let envelope = bundle
+        .dsse_envelope
+        .ok_or_else(|| SignatureError::Malformed {
+            what: "no dsseEnvelope (only DSSE signatures are supported)".to_owned(),
+        })?;
+    if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
+        return Err(SignatureError::WrongPayloadType {
+            got: envelope.payload_type,
+            expected: IN_TOTO_PAYLOAD_TYPE,
+        });
+    }
+    let payload = STANDARD.decode(envelope.payload.as_bytes()).map_err(|_| {
+        SignatureError::InvalidBase64 {
+            field: "dsseEnvelope.payload",
+        }
+    })?;
+    // Like model_signing, only the first signature is checked.
+    let first = envelope
+        .signatures
+        .first()
+        .ok_or(SignatureError::NoSignature)?;
+    let der = STANDARD
+        .decode(first.sig.as_bytes())
+        .map_err(|_| SignatureError::InvalidBase64 {
+            field: "dsseEnvelope.signatures[0].sig",
+        })?;
+    let signature = Signature::from_der(&der).map_err(|_| SignatureError::Malformed {
+        what: "dsseEnvelope.signatures[0].sig is not a DER-encoded ECDSA P-256 signature"
+            .to_owned(),
+    })?;
+    key.verify(&pae(IN_TOTO_PAYLOAD_TYPE, &payload), &signature)
+        .map_err(|_| SignatureError::BadSignature)?;
+
+    let signed = statement::parse(&payload)?;
+    check_resources(expected, &signed.resources)?;
+    Ok(SignatureValid {
+        _proof: (),
+        fingerprint: key_fingerprint,
+        model_name: signed.model_name,
+    })
+}
+
+/// The signed files must be exactly the expected ones.
+fn check_resources(expected: &[Resource], signed: &[Resource]) -> Result<(), SignatureError> {
+    let mut want: BTreeMap<&str, &[u8; 32]> = BTreeMap::new();
+    for r in expected {
+        if want.insert(&r.name, &r.sha256).is_some() {
+            return Err(SignatureError::DuplicateResource {
+                name: r.name.clone(),
+            });
+        }
+    }
+    // `statement::parse` already refused duplicate signed names.
+    let have: BTreeMap<&str, &[u8; 32]> = signed.iter().map(|r| (&*r.name, &r.sha256)).collect();
+    let names: BTreeSet<&str> = want.keys().chain(have.keys()).copied().collect();
+    for name in names {
+        match (want.get(name), have.get(name)) {
+            (Some(_), None) => {
+                return Err(SignatureError::MissingResource {
+                    name: name.to_owned(),
+                })
+            }
+            (None, Some(_)) => {
+                return Err(SignatureError::UnexpectedResource {
+                    name: name.to_owned(),
+                })
+            }
+            (Some(w), Some(h)) if w != h => {
+                return Err(SignatureError::ResourceMismatch {
+                    name: name.to_owned(),
+                    expected: to_hex(*w),
+                    got: to_hex(*h),
+                })
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

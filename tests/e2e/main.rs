@@ -1,0 +1,8 @@
+//! End-to-end tests: the real CLI binary, real bundles packed from the real scikit-learn
+//! exports in `models/`. One test binary, one module per area.
+
+mod bad_bundles;
+mod cli;
+mod examples;
+mod model_signing;
+mod support;

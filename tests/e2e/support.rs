@@ -1,0 +1,140 @@
+//! Running the CLI and building bundles for tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sealed_onnx::bundle::zip;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under the repository root.
+pub fn repo(rel: &str) -> PathBuf {
+    root().join(rel)
+}
+
+/// The demo public key.
+pub fn demo_pub() -> PathBuf {
+    repo("models/keys/demo-public-key.pem")
+}
+
+/// Result of one CLI run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts success and returns stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, 0, "expected success\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        &self.stdout
+    }
+
+    /// Asserts exit code 1 and that stderr contains `needle`; returns stderr.
+    #[track_caller]
+    pub fn fails_with(&self, needle: &str) -> &str {
+        assert_eq!(self.code, 1, "expected exit 1\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert!(self.stderr.contains(needle), "expected {needle:?} in stderr:\n{}", self.stderr);
+        assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
+        &self.stderr
+    }
+}
+
+/// Runs `sealed-onnx` with arguments, from the repository root.
+pub fn cli<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    cli_stdin(args, None)
+}
+
+/// Runs `sealed-onnx` with arguments and standard input.
+pub fn cli_stdin<I, S>(args: I, stdin: Option<&[u8]>) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sealed-onnx"));
+    cmd.args(args).current_dir(root()).env("RUST_BACKTRACE", "0");
+    cmd.stdin(std::process::Stdio::piped());
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn sealed-onnx");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+    }
+    drop(child.stdin.take());
+    Run::from(child.wait_with_output().expect("wait for sealed-onnx"))
+}
+
+/// Packs an example from `models/<name>/` into `dir/<name>.sonnx` (unsigned) with the CLI.
+pub fn pack(name: &str, dir: &Path) -> PathBuf {
+    let out = dir.join(format!("{name}.sonnx"));
+    let m = |f: &str| repo(&format!("models/{name}/{f}"));
+    cli([
+        "pack".as_ref(),
+        "--model".as_ref(),
+        m("model.onnx").as_os_str(),
+        "--meta".as_ref(),
+        m("meta.json").as_os_str(),
+        "--train".as_ref(),
+        m("train.csv").as_os_str(),
+        "--test-vectors".as_ref(),
+        m("test_vectors.json").as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--force".as_ref(),
+    ])
+    .ok();
+    out
+}
+
+/// A fresh key pair in `dir`: (private, public).
+pub fn keygen(dir: &Path, stem: &str) -> (PathBuf, PathBuf) {
+    let private = dir.join(format!("{stem}.pem"));
+    let public = dir.join(format!("{stem}.pub.pem"));
+    cli([
+        "keygen".as_ref(),
+        "--private-key".as_ref(),
+        private.as_os_str(),
+        "--public-key".as_ref(),
+        public.as_os_str(),
+    ])
+    .ok();
+    (private, public)
+}
+
+/// The entries of a bundle file.
+pub fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let bytes = std::fs::read(path).expect("read bundle");
+    zip::read(&bytes, &Default::default())
+        .expect("valid zip")
+        .into_iter()
+        .map(|e| (e.name, e.data))
+        .collect()
+}
+
+/// Writes entries as a zip to `path`.
+pub fn write_entries(path: &Path, entries: &[(String, Vec<u8>)]) {
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    std::fs::write(path, zip::write(&refs)).expect("write bundle");
+}
+
+/// A temporary directory.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
