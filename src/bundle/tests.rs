@@ -84,7 +84,8 @@ fn unknown_fields_are_refused() {
 
 #[test]
 fn inconsistent_manifests_are_refused_with_a_path() {
-    let cases: Vec<(fn(&mut serde_json::Value), &str)> = vec![
+    type Mutation = fn(&mut serde_json::Value);
+    let cases: Vec<(Mutation, &str)> = vec![
         (|v| v["version"] = "1.2".into(), "at version:"),
         (|v| v["created"] = "yesterday".into(), "at created:"),
         (

@@ -1,6 +1,6 @@
 //! `sealed-onnx diff`: is the new version's interface change breaking, and does its version say so?
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -21,7 +21,7 @@ pub struct Args {
     new: PathBuf,
 }
 
-fn read(path: &PathBuf) -> Result<Bundle> {
+fn read(path: &Path) -> Result<Bundle> {
     Bundle::read(&files::read(path)?, &Limits::default())
         .with_context(|| format!("cannot read {}", path.display()))
 }

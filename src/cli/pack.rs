@@ -2,7 +2,7 @@
 //! test vectors.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -42,8 +42,9 @@ pub struct Args {
     /// Where to write the bundle (.sonnx).
     #[arg(long, short, value_name = "FILE")]
     out: PathBuf,
-    /// Widen inferred numeric ranges by this share of the training span on each side.
-    #[arg(long, default_value_t = 0.1, value_name = "SHARE")]
+    /// Widen inferred numeric ranges by this share of the training span on each side (the
+    /// range catches nonsense such as unit mix-ups; drift reports merely unusual values).
+    #[arg(long, default_value_t = 1.0, value_name = "SHARE")]
     range_margin: f64,
     /// The `created` timestamp (RFC 3339); defaults to $SOURCE_DATE_EPOCH, else now.
     #[arg(long, value_name = "RFC3339")]
@@ -111,7 +112,7 @@ struct FeatureOverride {
     description: Option<String>,
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(path: &PathBuf) -> Result<T> {
+fn parse_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     serde_json::from_slice(&files::read(path)?)
         .with_context(|| format!("{} is invalid", path.display()))
 }

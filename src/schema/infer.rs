@@ -10,8 +10,9 @@ use crate::bundle::manifest::{Feature, FeatureBaseline, FeatureType, Histogram};
 /// Settings for inference.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InferOptions {
-    /// Widen the observed `[min, max]` by this share of its span on each side, so that
-    /// plausible new values just outside the training range are still accepted.
+    /// Widen the observed `[min, max]` by this share of its span on each side. The range is
+    /// a guard against nonsense (unit mix-ups, typos), not against new data: real held-out
+    /// rows often fall somewhat outside the training range, and drift reports those.
     pub range_margin: f64,
     /// A string column with at most this many distinct values gets a category list.
     pub max_categories: usize,
@@ -22,7 +23,7 @@ pub struct InferOptions {
 impl Default for InferOptions {
     fn default() -> Self {
         InferOptions {
-            range_margin: 0.1,
+            range_margin: 1.0,
             max_categories: 100,
             bins: 10,
         }
@@ -132,7 +133,28 @@ fn widened_range(values: &[f64], margin: f64, integer: bool) -> (f64, f64) {
         lo = lo.floor();
         hi = hi.ceil();
     }
-    (lo, hi)
+    (round_outward(lo, pad, false), round_outward(hi, pad, true))
+}
+
+/// Rounds a bound away from the data to two significant digits of `pad`, so schemas show
+/// `3.9` rather than `3.939999999999999`.
+fn round_outward(v: f64, pad: f64, up: bool) -> f64 {
+    if pad <= 0.0 || !pad.is_finite() {
+        return v;
+    }
+    let decimals = (1 - pad.log10().floor() as i32).clamp(0, 12);
+    let scale = 10f64.powi(decimals);
+    let scaled = v * scale;
+    // A relative epsilon keeps values that are already round from moving a whole step.
+    let eps = 1e-9 * scaled.abs().max(1.0);
+    let rounded = if up {
+        (scaled - eps).ceil()
+    } else {
+        (scaled + eps).floor()
+    };
+    format!("{:.*}", decimals as usize, rounded / scale)
+        .parse()
+        .unwrap_or(v)
 }
 
 /// Linear-interpolation quantile of sorted values (`q` in `[0, 1]`).

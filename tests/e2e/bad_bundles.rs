@@ -5,11 +5,20 @@ use std::path::{Path, PathBuf};
 use crate::support::*;
 
 fn verify_with_key(path: &Path) -> Run {
-    cli(["verify".as_ref(), path.as_os_str(), "--public-key".as_ref(), demo_pub().as_os_str()])
+    cli([
+        "verify".as_ref(),
+        path.as_os_str(),
+        "--public-key".as_ref(),
+        demo_pub().as_os_str(),
+    ])
 }
 
 fn verify_unverified(path: &Path) -> Run {
-    cli(["verify".as_ref(), path.as_os_str(), "--allow-unverified".as_ref()])
+    cli([
+        "verify".as_ref(),
+        path.as_os_str(),
+        "--allow-unverified".as_ref(),
+    ])
 }
 
 /// A copy of the signed iris bundle with its entries edited.
@@ -66,20 +75,30 @@ fn unexpected_duplicate_and_missing_entries() {
         e.push(m);
     });
     verify_with_key(&dup).fails_with("entry \"manifest.json\" appears more than once");
-    let extra = edited(dir.path(), "extra.sonnx", |e| e.push(("run_me.sh".into(), b"rm -rf /".to_vec())));
+    let extra = edited(dir.path(), "extra.sonnx", |e| {
+        e.push(("run_me.sh".into(), b"rm -rf /".to_vec()))
+    });
     verify_with_key(&extra).fails_with("unexpected entry \"run_me.sh\"");
-    let missing = edited(dir.path(), "nomodel.sonnx", |e| e.retain(|(n, _)| n != "model.onnx"));
+    let missing = edited(dir.path(), "nomodel.sonnx", |e| {
+        e.retain(|(n, _)| n != "model.onnx")
+    });
     verify_with_key(&missing).fails_with("bundle has no model.onnx");
 }
 
 #[test]
 fn manifest_problems() {
     let dir = tempdir();
-    let bad_json = edited(dir.path(), "badjson.sonnx", |e| *entry(e, "manifest.json") = b"{\"format\": \"sealed-onnx/1\",".to_vec());
+    let bad_json = edited(dir.path(), "badjson.sonnx", |e| {
+        *entry(e, "manifest.json") = b"{\"format\": \"sealed-onnx/1\",".to_vec()
+    });
     verify_with_key(&bad_json).fails_with("manifest.json is invalid: EOF while parsing");
-    let future = edited(dir.path(), "future.sonnx", |e| edit_manifest(e, |m| m["format"] = "sealed-onnx/2".into()));
+    let future = edited(dir.path(), "future.sonnx", |e| {
+        edit_manifest(e, |m| m["format"] = "sealed-onnx/2".into())
+    });
     verify_with_key(&future).fails_with("unknown bundle format \"sealed-onnx/2\"");
-    let unknown = edited(dir.path(), "unknown.sonnx", |e| edit_manifest(e, |m| m["card"]["hidden"] = true.into()));
+    let unknown = edited(dir.path(), "unknown.sonnx", |e| {
+        edit_manifest(e, |m| m["card"]["hidden"] = true.into())
+    });
     verify_with_key(&unknown).fails_with("unknown field `hidden`");
 }
 
@@ -101,8 +120,15 @@ fn tampering_is_caught_by_digests_and_signatures() {
     let sig = edited(dir.path(), "sig.sonnx", |e| {
         let s = entry(e, "model.sig");
         let mut v: serde_json::Value = serde_json::from_slice(s).unwrap();
-        let b64 = v["dsseEnvelope"]["signatures"][0]["sig"].as_str().unwrap().to_string();
-        let flipped = if b64.starts_with('M') { b64.replacen('M', "N", 1) } else { format!("M{}", &b64[1..]) };
+        let b64 = v["dsseEnvelope"]["signatures"][0]["sig"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let flipped = if b64.starts_with('M') {
+            b64.replacen('M', "N", 1)
+        } else {
+            format!("M{}", &b64[1..])
+        };
         v["dsseEnvelope"]["signatures"][0]["sig"] = flipped.into();
         *s = serde_json::to_vec(&v).unwrap();
     });
@@ -117,24 +143,34 @@ fn tampering_is_caught_by_digests_and_signatures() {
     ])
     .fails_with("signature check failed");
 
-    let unsigned = edited(dir.path(), "unsigned.sonnx", |e| e.retain(|(n, _)| n != "model.sig"));
+    let unsigned = edited(dir.path(), "unsigned.sonnx", |e| {
+        e.retain(|(n, _)| n != "model.sig")
+    });
     verify_with_key(&unsigned).fails_with("bundle is not signed");
 }
 
 #[test]
 fn manifest_that_does_not_fit_the_graph() {
     let dir = tempdir();
-    let renamed = edited(dir.path(), "renamed.sonnx", |e| edit_manifest(e, |m| m["inputs"]["binding"]["input"] = "features".into()));
+    let renamed = edited(dir.path(), "renamed.sonnx", |e| {
+        edit_manifest(e, |m| m["inputs"]["binding"]["input"] = "features".into())
+    });
     verify_unverified(&renamed).fails_with("the manifest's input schema does not match the graph: the graph's inputs are [\"X\"] but the manifest binds [\"features\"]");
     let narrower = edited(dir.path(), "narrower.sonnx", |e| {
         edit_manifest(e, |m| {
             m["inputs"]["features"].as_array_mut().unwrap().pop();
-            m["drift_baseline"]["features"].as_object_mut().unwrap().remove("petal_width");
+            m["drift_baseline"]["features"]
+                .as_object_mut()
+                .unwrap()
+                .remove("petal_width");
             m["test_vectors"]["cases"] = serde_json::json!([]);
         })
     });
-    verify_unverified(&narrower).fails_with("graph input \"X\" takes 4 column(s) but the manifest feeds it 3");
-    let output = edited(dir.path(), "output.sonnx", |e| edit_manifest(e, |m| m["outputs"]["probabilities"] = "scores".into()));
+    verify_unverified(&narrower)
+        .fails_with("graph input \"X\" takes 4 column(s) but the manifest feeds it 3");
+    let output = edited(dir.path(), "output.sonnx", |e| {
+        edit_manifest(e, |m| m["outputs"]["probabilities"] = "scores".into())
+    });
     verify_unverified(&output).fails_with("the manifest names output \"scores\" but the graph's outputs are [\"label\", \"probabilities\"]");
 }
 
@@ -142,11 +178,16 @@ fn manifest_that_does_not_fit_the_graph() {
 fn failing_test_vector_is_a_load_error_with_expected_and_got() {
     let dir = tempdir();
     let wrong = edited(dir.path(), "wrong.sonnx", |e| {
-        edit_manifest(e, |m| m["test_vectors"]["cases"][0]["expected"]["probabilities"]["setosa"] = 0.5.into())
+        edit_manifest(e, |m| {
+            m["test_vectors"]["cases"][0]["expected"]["probabilities"]["setosa"] = 0.5.into()
+        })
     });
     let out = verify_unverified(&wrong);
     let err = out.fails_with("test vector 0 failed: probabilities.setosa expected 0.5, got");
-    assert!(err.contains("the runtime does not compute what the trainer computed"), "{err}");
+    assert!(
+        err.contains("the runtime does not compute what the trainer computed"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -167,5 +208,8 @@ fn unsupported_operator_fails_at_pack_naming_it() {
         dir.path().join("tree.sonnx").as_os_str(),
     ]);
     out.fails_with("the graph uses an operator that sealed-onnx cannot run: TreeEnsembleRegressor (domain ai.onnx.ml)");
-    assert!(!dir.path().join("tree.sonnx").exists(), "nothing is written when the bundle cannot load");
+    assert!(
+        !dir.path().join("tree.sonnx").exists(),
+        "nothing is written when the bundle cannot load"
+    );
 }

@@ -20,18 +20,31 @@ fn keygen_pack_sign_verify_predict() {
     let signed = cli(["sign", b, "--key", private.to_str().unwrap()]);
     let fingerprint = signed.ok().split_whitespace().nth(4).unwrap().to_string();
     let verified = cli(["verify", b, "--public-key", p]);
-    assert!(verified.ok().contains(&format!("ok  signature by key {fingerprint}")), "{}", verified.stdout);
+    assert!(
+        verified
+            .ok()
+            .contains(&format!("ok  signature by key {fingerprint}")),
+        "{}",
+        verified.stdout
+    );
     assert!(verified.stdout.contains("ok  20/20 test vectors"));
     assert!(!verified.stdout.contains("UNVERIFIED"));
 
-    let record = br#"{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}"#;
-    let out = cli_stdin(["predict", b, "--public-key", p, "--input", "-"], Some(record));
+    let record =
+        br#"{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}"#;
+    let out = cli_stdin(
+        ["predict", b, "--public-key", p, "--input", "-"],
+        Some(record),
+    );
     let json: serde_json::Value = serde_json::from_str(out.ok()).unwrap();
     assert_eq!(json["predictions"]["label"], "setosa");
     assert_eq!(json["model"]["name"], "iris");
     assert_eq!(json["model"]["verified"], true);
     let probs = json["predictions"]["probabilities"].as_object().unwrap();
-    assert_eq!(probs.keys().collect::<Vec<_>>(), ["setosa", "versicolor", "virginica"]);
+    assert_eq!(
+        probs.keys().collect::<Vec<_>>(),
+        ["setosa", "versicolor", "virginica"]
+    );
     let sum: f64 = probs.values().map(|v| v.as_f64().unwrap()).sum();
     assert!((sum - 1.0).abs() < 1e-5);
 }
@@ -41,16 +54,43 @@ fn predict_csv_in_csv_out_and_integrity() {
     let bundle = repo("models/iris-1.0.0.sonnx");
     let b = bundle.to_str().unwrap();
     let sri = sealed_onnx::trust::sri_sha256(&std::fs::read(&bundle).unwrap());
-    let csv = b"sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n";
-    let out = cli_stdin(["predict", b, "--integrity", &sri, "-i", "-", "--input-format", "csv", "--format", "csv"], Some(csv));
+    let csv =
+        b"sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n";
+    let out = cli_stdin(
+        [
+            "predict",
+            b,
+            "--integrity",
+            &sri,
+            "-i",
+            "-",
+            "--input-format",
+            "csv",
+            "--format",
+            "csv",
+        ],
+        Some(csv),
+    );
     let lines: Vec<&str> = out.ok().lines().collect();
     assert_eq!(lines[0], "row,label,p_setosa,p_versicolor,p_virginica");
     assert!(lines[1].starts_with("0,setosa,"), "{}", lines[1]);
     assert!(lines[2].starts_with("1,virginica,"), "{}", lines[2]);
 
     let wrong = format!("sha256-{}", "A".repeat(43) + "=");
-    cli_stdin(["predict", b, "--integrity", &wrong, "-i", "-", "--input-format", "csv"], Some(csv))
-        .fails_with("integrity");
+    cli_stdin(
+        [
+            "predict",
+            b,
+            "--integrity",
+            &wrong,
+            "-i",
+            "-",
+            "--input-format",
+            "csv",
+        ],
+        Some(csv),
+    )
+    .fails_with("integrity");
 }
 
 #[test]
@@ -62,7 +102,14 @@ fn predict_reports_every_schema_problem_with_its_path() {
         {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "colour": "red"}
     ]"#;
     let out = cli_stdin(
-        ["predict".as_ref(), b.as_os_str(), "--public-key".as_ref(), demo_pub().as_os_str(), "-i".as_ref(), "-".as_ref()],
+        [
+            "predict".as_ref(),
+            b.as_os_str(),
+            "--public-key".as_ref(),
+            demo_pub().as_os_str(),
+            "-i".as_ref(),
+            "-".as_ref(),
+        ],
         Some(rows),
     );
     let err = out.fails_with("input does not match the model's schema (5 problems)");
@@ -77,7 +124,10 @@ fn predict_reports_every_schema_problem_with_its_path() {
     ] {
         assert!(err.contains(needle), "missing {needle:?} in\n{err}");
     }
-    assert!(out.stdout.is_empty(), "nothing is predicted when the input is invalid");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing is predicted when the input is invalid"
+    );
 }
 
 #[test]
@@ -98,7 +148,9 @@ fn inspect_shows_card_schema_sizes_digests_and_claimed_signer() {
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
-    let json: serde_json::Value = serde_json::from_str(cli(["inspect".as_ref(), b.as_os_str(), "--json".as_ref()]).ok()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(cli(["inspect".as_ref(), b.as_os_str(), "--json".as_ref()]).ok())
+            .unwrap();
     assert_eq!(json["manifest"]["name"], "breast-cancer");
     assert!(json["digest"].as_str().unwrap().starts_with("sha256-"));
     assert!(json["sizes"]["model.onnx"].as_u64().unwrap() > 0);
@@ -108,30 +160,73 @@ fn inspect_shows_card_schema_sizes_digests_and_claimed_signer() {
 fn run_executes_a_raw_onnx_file_on_json_tensors() {
     let model = repo("models/iris/model.onnx");
     let tensors = br#"{"X": {"dtype": "float32", "shape": [2, 4], "data": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]}}"#;
-    let out = cli_stdin(["run".as_ref(), model.as_os_str(), "-i".as_ref(), "-".as_ref()], Some(tensors));
+    let out = cli_stdin(
+        [
+            "run".as_ref(),
+            model.as_os_str(),
+            "-i".as_ref(),
+            "-".as_ref(),
+        ],
+        Some(tensors),
+    );
     let json: serde_json::Value = serde_json::from_str(out.ok()).unwrap();
     assert_eq!(json["label"]["dtype"], "string");
-    assert_eq!(json["label"]["data"], serde_json::json!(["setosa", "virginica"]));
+    assert_eq!(
+        json["label"]["data"],
+        serde_json::json!(["setosa", "virginica"])
+    );
     assert_eq!(json["probabilities"]["shape"], serde_json::json!([2, 3]));
-    assert_eq!(json["probabilities"]["data"][0].as_array().unwrap().len(), 3);
+    assert_eq!(
+        json["probabilities"]["data"][0].as_array().unwrap().len(),
+        3
+    );
 
     // null is NaN in float data: the graph runs and NaN comes back as null.
     let nan = br#"{"X": {"dtype": "float32", "shape": [1, 4], "data": [5.1, null, 1.4, 0.2]}}"#;
-    let out = cli_stdin(["run".as_ref(), model.as_os_str(), "-i".as_ref(), "-".as_ref()], Some(nan));
+    let out = cli_stdin(
+        [
+            "run".as_ref(),
+            model.as_os_str(),
+            "-i".as_ref(),
+            "-".as_ref(),
+        ],
+        Some(nan),
+    );
     let json: serde_json::Value = serde_json::from_str(out.ok()).unwrap();
     assert!(json["probabilities"]["data"][0][0].is_null());
 
     let bad = br#"{"X": {"dtype": "float32", "shape": [2, 4], "data": [1, 2, 3]}}"#;
-    cli_stdin(["run".as_ref(), model.as_os_str(), "-i".as_ref(), "-".as_ref()], Some(bad))
-        .fails_with("tensor \"X\": shape [2, 4] needs 8 elements but data has 3");
+    cli_stdin(
+        [
+            "run".as_ref(),
+            model.as_os_str(),
+            "-i".as_ref(),
+            "-".as_ref(),
+        ],
+        Some(bad),
+    )
+    .fails_with("tensor \"X\": shape [2, 4] needs 8 elements but data has 3");
     let wrong_name = br#"{"Y": {"dtype": "float32", "shape": [1, 4], "data": [1, 2, 3, 4]}}"#;
-    cli_stdin(["run".as_ref(), model.as_os_str(), "-i".as_ref(), "-".as_ref()], Some(wrong_name))
-        .fails_with("the graph has no input \"Y\"");
+    cli_stdin(
+        [
+            "run".as_ref(),
+            model.as_os_str(),
+            "-i".as_ref(),
+            "-".as_ref(),
+        ],
+        Some(wrong_name),
+    )
+    .fails_with("the graph has no input \"Y\"");
 }
 
 /// Packs iris with extra metadata edits into `dir/<stem>.sonnx`.
-fn pack_variant(dir: &std::path::Path, stem: &str, edit: impl Fn(&mut serde_json::Value)) -> std::path::PathBuf {
-    let mut meta: serde_json::Value = serde_json::from_slice(&std::fs::read(repo("models/iris/meta.json")).unwrap()).unwrap();
+fn pack_variant(
+    dir: &std::path::Path,
+    stem: &str,
+    edit: impl Fn(&mut serde_json::Value),
+) -> std::path::PathBuf {
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo("models/iris/meta.json")).unwrap()).unwrap();
     edit(&mut meta);
     let meta_path = dir.join(format!("{stem}.meta.json"));
     std::fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
@@ -163,7 +258,9 @@ fn diff_classifies_changes_and_checks_the_version_bump() {
     assert!(same.stdout.contains("no interface changes"));
 
     let patch = pack_variant(dir.path(), "patch", |m| m["version"] = "1.0.1".into());
-    assert!(cli(["diff".as_ref(), old.as_os_str(), patch.as_os_str()]).ok().contains("version bump is consistent"));
+    assert!(cli(["diff".as_ref(), old.as_os_str(), patch.as_os_str()])
+        .ok()
+        .contains("version bump is consistent"));
 
     let narrow = |version: &'static str| {
         move |m: &mut serde_json::Value| {
@@ -174,7 +271,12 @@ fn diff_classifies_changes_and_checks_the_version_bump() {
     let minor = pack_variant(dir.path(), "minor", narrow("1.1.0"));
     let out = cli(["diff".as_ref(), old.as_os_str(), minor.as_os_str()]);
     out.fails_with("the interface has breaking changes but 1.0.0 → 1.1.0 is not a major bump; use 2.0.0 or later");
-    assert!(out.stdout.contains("BREAKING inputs.petal_width.min: 0 became 0.05"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("BREAKING inputs.petal_width.min: 0 became 0.05"),
+        "{}",
+        out.stdout
+    );
 
     let major = pack_variant(dir.path(), "major", narrow("2.0.0"));
     let out = cli(["diff".as_ref(), old.as_os_str(), major.as_os_str()]);
@@ -184,7 +286,9 @@ fn diff_classifies_changes_and_checks_the_version_bump() {
 #[test]
 fn help_usage_errors_and_overwrite_protection() {
     let help = cli(["--help"]);
-    for cmd in ["keygen", "pack", "sign", "verify", "inspect", "predict", "run", "diff"] {
+    for cmd in [
+        "keygen", "pack", "sign", "verify", "inspect", "predict", "run", "diff",
+    ] {
         assert!(help.ok().contains(cmd), "{cmd} missing from --help");
         assert_eq!(cli([cmd, "--help"]).code, 0, "{cmd} --help");
     }

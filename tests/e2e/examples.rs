@@ -29,7 +29,10 @@ fn committed_bundles_are_what_the_cli_builds() {
         let file = format!("{name}-1.0.0.sonnx");
         let rebuilt = std::fs::read(dir.path().join(&file)).unwrap();
         let committed = std::fs::read(repo(&format!("models/{file}"))).unwrap();
-        assert!(rebuilt == committed, "{file} differs from a fresh build: run models/build_bundles.sh");
+        assert!(
+            rebuilt == committed,
+            "{file} differs from a fresh build: run models/build_bundles.sh"
+        );
     }
 }
 
@@ -39,19 +42,39 @@ fn committed_bundles_are_what_the_cli_builds() {
 fn examples_verify_and_match_scikit_learn() {
     for name in EXAMPLES {
         let bytes = std::fs::read(repo(&format!("models/{name}-1.0.0.sonnx"))).unwrap();
-        let options = LoadOptions { public_key: Some(demo_key()), ..LoadOptions::default() };
+        let options = LoadOptions {
+            public_key: Some(demo_key()),
+            ..LoadOptions::default()
+        };
         let model = SealedModel::load(&bytes, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(model.verification().verified);
-        assert_eq!(model.verification().signer.as_deref(), Some(trust::fingerprint(&demo_key()).as_str()));
+        assert_eq!(
+            model.verification().signer.as_deref(),
+            Some(trust::fingerprint(&demo_key()).as_str())
+        );
 
         let holdout = repo(&format!("models/{name}/holdout.json"));
-        let cases: TestVectors = serde_json::from_slice(&std::fs::read(&holdout).expect("holdout.json (made by models/export.py)")).unwrap();
-        assert!(cases.cases.len() >= 30, "{name}: only {} held-out rows", cases.cases.len());
+        let cases: TestVectors = serde_json::from_slice(
+            &std::fs::read(&holdout).expect("holdout.json (made by models/export.py)"),
+        )
+        .unwrap();
+        assert!(
+            cases.cases.len() >= 30,
+            "{name}: only {} held-out rows",
+            cases.cases.len()
+        );
         let rows = Value::Array(
             cases
                 .cases
                 .iter()
-                .map(|c| Value::Object(c.input.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect()))
+                .map(|c| {
+                    Value::Object(
+                        c.input
+                            .iter()
+                            .map(|(k, v)| (k.clone(), Value::from(v.clone())))
+                            .collect(),
+                    )
+                })
                 .collect(),
         );
         let (_, predictions) = model.predict(&rows).unwrap();
@@ -62,12 +85,18 @@ fn examples_verify_and_match_scikit_learn() {
                 let got = got.probabilities.as_ref().unwrap();
                 for (class, p) in expected {
                     let g = got.iter().find(|(c, _)| c == class).unwrap().1;
-                    assert!(tol.accepts(*p, g), "{name} row {i}: p({class}) expected {p}, got {g}");
+                    assert!(
+                        tol.accepts(*p, g),
+                        "{name} row {i}: p({class}) expected {p}, got {g}"
+                    );
                 }
             }
             if let Some(v) = case.expected.value {
                 let g = got.value.unwrap();
-                assert!(tol.accepts(v, g), "{name} row {i}: value expected {v}, got {g}");
+                assert!(
+                    tol.accepts(v, g),
+                    "{name} row {i}: value expected {v}, got {g}"
+                );
             }
         }
     }
@@ -76,8 +105,19 @@ fn examples_verify_and_match_scikit_learn() {
 #[test]
 fn an_example_keeps_working_after_errors() {
     let bytes = std::fs::read(repo("models/iris-1.0.0.sonnx")).unwrap();
-    let model = SealedModel::load(&bytes, &LoadOptions { public_key: Some(demo_key()), ..LoadOptions::default() }).unwrap();
-    for bad in [Value::Number(1.0), Value::Array(vec![Value::Null]), Value::Object(vec![])] {
+    let model = SealedModel::load(
+        &bytes,
+        &LoadOptions {
+            public_key: Some(demo_key()),
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap();
+    for bad in [
+        Value::Number(1.0),
+        Value::Array(vec![Value::Null]),
+        Value::Object(vec![]),
+    ] {
         assert!(model.predict(&bad).is_err());
     }
     assert_eq!(model.self_test().unwrap(), 20);

@@ -272,11 +272,16 @@ fn committed_bundle_verifies_with_model_signing() {
     let dir = crate::support::tempdir();
     unzip_into(&crate::support::repo("models/iris-1.0.0.sonnx"), dir.path());
     let out = tool_verify(&tool, dir.path(), &crate::support::demo_pub());
-    assert!(out.status.success(), "model_signing refused the committed iris bundle");
+    assert!(
+        out.status.success(),
+        "model_signing refused the committed iris bundle"
+    );
 
     // The tool checks the same thing we do: a changed manifest no longer verifies.
     fs::write(dir.path().join("manifest.json"), b"{}").unwrap();
-    assert!(!tool_verify(&tool, dir.path(), &crate::support::demo_pub()).status.success());
+    assert!(!tool_verify(&tool, dir.path(), &crate::support::demo_pub())
+        .status
+        .success());
 }
 
 #[test]
@@ -292,19 +297,41 @@ fn bundle_signed_by_model_signing_verifies_with_the_cli() {
     assert!(tool_sign(&tool, &model_dir, &private).status.success());
 
     let mut e = entries(&unsigned);
-    e.push(("model.sig".into(), fs::read(model_dir.join("model.sig")).unwrap()));
+    e.push((
+        "model.sig".into(),
+        fs::read(model_dir.join("model.sig")).unwrap(),
+    ));
     let signed = dir.path().join("signed-by-tool.sonnx");
     write_entries(&signed, &e);
-    let out = cli(["verify".as_ref(), signed.as_os_str(), "--public-key".as_ref(), public.as_os_str()]);
-    let key = sealed_onnx::trust::parse_public_key_pem(&fs::read_to_string(&public).unwrap()).unwrap();
-    assert!(out.ok().contains(&format!("ok  signature by key {}", fingerprint(&key))), "{}", out.stdout);
+    let out = cli([
+        "verify".as_ref(),
+        signed.as_os_str(),
+        "--public-key".as_ref(),
+        public.as_os_str(),
+    ]);
+    let key =
+        sealed_onnx::trust::parse_public_key_pem(&fs::read_to_string(&public).unwrap()).unwrap();
+    assert!(
+        out.ok()
+            .contains(&format!("ok  signature by key {}", fingerprint(&key))),
+        "{}",
+        out.stdout
+    );
 
     // And a signature made by the tool for other files is refused by name.
     fs::write(model_dir.join("model.onnx"), b"not the model").unwrap();
     assert!(tool_sign(&tool, &model_dir, &private).status.success());
     let mut e = entries(&unsigned);
-    e.push(("model.sig".into(), fs::read(model_dir.join("model.sig")).unwrap()));
+    e.push((
+        "model.sig".into(),
+        fs::read(model_dir.join("model.sig")).unwrap(),
+    ));
     write_entries(&signed, &e);
-    cli(["verify".as_ref(), signed.as_os_str(), "--public-key".as_ref(), public.as_os_str()])
-        .fails_with("model.onnx");
+    cli([
+        "verify".as_ref(),
+        signed.as_os_str(),
+        "--public-key".as_ref(),
+        public.as_os_str(),
+    ])
+    .fails_with("model.onnx");
 }

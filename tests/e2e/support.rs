@@ -39,15 +39,27 @@ impl Run {
     /// Asserts success and returns stdout.
     #[track_caller]
     pub fn ok(&self) -> &str {
-        assert_eq!(self.code, 0, "expected success\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         &self.stdout
     }
 
     /// Asserts exit code 1 and that stderr contains `needle`; returns stderr.
     #[track_caller]
     pub fn fails_with(&self, needle: &str) -> &str {
-        assert_eq!(self.code, 1, "expected exit 1\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
-        assert!(self.stderr.contains(needle), "expected {needle:?} in stderr:\n{}", self.stderr);
+        assert_eq!(
+            self.code, 1,
+            "expected exit 1\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            self.stderr.contains(needle),
+            "expected {needle:?} in stderr:\n{}",
+            self.stderr
+        );
         assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
         &self.stderr
     }
@@ -70,12 +82,20 @@ where
 {
     use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sealed-onnx"));
-    cmd.args(args).current_dir(root()).env("RUST_BACKTRACE", "0");
+    cmd.args(args)
+        .current_dir(root())
+        .env("RUST_BACKTRACE", "0");
     cmd.stdin(std::process::Stdio::piped());
-    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().expect("spawn sealed-onnx");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
     }
     drop(child.stdin.take());
     Run::from(child.wait_with_output().expect("wait for sealed-onnx"))
@@ -130,7 +150,10 @@ pub fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
 
 /// Writes entries as a zip to `path`.
 pub fn write_entries(path: &Path, entries: &[(String, Vec<u8>)]) {
-    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    let refs: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
     std::fs::write(path, zip::write(&refs)).expect("write bundle");
 }
 

@@ -47,7 +47,7 @@ fn build(
     } else {
         intercepts
     };
-    if models == 0 || coefficients.is_empty() || coefficients.len() % models != 0 {
+    if models == 0 || coefficients.is_empty() || !coefficients.len().is_multiple_of(models) {
         bail!(
             "LinearClassifier {}: {} coefficients do not split into {models} models",
             node.name,

@@ -2,7 +2,10 @@ use super::*;
 
 #[test]
 fn integer_float_boolean_and_string_columns() {
-    let o = InferOptions::default();
+    let o = InferOptions {
+        range_margin: 0.1,
+        ..InferOptions::default()
+    };
     let (f, _) = infer_feature("age", &["19", "79", "40"], &o);
     assert_eq!(
         (f.kind, f.min, f.max),
@@ -67,4 +70,18 @@ fn histogram_puts_outliers_in_edge_bins() {
         histogram_counts(&[-5.0, 0.0, 0.5, 1.0, 9.0], &[0.0, 0.5, 1.0]),
         vec![2, 3]
     );
+}
+
+#[test]
+fn widened_bounds_are_rounded_outward() {
+    let o = InferOptions {
+        range_margin: 0.1,
+        ..InferOptions::default()
+    };
+    let (f, _) = infer_feature("x", &["4.3", "7.9"], &o);
+    assert_eq!((f.min, f.max), (Some(3.94), Some(8.26)));
+    let (f, _) = infer_feature("x", &["0.054", "0.16"], &o);
+    assert_eq!((f.min, f.max), (Some(0.043), Some(0.171)));
+    let (f, _) = infer_feature("x", &["4.3", "7.9"], &InferOptions::default());
+    assert_eq!((f.min, f.max), (Some(0.7), Some(11.5)));
 }
