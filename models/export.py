@@ -11,16 +11,19 @@ For each example (iris, diabetes, breast-cancer) this writes ``models/<name>/``:
 * ``train.csv``         the training split (features, then the target column)
 * ``meta.json``         pack metadata: provenance, feature descriptions, outputs, model card
 * ``test_vectors.json`` up to 20 held-out rows with scikit-learn's own predictions
+* ``holdout.json``      every held-out row with scikit-learn's own predictions (same format)
 * ``model.pkl``         ``pickle.dump`` of the fitted pipeline (size comparison only)
 * ``model.joblib``      ``joblib.dump`` of the fitted pipeline (size comparison only)
 
 Everything except the two pickles is byte-for-byte reproducible (fixed seeds, single-threaded
-numerics, no timestamps). ``meta.json`` records ``git rev-parse HEAD``, so it changes with the
-commit the script is run from.
+numerics, no timestamps). ``meta.json`` records the commit that last changed this script
+(``git log -1 --format=%H -- models/export.py``), not ``HEAD``, so commits elsewhere in the
+repository leave it unchanged; it changes only after a commit that edits this script.
 
 After exporting, the ONNX graph is checked with onnxruntime against scikit-learn on every test
-row; the script exits non-zero on any label mismatch, on a score outside the loosest allowed
-tolerance, or when the graph uses an operator outside the set our runtime (tract) supports.
+row, and again on ``test_vectors.json`` and ``holdout.json`` as re-read from disk; the script
+exits non-zero on any label mismatch, on a score outside the loosest allowed tolerance, or
+when the graph uses an operator outside the set our runtime (tract) supports.
 """
 
 from __future__ import annotations
@@ -380,17 +383,33 @@ def fail(msg: str) -> None:
     sys.exit(1)
 
 
-def git_commit() -> str | None:
+def git(*args: str) -> subprocess.CompletedProcess[str] | None:
     try:
-        out = subprocess.run(
-            ["git", "-C", str(REPO_DIR), "rev-parse", "HEAD"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(REPO_DIR), *args], check=True, capture_output=True, text=True
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
-    return out if re.fullmatch(r"[0-9a-f]{40}", out) else None
+
+
+def git_commit() -> str | None:
+    """The commit that last changed the training code (this script), not ``HEAD``.
+
+    Commits that touch other files then leave ``meta.json`` (and so the bundles) unchanged.
+    """
+    script = Path(__file__).resolve().relative_to(REPO_DIR).as_posix()
+    res = git("log", "-1", "--format=%H", "--", script)
+    out = res.stdout.strip() if res else ""
+    if not re.fullmatch(r"[0-9a-f]{40}", out):
+        return None
+    dirty = git("status", "--porcelain", "--", script)
+    if dirty is not None and dirty.stdout.strip():
+        print(
+            f"WARNING: {script} has uncommitted changes; recording {out}, the last commit "
+            "that changed it",
+            file=sys.stderr,
+        )
+    return out
 
 
 def json_scalar(value: Any) -> tuple[bool, Any]:
@@ -609,10 +628,9 @@ def export(ex: Example, commit: str | None) -> dict[str, Any]:
     print(f"tolerance chosen: relative {chosen['relative']:g}, absolute {chosen['absolute']:g}")
     usage = err["usage"][TOLERANCES.index(chosen)]
 
-    # ---- test vectors --------------------------------------------------------------------
-    n_vec = min(N_TEST_VECTORS, len(X_test))
+    # ---- test vectors (first rows of the test split) and hold-out set (all of it) ----------
     cases = []
-    for i in range(n_vec):
+    for i in range(len(X_test)):
         record = {name: float(X_test[i, j]) for j, name in enumerate(feature_names)}
         if classification:
             proba = expected_scores[i]
@@ -625,7 +643,8 @@ def export(ex: Example, commit: str | None) -> dict[str, Any]:
         else:
             expected = {"value": float(y_pred[i])}
         cases.append({"input": record, "expected": expected})
-    test_vectors = {"tolerance": dict(chosen), "cases": cases}
+    test_vectors = {"tolerance": dict(chosen), "cases": cases[:N_TEST_VECTORS]}
+    holdout = {"tolerance": dict(chosen), "cases": cases}
 
     # ---- metadata -------------------------------------------------------------------------
     training: dict[str, Any] = {
@@ -677,6 +696,7 @@ def export(ex: Example, commit: str | None) -> dict[str, Any]:
     write_text(out_dir / "train.csv", csv_text(feature_names + [ex.target], rows))
     write_json(out_dir / "meta.json", meta)
     write_json(out_dir / "test_vectors.json", test_vectors)
+    write_json(out_dir / "holdout.json", holdout)
     with open(out_dir / "model.pkl", "wb") as f:
         pickle.dump(pipeline, f)
     joblib.dump(pipeline, out_dir / "model.joblib")
@@ -714,16 +734,52 @@ def verify_written(
     if [row[-1] for row in body] != want_targets:
         fail(f"{ex.name}: train.csv target column does not round-trip")
 
-    # model.onnx from disk, fed the test vectors as parsed from the JSON file.
+    # model.onnx from disk, fed the test vectors and the hold-out set as parsed from JSON.
     onx = onnx.load(out_dir / "model.onnx")
     onnx.checker.check_model(onx, full_check=True)
     sess = ort_session(onx.SerializeToString())
-    tv = json.loads((out_dir / "test_vectors.json").read_text(encoding="utf-8"))
     meta = json.loads((out_dir / "meta.json").read_text(encoding="utf-8"))
-    tol = tv["tolerance"]
-    X = np.array(
-        [[case["input"][n] for n in feature_names] for case in tv["cases"]], dtype=np.float64
+    tv = json.loads((out_dir / "test_vectors.json").read_text(encoding="utf-8"))
+    holdout = json.loads((out_dir / "holdout.json").read_text(encoding="utf-8"))
+    n_tv = len(tv["cases"])
+    if tv["tolerance"] != holdout["tolerance"] or tv["cases"] != holdout["cases"][:n_tv]:
+        fail(f"{ex.name}: test_vectors.json is not the start of holdout.json")
+    check_cases(ex, sess, onx, meta, tv, "test vector")
+    check_cases(ex, sess, onx, meta, holdout, "hold-out row")
+    X = case_inputs(feature_names, holdout)
+
+    # The pickles load back and predict the same.
+    with open(out_dir / "model.pkl", "rb") as f:
+        from_pickle = pickle.load(f)
+    from_joblib = joblib.load(out_dir / "model.joblib")
+    for other in (from_pickle, from_joblib):
+        if not np.array_equal(other.predict(X), pipeline.predict(X)):
+            fail(f"{ex.name}: reloaded pickle predicts differently")
+    print(
+        f"written files re-read and verified ({n_tv} test vectors, "
+        f"{len(holdout['cases'])} hold-out rows)"
     )
+
+
+def case_inputs(feature_names: list[str], vectors: dict[str, Any]) -> np.ndarray:
+    return np.array(
+        [[case["input"][n] for n in feature_names] for case in vectors["cases"]],
+        dtype=np.float64,
+    )
+
+
+def check_cases(
+    ex: Example,
+    sess: ort.InferenceSession,
+    onx: onnx.ModelProto,
+    meta: dict[str, Any],
+    tv: dict[str, Any],
+    what: str,
+) -> None:
+    """Runs ``tv`` (test_vectors.json format) through ``sess``; fails on any mismatch."""
+    feature_names = [f.name for f in ex.features]
+    tol = tv["tolerance"]
+    X = case_inputs(feature_names, tv)
     res = dict(
         zip(
             [o.name for o in onx.graph.output],
@@ -742,23 +798,14 @@ def verify_written(
             label = label.item() if isinstance(label, np.generic) else label
             name = outputs["class_names"][outputs["class_labels"].index(label)]
             if name != exp["label"]:
-                fail(f"{ex.name}: test vector {i}: onnx label {name!r} != {exp['label']!r}")
+                fail(f"{ex.name}: {what} {i}: onnx label {name!r} != {exp['label']!r}")
             for k, cname in enumerate(outputs["class_names"]):
                 got = float(res[outputs["probabilities"]][i, k])
                 if not close(exp["probabilities"][cname], got):
-                    fail(f"{ex.name}: test vector {i}: probability of {cname} out of tolerance")
+                    fail(f"{ex.name}: {what} {i}: probability of {cname} out of tolerance")
         else:
             if not close(exp["value"], float(res[outputs["value"]].reshape(-1)[i])):
-                fail(f"{ex.name}: test vector {i}: value out of tolerance")
-
-    # The pickles load back and predict the same.
-    with open(out_dir / "model.pkl", "rb") as f:
-        from_pickle = pickle.load(f)
-    from_joblib = joblib.load(out_dir / "model.joblib")
-    for other in (from_pickle, from_joblib):
-        if not np.array_equal(other.predict(X), pipeline.predict(X)):
-            fail(f"{ex.name}: reloaded pickle predicts differently")
-    print(f"written files re-read and verified ({len(tv['cases'])} test vectors)")
+                fail(f"{ex.name}: {what} {i}: value out of tolerance")
 
 
 def main() -> None:
