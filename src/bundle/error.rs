@@ -56,7 +56,7 @@ pub enum ZipError {
         limit: u64,
     },
     /// More entries than a bundle can have.
-    #[error("archive has {count} entries; a bundle has at most {limit}")]
+    #[error("archive has {count} entries, over the limit of {limit}; a bundle holds three")]
     TooManyEntries {
         /// Entry count.
         count: usize,

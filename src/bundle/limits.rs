@@ -11,7 +11,8 @@ pub struct Limits {
     pub max_entry_bytes: u64,
     /// Largest accepted ratio of decompressed to compressed size (for entries over 1 MiB).
     pub max_compression_ratio: u64,
-    /// Largest accepted number of entries.
+    /// Largest accepted number of entries. Above the three a bundle can hold, so that a
+    /// stray extra file is reported by name; low enough to bound the work on hostile input.
     pub max_entries: usize,
 }
 
@@ -22,7 +23,7 @@ impl Default for Limits {
             max_uncompressed_bytes: 512 << 20,
             max_entry_bytes: 512 << 20,
             max_compression_ratio: 100,
-            max_entries: 3,
+            max_entries: 16,
         }
     }
 }

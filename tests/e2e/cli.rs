@@ -116,11 +116,11 @@ fn predict_reports_every_schema_problem_with_its_path() {
     for needle in [
         "rows[1].sepal_length: expected a number from",
         "received \"5.1\" (wrong_type)",
-        "rows[1].sepal_width: expected a number from 1.8 to 4.6 (cm), received null (null_not_allowed)",
+        "rows[1].sepal_width: expected a number from 0 to 6.8 (cm), received null (null_not_allowed)",
         "rows[1].petal_width:",
         "(above_max)",
         "rows[2].colour: expected only the schema's features, received unknown feature \"colour\" (unknown_feature)",
-        "rows[2].petal_width: expected a number from 0 to 2.74 (cm), received nothing (missing_feature)",
+        "rows[2].petal_width: expected a number from 0 to 4.9 (cm), received nothing (missing_feature)",
     ] {
         assert!(err.contains(needle), "missing {needle:?} in\n{err}");
     }
