@@ -13,7 +13,7 @@ use sealed_onnx::bundle::manifest::{
 use sealed_onnx::bundle::{self, Bundle};
 use sealed_onnx::engine::graph_inputs;
 use sealed_onnx::loader::{LoadOptions, SealedModel};
-use sealed_onnx::schema::infer::{infer_feature, InferOptions};
+use sealed_onnx::schema::infer::{infer_feature, is_missing, InferOptions};
 use sealed_onnx::trust;
 use serde::Deserialize;
 
@@ -254,12 +254,18 @@ fn infer_schema(
             .iter()
             .map(|r| r.get(i).map_or("", String::as_str))
             .collect();
+        if column.iter().all(|f| is_missing(f)) {
+            bail!("column {name:?} of the training CSV has no values; drop it or name it as the target");
+        }
         let (mut f, stats) = infer_feature(name, &column, &options);
         if let Some(o) = meta.features.get(name) {
             apply(&mut f, o);
         }
         baseline.features.insert(name.clone(), stats);
         features.push(f);
+    }
+    if features.is_empty() {
+        bail!("the training CSV has no feature columns besides the target");
     }
     Ok((features, baseline))
 }

@@ -307,3 +307,84 @@ fn help_usage_errors_and_overwrite_protection() {
     ]);
     again.fails_with("already exists; pass --force to replace it");
 }
+
+#[test]
+fn pack_refuses_unusable_inputs_and_writes_nothing() {
+    let dir = tempdir();
+    let m = |f: &str| repo(&format!("models/iris/{f}"));
+    let pack_with = |train: &std::path::Path, meta: &std::path::Path| {
+        cli([
+            "pack".as_ref(),
+            "--model".as_ref(),
+            m("model.onnx").as_os_str(),
+            "--meta".as_ref(),
+            meta.as_os_str(),
+            "--train".as_ref(),
+            train.as_os_str(),
+            "--test-vectors".as_ref(),
+            m("test_vectors.json").as_os_str(),
+            "--out".as_ref(),
+            dir.path().join("out.sonnx").as_os_str(),
+        ])
+    };
+    let only_target = dir.path().join("target.csv");
+    std::fs::write(&only_target, "species\nsetosa\n").unwrap();
+    let mut bare: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(m("meta.json")).unwrap()).unwrap();
+    bare["features"] = serde_json::json!({});
+    let bare_meta = dir.path().join("bare.json");
+    std::fs::write(&bare_meta, serde_json::to_vec(&bare).unwrap()).unwrap();
+    pack_with(&only_target, &bare_meta).fails_with("has no feature columns besides the target");
+
+    let empty_column = dir.path().join("empty.csv");
+    let csv = std::fs::read_to_string(m("train.csv")).unwrap();
+    let blanked: String = csv
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l}\n")
+            } else {
+                format!(",{}\n", l.split_once(',').unwrap().1)
+            }
+        })
+        .collect();
+    std::fs::write(&empty_column, blanked).unwrap();
+    pack_with(&empty_column, &m("meta.json"))
+        .fails_with("column \"sepal_length\" of the training CSV has no values");
+
+    let typo = dir.path().join("typo.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(m("meta.json")).unwrap()).unwrap();
+    meta["card"]["licence"] = "MIT".into();
+    std::fs::write(&typo, serde_json::to_vec(&meta).unwrap()).unwrap();
+    pack_with(&m("train.csv"), &typo).fails_with("unknown field `licence`");
+
+    let wrong_vectors = dir.path().join("tv.json");
+    let mut tv: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(m("test_vectors.json")).unwrap()).unwrap();
+    tv["cases"][3]["expected"]["label"] = "virginica".into();
+    tv["cases"][3]["expected"]
+        .as_object_mut()
+        .unwrap()
+        .remove("probabilities");
+    std::fs::write(&wrong_vectors, serde_json::to_vec(&tv).unwrap()).unwrap();
+    let out = cli([
+        "pack".as_ref(),
+        "--model".as_ref(),
+        m("model.onnx").as_os_str(),
+        "--meta".as_ref(),
+        m("meta.json").as_os_str(),
+        "--train".as_ref(),
+        m("train.csv").as_os_str(),
+        "--test-vectors".as_ref(),
+        wrong_vectors.as_os_str(),
+        "--out".as_ref(),
+        dir.path().join("out.sonnx").as_os_str(),
+    ]);
+    out.fails_with("test vector 3 failed: label expected \"virginica\", got \"versicolor\"");
+    assert!(
+        !dir.path().join("out.sonnx").exists(),
+        "nothing is written when pack fails"
+    );
+}
