@@ -98,31 +98,17 @@ fn feature_changes(changes: &mut Vec<Change>, o: &Feature, n: &Feature) {
         );
     }
     let bound = |v: Option<f64>| v.map_or("none".to_string(), super::format_number);
-    if o.min != n.min {
-        let narrower = match (o.min, n.min) {
-            (_, None) => false,
-            (None, Some(_)) => true,
-            (Some(a), Some(b)) => b > a,
-        };
-        change(
-            changes,
-            at(".min"),
-            format!("{} became {}", bound(o.min), bound(n.min)),
-            narrower,
-        );
-    }
-    if o.max != n.max {
-        let narrower = match (o.max, n.max) {
-            (_, None) => false,
-            (None, Some(_)) => true,
-            (Some(a), Some(b)) => b < a,
-        };
-        change(
-            changes,
-            at(".max"),
-            format!("{} became {}", bound(o.max), bound(n.max)),
-            narrower,
-        );
+    // A bound narrows when it appears, or moves inward (up for min, down for max).
+    for (field, old, new, inward) in [(".min", o.min, n.min, 1.0), (".max", o.max, n.max, -1.0)] {
+        if old != new {
+            let narrower = match (old, new) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(a), Some(b)) => (b - a) * inward > 0.0,
+            };
+            let what = format!("{} became {}", bound(old), bound(new));
+            change(changes, at(field), what, narrower);
+        }
     }
     if o.categories != n.categories {
         let removed: Vec<&String> = match (&o.categories, &n.categories) {

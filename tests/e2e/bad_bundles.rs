@@ -194,19 +194,13 @@ fn failing_test_vector_is_a_load_error_with_expected_and_got() {
 fn unsupported_operator_fails_at_pack_naming_it() {
     let dir = tempdir();
     let d = |f: &str| repo(&format!("tests/data/{f}"));
-    let out = cli([
-        "pack".as_ref(),
-        "--model".as_ref(),
-        d("unsupported_tree.onnx").as_os_str(),
-        "--meta".as_ref(),
-        d("unsupported_tree.json").as_os_str(),
-        "--train".as_ref(),
-        d("unsupported_tree_train.csv").as_os_str(),
-        "--test-vectors".as_ref(),
-        d("unsupported_tree_tv.json").as_os_str(),
-        "--out".as_ref(),
-        dir.path().join("tree.sonnx").as_os_str(),
-    ]);
+    let out = pack_files(
+        &d("unsupported_tree.onnx"),
+        &d("unsupported_tree.json"),
+        &d("unsupported_tree_train.csv"),
+        &d("unsupported_tree_tv.json"),
+        &dir.path().join("tree.sonnx"),
+    );
     out.fails_with("the graph uses an operator that sealed-onnx cannot run: TreeEnsembleRegressor (domain ai.onnx.ml)");
     assert!(
         !dir.path().join("tree.sonnx").exists(),

@@ -232,19 +232,13 @@ fn pack_variant(
     std::fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
     let out = dir.join(format!("{stem}.sonnx"));
     let m = |f: &str| repo(&format!("models/iris/{f}"));
-    cli([
-        "pack".as_ref(),
-        "--model".as_ref(),
-        m("model.onnx").as_os_str(),
-        "--meta".as_ref(),
-        meta_path.as_os_str(),
-        "--train".as_ref(),
-        m("train.csv").as_os_str(),
-        "--test-vectors".as_ref(),
-        m("test_vectors.json").as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ])
+    pack_files(
+        &m("model.onnx"),
+        &meta_path,
+        &m("train.csv"),
+        &m("test_vectors.json"),
+        &out,
+    )
     .ok();
     out
 }
@@ -312,20 +306,9 @@ fn help_usage_errors_and_overwrite_protection() {
 fn pack_refuses_unusable_inputs_and_writes_nothing() {
     let dir = tempdir();
     let m = |f: &str| repo(&format!("models/iris/{f}"));
+    let out = dir.path().join("out.sonnx");
     let pack_with = |train: &std::path::Path, meta: &std::path::Path| {
-        cli([
-            "pack".as_ref(),
-            "--model".as_ref(),
-            m("model.onnx").as_os_str(),
-            "--meta".as_ref(),
-            meta.as_os_str(),
-            "--train".as_ref(),
-            train.as_os_str(),
-            "--test-vectors".as_ref(),
-            m("test_vectors.json").as_os_str(),
-            "--out".as_ref(),
-            dir.path().join("out.sonnx").as_os_str(),
-        ])
+        pack_files(&m("model.onnx"), meta, train, &m("test_vectors.json"), &out)
     };
     let only_target = dir.path().join("target.csv");
     std::fs::write(&only_target, "species\nsetosa\n").unwrap();
@@ -369,20 +352,14 @@ fn pack_refuses_unusable_inputs_and_writes_nothing() {
         .unwrap()
         .remove("probabilities");
     std::fs::write(&wrong_vectors, serde_json::to_vec(&tv).unwrap()).unwrap();
-    let out = cli([
-        "pack".as_ref(),
-        "--model".as_ref(),
-        m("model.onnx").as_os_str(),
-        "--meta".as_ref(),
-        m("meta.json").as_os_str(),
-        "--train".as_ref(),
-        m("train.csv").as_os_str(),
-        "--test-vectors".as_ref(),
-        wrong_vectors.as_os_str(),
-        "--out".as_ref(),
-        dir.path().join("out.sonnx").as_os_str(),
-    ]);
-    out.fails_with("test vector 3 failed: label expected \"virginica\", got \"versicolor\"");
+    let failed = pack_files(
+        &m("model.onnx"),
+        &m("meta.json"),
+        &m("train.csv"),
+        &wrong_vectors,
+        &out,
+    );
+    failed.fails_with("test vector 3 failed: label expected \"virginica\", got \"versicolor\"");
     assert!(
         !dir.path().join("out.sonnx").exists(),
         "nothing is written when pack fails"

@@ -101,24 +101,33 @@ where
     Run::from(child.wait_with_output().expect("wait for sealed-onnx"))
 }
 
+/// Runs `sealed-onnx pack` on explicit files (without --force).
+pub fn pack_files(model: &Path, meta: &Path, train: &Path, test_vectors: &Path, out: &Path) -> Run {
+    let mut args: Vec<&std::ffi::OsStr> = Vec::new();
+    for (flag, path) in [
+        ("--model", model),
+        ("--meta", meta),
+        ("--train", train),
+        ("--test-vectors", test_vectors),
+        ("--out", out),
+    ] {
+        args.push(flag.as_ref());
+        args.push(path.as_os_str());
+    }
+    cli(std::iter::once("pack".as_ref()).chain(args))
+}
+
 /// Packs an example from `models/<name>/` into `dir/<name>.sonnx` (unsigned) with the CLI.
 pub fn pack(name: &str, dir: &Path) -> PathBuf {
     let out = dir.join(format!("{name}.sonnx"));
     let m = |f: &str| repo(&format!("models/{name}/{f}"));
-    cli([
-        "pack".as_ref(),
-        "--model".as_ref(),
-        m("model.onnx").as_os_str(),
-        "--meta".as_ref(),
-        m("meta.json").as_os_str(),
-        "--train".as_ref(),
-        m("train.csv").as_os_str(),
-        "--test-vectors".as_ref(),
-        m("test_vectors.json").as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "--force".as_ref(),
-    ])
+    pack_files(
+        &m("model.onnx"),
+        &m("meta.json"),
+        &m("train.csv"),
+        &m("test_vectors.json"),
+        &out,
+    )
     .ok();
     out
 }
