@@ -222,6 +222,19 @@ impl SealedModel {
         Ok((batch.shape, self.engine.predict(&batch)?))
     }
 
+    /// Per-feature drift of `input` against the bundle's training baseline.
+    ///
+    /// # Errors
+    /// Every schema problem of the input.
+    pub fn drift(&self, input: &Value) -> Result<Vec<schema::drift::FeatureDrift>, SchemaError> {
+        let batch = self.validate(input)?;
+        Ok(schema::drift::drift(
+            &self.manifest.inputs.features,
+            &self.manifest.drift_baseline,
+            &batch,
+        ))
+    }
+
     /// Predicts an already validated batch.
     ///
     /// # Errors

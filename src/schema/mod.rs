@@ -1,6 +1,7 @@
 //! Input validation against a bundle's feature schema, and schema inference from training data.
 
 pub mod compat;
+pub mod drift;
 mod error;
 pub mod infer;
 mod validate;
