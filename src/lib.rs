@@ -13,3 +13,5 @@ pub mod engine;
 pub mod loader;
 pub mod schema;
 pub mod trust;
+#[cfg(feature = "wasm")]
+pub mod api;

@@ -18,6 +18,9 @@ pub enum Value {
     Array(Vec<Value>),
     /// An object, keys in the order received.
     Object(Vec<(String, Value)>),
+    /// Anything else a caller can pass (a function, a bigint, a nested structure too deep to
+    /// be a feature value), described for error messages.
+    Other(String),
 }
 
 impl Value {
@@ -33,6 +36,7 @@ impl Value {
             Value::String(s) => format!("{s:?}"),
             Value::Array(a) => format!("an array of {}", a.len()),
             Value::Object(_) => "an object".into(),
+            Value::Other(what) => what.clone(),
         }
     }
 }

@@ -1,0 +1,125 @@
+//! The JavaScript boundary: the one module that knows about `wasm_bindgen`.
+//!
+//! Every method is a call into the core plus a conversion. Results cross as JSON text (the
+//! npm wrapper parses it); errors cross as JS `Error`s whose `name` is `SchemaError`,
+//! `VerificationError` or `ModelError`, which the wrapper turns into its own classes.
+
+mod convert;
+mod errors;
+mod panic;
+
+use wasm_bindgen::prelude::*;
+
+use crate::loader::{LoadOptions, SealedModel};
+use crate::{schema, trust};
+
+use errors::{model_error, to_js, JsResult};
+
+/// A verified model inside the wasm instance.
+#[wasm_bindgen]
+pub struct Model {
+    inner: SealedModel,
+}
+
+fn json<T: serde::Serialize>(value: &T) -> JsResult<String> {
+    serde_json::to_string(value).map_err(|e| model_error(&format!("cannot serialize the result: {e}")))
+}
+
+#[wasm_bindgen]
+impl Model {
+    /// Verifies and loads a bundle (see the crate's trust rules).
+    pub fn load(
+        bytes: &[u8],
+        public_key_pem: Option<String>,
+        integrity: Option<String>,
+        allow_unverified: bool,
+    ) -> JsResult<Model> {
+        panic::install();
+        let public_key = match public_key_pem {
+            Some(pem) => Some(trust::parse_public_key_pem(&pem).map_err(|e| errors::key_error(&e))?),
+            None => None,
+        };
+        let options = LoadOptions {
+            public_key,
+            integrity,
+            allow_unverified,
+            ..LoadOptions::default()
+        };
+        SealedModel::load(bytes, &options)
+            .map(|inner| Model { inner })
+            .map_err(|e| to_js(&e))
+    }
+
+    /// Name, version, card, schema, training, outputs, digest, signer, verification, as JSON.
+    pub fn info(&self) -> JsResult<String> {
+        let m = self.inner.manifest();
+        let v = self.inner.verification();
+        json(&serde_json::json!({
+            "name": m.name,
+            "version": m.version,
+            "created": m.created,
+            "card": m.card,
+            "schema": m.inputs.features,
+            "outputs": m.outputs,
+            "training": m.training,
+            "digest": v.digest,
+            "signer": v.signer,
+            "verified": v.verified,
+            "integrityChecked": v.integrity_checked,
+            "testVectors": {"passed": v.test_vectors_passed, "total": m.test_vectors.cases.len()},
+            "files": m.files,
+        }))
+    }
+
+    /// Predicts a record, an array of records, or columns; JSON `{shape, predictions}`.
+    pub fn predict(&self, input: JsValue) -> JsResult<String> {
+        let value = convert::to_value(&input);
+        let (shape, predictions) = self.inner.predict(&value).map_err(|e| to_js(&e))?;
+        json(&convert::predictions_json(shape, &predictions))
+    }
+
+    /// Predicts rows given as one flat row-major numeric array with `rows` rows, features in
+    /// schema order (the fast path for large batches).
+    #[wasm_bindgen(js_name = predictTyped)]
+    pub fn predict_typed(&self, data: &[f64], rows: usize) -> JsResult<String> {
+        let features = &self.inner.manifest().inputs.features;
+        let batch = convert::typed_batch(features, data, rows)?;
+        let predictions = self.inner.predict_batch(&batch).map_err(|e| to_js(&e))?;
+        json(&convert::predictions_json(schema::Shape::Records, &predictions))
+    }
+
+    /// The schema issues of `input` as a JSON array (empty when valid), without predicting.
+    pub fn validate(&self, input: JsValue) -> JsResult<String> {
+        let issues = match self.inner.validate(&convert::to_value(&input)) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.issues,
+        };
+        json(&issues.iter().map(convert::issue_json).collect::<Vec<_>>())
+    }
+
+    /// Re-runs the embedded test vectors; returns how many passed.
+    #[wasm_bindgen(js_name = selfTest)]
+    pub fn self_test(&self) -> JsResult<usize> {
+        self.inner.self_test().map_err(|e| to_js(&e))
+    }
+
+    /// Per-feature drift of `input` against the training baseline, as JSON.
+    pub fn drift(&self, input: JsValue) -> JsResult<String> {
+        let report = self.inner.drift(&convert::to_value(&input)).map_err(|e| to_js(&e))?;
+        json(&report)
+    }
+}
+
+/// sha256 of bytes as an SRI string (`sha256-…`).
+#[wasm_bindgen(js_name = sriSha256)]
+pub fn sri_sha256(bytes: &[u8]) -> String {
+    trust::sri_sha256(bytes)
+}
+
+/// Checks bytes against an SRI string (sha256/384/512); throws a `VerificationError`.
+#[wasm_bindgen(js_name = checkIntegrity)]
+pub fn check_integrity(bytes: &[u8], sri: &str) -> JsResult<String> {
+    trust::check_integrity(bytes, sri)
+        .map(|v| v.sri)
+        .map_err(|e| to_js(&crate::loader::LoadError::from(crate::loader::VerificationError::from(e))))
+}
