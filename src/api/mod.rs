@@ -110,6 +110,14 @@ impl Model {
     }
 }
 
+/// Panics on purpose: lets the npm package's tests check that a panic becomes a
+/// `ModelError` and leaves other models working. Not part of the documented API.
+#[wasm_bindgen(js_name = __testPanic)]
+pub fn test_panic(reason: &str) {
+    panic::install();
+    panic!("deliberate test panic: {reason}");
+}
+
 /// sha256 of bytes as an SRI string (`sha256-…`).
 #[wasm_bindgen(js_name = sriSha256)]
 pub fn sri_sha256(bytes: &[u8]) -> String {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the npm package's WebAssembly: the crate with LTO, opt-level z and SIMD128, its
+# wasm-bindgen glue, then npm binaryen's wasm-opt. Output: js/wasm/. Installs what it needs
+# (idempotent). Prints the shipped sizes; --write-readme also records them in README.md.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+source scripts/setup-rust.sh
+rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+
+# wasm-bindgen-cli must match the crate's wasm-bindgen exactly (pinned with = in Cargo.toml).
+want="$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')"
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $want\$"; then
+  echo "installing wasm-bindgen-cli $want…" >&2
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+if [ ! -x js/node_modules/.bin/wasm-opt ]; then
+  (cd js && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+echo "== cargo (wasm32, profile wasm: LTO, opt-level z, +simd128)" >&2
+RUSTFLAGS="-C target-feature=+simd128" cargo rustc --lib --profile wasm \
+  --target wasm32-unknown-unknown --no-default-features --features wasm --crate-type cdylib
+raw=target/wasm32-unknown-unknown/wasm/sealed_onnx.wasm
+
+echo "== wasm-bindgen" >&2
+rm -rf js/wasm
+wasm-bindgen "$raw" --out-dir js/wasm --out-name sealed_onnx --target web --omit-default-module-path
+rm -f js/wasm/.gitignore js/wasm/package.json
+
+echo "== wasm-opt -Oz --enable-simd (npm binaryen)" >&2
+js/node_modules/.bin/wasm-opt -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals js/wasm/sealed_onnx_bg.wasm -o js/wasm/sealed_onnx_bg.wasm
+
+node scripts/sizes.mjs "$@"
