@@ -8,10 +8,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "wasm")]
+pub mod api;
 pub mod bundle;
 pub mod engine;
 pub mod loader;
 pub mod schema;
 pub mod trust;
-#[cfg(feature = "wasm")]
-pub mod api;

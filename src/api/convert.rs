@@ -34,17 +34,30 @@ fn convert(v: &JsValue, depth: usize) -> Value {
         return Value::Other("a bigint".into());
     }
     if depth >= MAX_DEPTH || !v.is_object() {
-        return Value::Other(if v.is_function() { "a function".into() } else { "a nested structure".into() });
+        return Value::Other(if v.is_function() {
+            "a function".into()
+        } else {
+            "a nested structure".into()
+        });
     }
     if Array::is_array(v) {
         let a: &Array = v.unchecked_ref();
         return Value::Array(a.iter().map(|x| convert(&x, depth + 1)).collect());
     }
     if js_sys::ArrayBuffer::is_view(v) {
-        if v.is_instance_of::<js_sys::BigInt64Array>() || v.is_instance_of::<js_sys::BigUint64Array>() || v.is_instance_of::<js_sys::DataView>() {
+        if v.is_instance_of::<js_sys::BigInt64Array>()
+            || v.is_instance_of::<js_sys::BigUint64Array>()
+            || v.is_instance_of::<js_sys::DataView>()
+        {
             return Value::Other("a bigint array or DataView".into());
         }
-        return Value::Array(js_sys::Float64Array::new(v).to_vec().into_iter().map(Value::Number).collect());
+        return Value::Array(
+            js_sys::Float64Array::new(v)
+                .to_vec()
+                .into_iter()
+                .map(Value::Number)
+                .collect(),
+        );
     }
     let entries = Object::entries(v.unchecked_ref());
     Value::Object(
@@ -72,7 +85,9 @@ pub fn typed_batch(features: &[Feature], data: &[f64], rows: usize) -> JsResult<
     let mut issues = Vec::new();
     for (i, chunk) in data.chunks(width.max(1)).enumerate() {
         for (j, (f, x)) in features.iter().zip(chunk).enumerate() {
-            let value = if f.kind == crate::bundle::manifest::FeatureType::Boolean && (*x == 0.0 || *x == 1.0) {
+            let value = if f.kind == crate::bundle::manifest::FeatureType::Boolean
+                && (*x == 0.0 || *x == 1.0)
+            {
                 Value::Bool(*x == 1.0)
             } else {
                 Value::Number(*x)
@@ -94,7 +109,11 @@ pub fn typed_batch(features: &[Feature], data: &[f64], rows: usize) -> JsResult<
     if !issues.is_empty() {
         return Err(super::errors::to_js(&schema::SchemaError { issues }));
     }
-    Ok(Batch { rows, columns, shape: Shape::Records })
+    Ok(Batch {
+        rows,
+        columns,
+        shape: Shape::Records,
+    })
 }
 
 /// One issue as JSON.
@@ -110,7 +129,10 @@ pub fn predictions_json(shape: Shape, predictions: &[Prediction]) -> serde_json:
             o.insert("label".into(), l.clone().into());
         }
         if let Some(probs) = &p.probabilities {
-            let map: serde_json::Map<String, serde_json::Value> = probs.iter().map(|(c, v)| (c.clone(), serde_json::json!(v))).collect();
+            let map: serde_json::Map<String, serde_json::Value> = probs
+                .iter()
+                .map(|(c, v)| (c.clone(), serde_json::json!(v)))
+                .collect();
             o.insert("probabilities".into(), map.into());
         }
         if let Some(v) = p.value {

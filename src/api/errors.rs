@@ -25,7 +25,11 @@ pub fn model_error(message: &str) -> JsValue {
 
 /// An unusable public key.
 pub fn key_error(e: &crate::trust::KeyError) -> JsValue {
-    error("VerificationError", &format!("the public key is unusable: {e}"), &[("check", "publicKey".into())])
+    error(
+        "VerificationError",
+        &format!("the public key is unusable: {e}"),
+        &[("check", "publicKey".into())],
+    )
 }
 
 /// Converts a core error to its JS form.
@@ -85,6 +89,10 @@ impl ToJs for crate::engine::EngineError {
 
 impl ToJs for TestVectorError {
     fn js(&self) -> JsValue {
-        error("VerificationError", &self.to_string(), &[("check", "testVectors".into())])
+        error(
+            "VerificationError",
+            &self.to_string(),
+            &[("check", "testVectors".into())],
+        )
     }
 }

@@ -22,7 +22,8 @@ pub struct Model {
 }
 
 fn json<T: serde::Serialize>(value: &T) -> JsResult<String> {
-    serde_json::to_string(value).map_err(|e| model_error(&format!("cannot serialize the result: {e}")))
+    serde_json::to_string(value)
+        .map_err(|e| model_error(&format!("cannot serialize the result: {e}")))
 }
 
 #[wasm_bindgen]
@@ -36,7 +37,9 @@ impl Model {
     ) -> JsResult<Model> {
         panic::install();
         let public_key = match public_key_pem {
-            Some(pem) => Some(trust::parse_public_key_pem(&pem).map_err(|e| errors::key_error(&e))?),
+            Some(pem) => {
+                Some(trust::parse_public_key_pem(&pem).map_err(|e| errors::key_error(&e))?)
+            }
             None => None,
         };
         let options = LoadOptions {
@@ -85,7 +88,10 @@ impl Model {
         let features = &self.inner.manifest().inputs.features;
         let batch = convert::typed_batch(features, data, rows)?;
         let predictions = self.inner.predict_batch(&batch).map_err(|e| to_js(&e))?;
-        json(&convert::predictions_json(schema::Shape::Records, &predictions))
+        json(&convert::predictions_json(
+            schema::Shape::Records,
+            &predictions,
+        ))
     }
 
     /// The schema issues of `input` as a JSON array (empty when valid), without predicting.
@@ -105,7 +111,10 @@ impl Model {
 
     /// Per-feature drift of `input` against the training baseline, as JSON.
     pub fn drift(&self, input: JsValue) -> JsResult<String> {
-        let report = self.inner.drift(&convert::to_value(&input)).map_err(|e| to_js(&e))?;
+        let report = self
+            .inner
+            .drift(&convert::to_value(&input))
+            .map_err(|e| to_js(&e))?;
         json(&report)
     }
 }
@@ -129,5 +138,9 @@ pub fn sri_sha256(bytes: &[u8]) -> String {
 pub fn check_integrity(bytes: &[u8], sri: &str) -> JsResult<String> {
     trust::check_integrity(bytes, sri)
         .map(|v| v.sri)
-        .map_err(|e| to_js(&crate::loader::LoadError::from(crate::loader::VerificationError::from(e))))
+        .map_err(|e| {
+            to_js(&crate::loader::LoadError::from(
+                crate::loader::VerificationError::from(e),
+            ))
+        })
 }

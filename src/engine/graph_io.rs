@@ -129,32 +129,77 @@ pub fn check_binding(
     Ok(())
 }
 
+/// How one graph input is fed: its name, element type, and which schema features (by index,
+/// in column order) go into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputPlan {
+    /// Graph input name.
+    pub name: String,
+    /// Element type.
+    pub dtype: TensorType,
+    /// Indices into the schema's features, one per column of the `[N, k]` tensor.
+    pub features: Vec<usize>,
+}
+
+/// Plans the graph's inputs in the graph's own order (the order the compiled plan takes
+/// them), finding each bound feature by name, never by position.
+pub fn plan(
+    binding: &Binding,
+    feature_names: &[&str],
+    graph: &[GraphInput],
+) -> Result<Vec<InputPlan>, EngineError> {
+    graph
+        .iter()
+        .map(|g| match binding {
+            Binding::Tensor { dtype, .. } => Ok(InputPlan {
+                name: g.name.clone(),
+                dtype: *dtype,
+                features: (0..feature_names.len()).collect(),
+            }),
+            Binding::Columns { columns } => {
+                let c = columns.iter().find(|c| c.input == g.name).ok_or_else(|| {
+                    EngineError::InputMismatch {
+                        detail: format!("graph input {:?} is not bound to a feature", g.name),
+                    }
+                })?;
+                let index = feature_names
+                    .iter()
+                    .position(|f| *f == c.feature)
+                    .ok_or_else(|| EngineError::InputMismatch {
+                        detail: format!(
+                            "graph input {:?} is bound to unknown feature {:?}",
+                            g.name, c.feature
+                        ),
+                    })?;
+                Ok(InputPlan {
+                    name: g.name.clone(),
+                    dtype: c.dtype,
+                    features: vec![index],
+                })
+            }
+        })
+        .collect()
+}
+
 /// Builds the graph's input tensors, in graph input order, from a validated batch.
-pub fn tensors(binding: &Binding, batch: &Batch) -> Result<Vec<Tensor>, EngineError> {
-    match binding {
-        Binding::Tensor { input, dtype } => {
-            let width = batch.columns.len();
-            let mut cells = Vec::with_capacity(batch.rows * width);
+pub fn tensors(plan: &[InputPlan], batch: &Batch) -> Result<Vec<Tensor>, EngineError> {
+    plan.iter()
+        .map(|p| {
+            let mut cells = Vec::with_capacity(batch.rows * p.features.len());
             for r in 0..batch.rows {
-                for col in &batch.columns {
-                    cells.push(col.get(r).unwrap_or(&Cell::Missing));
+                for &f in &p.features {
+                    cells.push(
+                        batch
+                            .columns
+                            .get(f)
+                            .and_then(|c| c.get(r))
+                            .unwrap_or(&Cell::Missing),
+                    );
                 }
             }
-            Ok(vec![tensor(input, *dtype, &cells, &[batch.rows, width])?])
-        }
-        Binding::Columns { columns } => columns
-            .iter()
-            .zip(&batch.columns)
-            .map(|(c, col)| {
-                tensor(
-                    &c.input,
-                    c.dtype,
-                    &col.iter().collect::<Vec<_>>(),
-                    &[batch.rows, 1],
-                )
-            })
-            .collect(),
-    }
+            tensor(&p.name, p.dtype, &cells, &[batch.rows, p.features.len()])
+        })
+        .collect()
 }
 
 fn number(cell: &Cell) -> f64 {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use tract_onnx::prelude::*;
 
-use crate::bundle::manifest::{Binding, Manifest, Outputs, TensorType};
+use crate::bundle::manifest::{Manifest, Outputs, TensorType};
 use crate::schema::Batch;
 
 pub use error::{EngineError, UnsupportedOp};
@@ -24,7 +24,8 @@ type Plan = Arc<TypedRunnableModel>;
 #[derive(Debug, Clone)]
 pub struct Engine {
     plan: Plan,
-    binding: Binding,
+    /// How each graph input is fed, in graph input order.
+    inputs: Vec<graph_io::InputPlan>,
     outputs: Outputs,
     /// Which of `label`, `probabilities`, `value` the plan's outputs are, in order.
     selected: Vec<outputs::Role>,
@@ -57,19 +58,16 @@ impl Engine {
         let prepare = |e: TractError| EngineError::Prepare {
             detail: error::chain(&e),
         };
-        for (ix, input) in graph_inputs.iter().enumerate() {
-            let (dtype, width) = match &manifest.inputs.binding {
-                Binding::Tensor { dtype, .. } => (*dtype, manifest.inputs.features.len()),
-                Binding::Columns { columns } => {
-                    let dtype = columns
-                        .iter()
-                        .find(|c| c.input == input.name)
-                        .map(|c| c.dtype);
-                    (dtype.unwrap_or(TensorType::Float32), 1)
-                }
-            };
-            let fact =
-                InferenceFact::dt_shape(datum_type(dtype), tvec![n.to_dim(), width.to_dim()]);
+        let names: Vec<&str> = manifest
+            .inputs
+            .features
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        let inputs = graph_io::plan(&manifest.inputs.binding, &names, &graph_inputs)?;
+        for (ix, input) in inputs.iter().enumerate() {
+            let shape = tvec![n.to_dim(), input.features.len().to_dim()];
+            let fact = InferenceFact::dt_shape(datum_type(input.dtype), shape);
             model.set_input_fact(ix, fact).map_err(prepare)?;
         }
         let (names, selected) = outputs::select(&manifest.outputs, &graph_io::outputs(&proto))?;
@@ -80,7 +78,7 @@ impl Engine {
             .map_err(prepare)?;
         Ok(Engine {
             plan,
-            binding: manifest.inputs.binding.clone(),
+            inputs,
             outputs: manifest.outputs.clone(),
             selected,
         })
@@ -94,7 +92,7 @@ impl Engine {
         if batch.rows == 0 {
             return Ok(Vec::new());
         }
-        let inputs = graph_io::tensors(&self.binding, batch)?;
+        let inputs = graph_io::tensors(&self.inputs, batch)?;
         let results = self
             .plan
             .run(inputs.into_iter().map(|t| t.into_tvalue()).collect())
