@@ -60,6 +60,27 @@ def write_json(path: Path, obj: Any) -> None:
     write_text(path, json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
+def unknown_op_model() -> bytes:
+    """A graph whose only node is an operator no runtime implements (com.example:MadeUpOp),
+    for the "unsupported operator fails at load, naming it" tests."""
+    from onnx import TensorProto, helper
+
+    node = helper.make_node("MadeUpOp", ["X"], ["variable"], domain="com.example", name="made_up")
+    graph = helper.make_graph(
+        [node],
+        "unknown_op",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [None, 2])],
+        [helper.make_tensor_value_info("variable", TensorProto.FLOAT, [None, 1])],
+    )
+    model = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.example", 1)],
+        producer_name="sealed-onnx tests",
+    )
+    model.ir_version = 8
+    return model.SerializeToString()
+
+
 def main() -> None:
     rng = np.random.RandomState(SEED)
     # Multiples of 1/4: exact in float32, so the float32 graph input equals the float64
@@ -138,6 +159,7 @@ def main() -> None:
         writer.writerow([repr(float(row[0])), repr(float(row[1])), repr(float(target))])
 
     (DATA_DIR / f"{NAME}.onnx").write_bytes(model_bytes)
+    (DATA_DIR / "unknown_op.onnx").write_bytes(unknown_op_model())
     write_json(DATA_DIR / f"{NAME}.json", meta)
     write_text(DATA_DIR / f"{NAME}_train.csv", buf.getvalue())
     write_json(DATA_DIR / f"{NAME}_tv.json", tv)

@@ -9,14 +9,17 @@ use tract_onnx::Onnx;
 use super::error::{EngineError, UnsupportedOp};
 
 mod class_labels;
+mod forest;
 mod kernel;
 mod linear_classifier;
 mod post_transform;
+mod tree_ensemble;
 
 /// tract's ONNX framework with the operators this crate adds (or replaces) registered on it.
 pub fn framework() -> Onnx {
     let mut onnx = tract_onnx::onnx();
     linear_classifier::register(&mut onnx.op_register);
+    tree_ensemble::register(&mut onnx.op_register);
     onnx
 }
 
