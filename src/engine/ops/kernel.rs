@@ -8,13 +8,47 @@ use std::fmt::Debug;
 
 use tract_onnx::tract_hir::internal::*;
 
-/// One output of a kernel: element type and the dimensions after the batch dimension.
+/// One output of a kernel: element type and shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputSpec {
     /// Element type.
     pub dtype: DatumType,
-    /// Dimensions after the leading batch dimension (empty for one value per row).
+    /// Dimensions after the leading batch dimension (empty for one value per row); ignored
+    /// unless `shape` is [`OutShape::Rows`].
     pub trailing: TVec<usize>,
+    /// How the shape relates to the first input.
+    pub shape: OutShape,
+}
+
+/// The shape of an output relative to the first input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutShape {
+    /// The input's batch dimension followed by `trailing`.
+    Rows,
+    /// Exactly the input's shape (element-wise operators).
+    SameAsInput,
+    /// The input's shape with one more axis of this size (one-hot encoding).
+    AppendAxis(usize),
+}
+
+impl OutputSpec {
+    /// `[N, trailing...]`.
+    pub fn rows(dtype: DatumType, trailing: TVec<usize>) -> OutputSpec {
+        OutputSpec {
+            dtype,
+            trailing,
+            shape: OutShape::Rows,
+        }
+    }
+
+    /// The input's shape.
+    pub fn same(dtype: DatumType) -> OutputSpec {
+        OutputSpec {
+            dtype,
+            trailing: tvec![],
+            shape: OutShape::SameAsInput,
+        }
+    }
 }
 
 /// An operator computed in plain Rust over a whole batch.
@@ -74,8 +108,22 @@ impl<K: Kernel> Expansion for KernelOp<K> {
         check_output_arity(outputs, specs.len())?;
         for (out, spec) in outputs.iter().zip(specs.iter()) {
             s.equals(&out.datum_type, spec.dtype)?;
-            s.equals(&out.rank, (1 + spec.trailing.len()) as i64)?;
-            s.equals(&out.shape[0], &inputs[0].shape[0])?;
+            match spec.shape {
+                OutShape::Rows => {
+                    s.equals(&out.rank, (1 + spec.trailing.len()) as i64)?;
+                    s.equals(&out.shape[0], &inputs[0].shape[0])?;
+                }
+                OutShape::SameAsInput => s.equals(&out.shape, &inputs[0].shape)?,
+                OutShape::AppendAxis(size) => {
+                    s.equals(&out.rank, inputs[0].rank.bex() + 1)?;
+                    s.given(&inputs[0].rank, move |s, rank| {
+                        for axis in 0..rank as usize {
+                            s.equals(&out.shape[axis], &inputs[0].shape[axis])?;
+                        }
+                        s.equals(&out.shape[rank as usize], size.to_dim())
+                    })?;
+                }
+            }
         }
         Ok(())
     }
@@ -126,14 +174,33 @@ impl<K: Kernel> TypedOp for KernelOp<K> {
             .outputs(trailing.as_deref())?
             .into_iter()
             .map(|spec| {
-                let mut shape: TVec<TDim> = tvec![batch.clone()];
-                shape.extend(spec.trailing.iter().map(|d| d.to_dim()));
+                let shape: TVec<TDim> = match spec.shape {
+                    OutShape::Rows => std::iter::once(batch.clone())
+                        .chain(spec.trailing.iter().map(|d| d.to_dim()))
+                        .collect(),
+                    OutShape::SameAsInput => first.shape.iter().cloned().collect(),
+                    OutShape::AppendAxis(size) => first
+                        .shape
+                        .iter()
+                        .cloned()
+                        .chain(std::iter::once(size.to_dim()))
+                        .collect(),
+                };
                 spec.dtype.fact(shape)
             })
             .collect())
     }
 
     as_op!();
+}
+
+/// Every element of a numeric tensor as f32, in row-major order.
+pub fn all_f32(t: &Tensor) -> TractResult<Vec<f32>> {
+    Ok(t.cast_to::<f32>()?
+        .to_plain_array_view::<f32>()?
+        .iter()
+        .copied()
+        .collect())
 }
 
 /// The rows of a `[N, k]` (or `[N]`) numeric input as f32, row-major, with `k`.

@@ -83,14 +83,8 @@ impl Kernel for LinearClassifier {
     fn outputs(&self, _input: Option<&[usize]>) -> TractResult<TVec<OutputSpec>> {
         let columns = if self.models == 1 { 2 } else { self.models };
         Ok(tvec![
-            OutputSpec {
-                dtype: self.labels.datum_type(),
-                trailing: tvec![]
-            },
-            OutputSpec {
-                dtype: f32::datum_type(),
-                trailing: tvec![columns]
-            },
+            OutputSpec::rows(self.labels.datum_type(), tvec![]),
+            OutputSpec::rows(f32::datum_type(), tvec![columns]),
         ])
     }
 

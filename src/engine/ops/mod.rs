@@ -8,11 +8,16 @@ use tract_onnx::Onnx;
 
 use super::error::{EngineError, UnsupportedOp};
 
+mod binarizer;
 mod class_labels;
 mod forest;
+mod imputer;
 mod kernel;
+mod label_encoder;
 mod linear_classifier;
+mod one_hot_encoder;
 mod post_transform;
+mod scaler;
 mod tree_ensemble;
 
 /// tract's ONNX framework with the operators this crate adds (or replaces) registered on it.
@@ -20,6 +25,11 @@ pub fn framework() -> Onnx {
     let mut onnx = tract_onnx::onnx();
     linear_classifier::register(&mut onnx.op_register);
     tree_ensemble::register(&mut onnx.op_register);
+    scaler::register(&mut onnx.op_register);
+    imputer::register(&mut onnx.op_register);
+    binarizer::register(&mut onnx.op_register);
+    one_hot_encoder::register(&mut onnx.op_register);
+    label_encoder::register(&mut onnx.op_register);
     onnx
 }
 

@@ -106,10 +106,10 @@ impl Kernel for TreeEnsembleRegressor {
     }
 
     fn outputs(&self, _input: Option<&[usize]>) -> TractResult<TVec<OutputSpec>> {
-        Ok(tvec![OutputSpec {
-            dtype: f32::datum_type(),
-            trailing: tvec![self.targets]
-        }])
+        Ok(tvec![OutputSpec::rows(
+            f32::datum_type(),
+            tvec![self.targets]
+        )])
     }
 
     fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
@@ -336,14 +336,8 @@ impl Kernel for TreeEnsembleClassifier {
 
     fn outputs(&self, _input: Option<&[usize]>) -> TractResult<TVec<OutputSpec>> {
         Ok(tvec![
-            OutputSpec {
-                dtype: self.labels.datum_type(),
-                trailing: tvec![]
-            },
-            OutputSpec {
-                dtype: f32::datum_type(),
-                trailing: tvec![self.labels.len()]
-            },
+            OutputSpec::rows(self.labels.datum_type(), tvec![]),
+            OutputSpec::rows(f32::datum_type(), tvec![self.labels.len()]),
         ])
     }
 
