@@ -119,6 +119,25 @@ impl Model {
     }
 }
 
+/// Runs a raw ONNX graph on tensors in the JSON tensor form
+/// (`{"X": {"dtype": "float32", "shape": [2, 4], "data": [...]}}`) and returns every output
+/// in the same form. Nothing is verified: this is for checking exports, as the CLI's `run`.
+#[wasm_bindgen(js_name = runRaw)]
+pub fn run_raw(model: &[u8], inputs_json: &str) -> JsResult<String> {
+    panic::install();
+    let inputs: serde_json::Map<String, serde_json::Value> = serde_json::from_str(inputs_json)
+        .map_err(|e| model_error(&format!("the input tensors are not a JSON object: {e}")))?;
+    let inputs = inputs
+        .iter()
+        .map(|(name, v)| crate::engine::RawTensor::from_json(name, v).map(|t| (name.clone(), t)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| to_js(&e))?;
+    let outputs = crate::engine::run_raw(model, &inputs).map_err(|e| to_js(&e))?;
+    let out: serde_json::Map<String, serde_json::Value> =
+        outputs.into_iter().map(|(n, t)| (n, t.to_json())).collect();
+    json(&out)
+}
+
 /// Panics on purpose: lets the npm package's tests check that a panic becomes a
 /// `ModelError` and leaves other models working. Not part of the documented API.
 #[wasm_bindgen(js_name = __testPanic)]
