@@ -18,6 +18,7 @@ mod linear_classifier;
 mod one_hot_encoder;
 mod post_transform;
 mod scaler;
+mod svm;
 mod tree_ensemble;
 
 /// tract's ONNX framework with the operators this crate adds (or replaces) registered on it.
@@ -30,6 +31,7 @@ pub fn framework() -> Onnx {
     binarizer::register(&mut onnx.op_register);
     one_hot_encoder::register(&mut onnx.op_register);
     label_encoder::register(&mut onnx.op_register);
+    svm::register(&mut onnx.op_register);
     onnx
 }
 
