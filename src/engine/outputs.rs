@@ -151,6 +151,16 @@ fn label_names(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<String>
         s.iter().map(|v| Json::from(*v)).collect()
     } else if let Ok(s) = super::elements::<i32>(t) {
         s.iter().map(|v| Json::from(*v)).collect()
+    } else if let Some(s) = (t.datum_type() == TDim::datum_type())
+        .then(|| {
+            t.cast_to::<i64>()
+                .ok()
+                .and_then(|c| super::elements::<i64>(&c).ok())
+        })
+        .flatten()
+    {
+        // Labels folded from shape arithmetic arrive as symbolic dims.
+        s.iter().map(|v| Json::from(*v)).collect()
     } else {
         return Err(bad(
             &outputs.label,

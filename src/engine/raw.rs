@@ -154,6 +154,12 @@ impl RawTensor {
 
     fn from_tensor(name: &str, t: &Tensor) -> Result<RawTensor, EngineError> {
         let shape = t.shape().to_vec();
+        // Shape arithmetic folded at load time can leave integers typed as symbolic dims.
+        if t.datum_type() == TDim::datum_type() {
+            if let Ok(ints) = t.cast_to::<i64>() {
+                return RawTensor::from_tensor(name, &ints);
+            }
+        }
         let data = if let Ok(s) = super::elements::<f32>(t) {
             RawData::F32(s.to_vec())
         } else if let Ok(s) = super::elements::<f64>(t) {

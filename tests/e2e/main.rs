@@ -3,6 +3,7 @@
 
 mod bad_bundles;
 mod cli;
+mod corpus;
 mod estimators;
 mod examples;
 mod model_signing;

@@ -15,9 +15,17 @@ pub enum ClassLabels {
 impl ClassLabels {
     /// Reads the labels from the node: exactly one of the two attributes must be set.
     pub fn parse(node: &NodeProto) -> TractResult<ClassLabels> {
-        let ints = node
+        // LinearClassifier and SVMClassifier say `classlabels_ints`; tree ensembles say
+        // `classlabels_int64s`.
+        let ints = match node
             .get_attr_opt_vec::<i64>("classlabels_ints")?
-            .filter(|v| !v.is_empty());
+            .filter(|v| !v.is_empty())
+        {
+            Some(v) => Some(v),
+            None => node
+                .get_attr_opt_vec::<i64>("classlabels_int64s")?
+                .filter(|v| !v.is_empty()),
+        };
         let strings = node
             .get_attr_opt_vec::<String>("classlabels_strings")?
             .filter(|v| !v.is_empty());

@@ -29,6 +29,9 @@ pub enum OutShape {
     SameAsInput,
     /// The input's shape with one more axis of this size (one-hot encoding).
     AppendAxis(usize),
+    /// The input's shape with its last axis as long as input 1 has elements (a gather of
+    /// columns, as `ArrayFeatureExtractor`).
+    LastAxisFromIndices,
 }
 
 impl OutputSpec {
@@ -64,6 +67,10 @@ pub trait Kernel: Debug + Clone + PartialEq + Send + Sync + 'static {
     /// The outputs' types and shapes; `input_trailing` are the first input's dimensions
     /// after the batch, when known.
     fn outputs(&self, input_trailing: Option<&[usize]>) -> TractResult<TVec<OutputSpec>>;
+    /// Whether every output has the first input's element type (instead of the spec's).
+    fn output_dtype_from_input(&self) -> bool {
+        false
+    }
     /// Computes the outputs.
     fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>>;
 }
@@ -107,13 +114,35 @@ impl<K: Kernel> Expansion for KernelOp<K> {
         let specs = self.0.outputs(None)?;
         check_output_arity(outputs, specs.len())?;
         for (out, spec) in outputs.iter().zip(specs.iter()) {
-            s.equals(&out.datum_type, spec.dtype)?;
+            if self.0.output_dtype_from_input() {
+                s.equals(&out.datum_type, &inputs[0].datum_type)?;
+            } else {
+                s.equals(&out.datum_type, spec.dtype)?;
+            }
             match spec.shape {
                 OutShape::Rows => {
                     s.equals(&out.rank, (1 + spec.trailing.len()) as i64)?;
                     s.equals(&out.shape[0], &inputs[0].shape[0])?;
                 }
                 OutShape::SameAsInput => s.equals(&out.shape, &inputs[0].shape)?,
+                OutShape::LastAxisFromIndices => {
+                    s.equals(&out.rank, &inputs[0].rank)?;
+                    s.given_2(
+                        &inputs[0].rank,
+                        &inputs[1].shape,
+                        move |s, rank, indices| {
+                            let rank = rank as usize;
+                            for axis in 0..rank.saturating_sub(1) {
+                                s.equals(&out.shape[axis], &inputs[0].shape[axis])?;
+                            }
+                            let count: TDim = indices.iter().product();
+                            if rank > 0 {
+                                s.equals(&out.shape[rank - 1], count)?;
+                            }
+                            Ok(())
+                        },
+                    )?;
+                }
                 OutShape::AppendAxis(size) => {
                     s.equals(&out.rank, inputs[0].rank.bex() + 1)?;
                     s.given(&inputs[0].rank, move |s, rank| {
@@ -135,7 +164,7 @@ impl<K: Kernel> Expansion for KernelOp<K> {
         inputs: &[OutletId],
     ) -> TractResult<TVec<OutletId>> {
         for (ix, input) in inputs.iter().enumerate() {
-            if model.outlet_fact(*input)?.rank() < 1 {
+            if ix == 0 && model.outlet_fact(*input)?.rank() < 1 {
                 bail!("{} input {ix} must have a batch dimension", self.0.name());
             }
         }
@@ -185,8 +214,24 @@ impl<K: Kernel> TypedOp for KernelOp<K> {
                         .cloned()
                         .chain(std::iter::once(size.to_dim()))
                         .collect(),
+                    OutShape::LastAxisFromIndices => {
+                        let count: TDim = inputs
+                            .get(1)
+                            .map(|f| f.shape.iter().product())
+                            .unwrap_or_else(|| 1.to_dim());
+                        let mut shape: TVec<TDim> = first.shape.iter().cloned().collect();
+                        if let Some(last) = shape.last_mut() {
+                            *last = count;
+                        }
+                        shape
+                    }
                 };
-                spec.dtype.fact(shape)
+                let dtype = match (self.0.output_dtype_from_input(), first.datum_type) {
+                    (true, DatumType::TDim) => i64::datum_type(),
+                    (true, dt) => dt,
+                    (false, _) => spec.dtype,
+                };
+                dtype.fact(shape)
             })
             .collect())
     }

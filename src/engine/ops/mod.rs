@@ -8,8 +8,10 @@ use tract_onnx::Onnx;
 
 use super::error::{EngineError, UnsupportedOp};
 
+mod array_feature_extractor;
 mod binarizer;
 mod class_labels;
+mod feature_vectorizer;
 mod forest;
 mod imputer;
 mod kernel;
@@ -17,6 +19,7 @@ mod label_encoder;
 mod linear_classifier;
 mod one_hot_encoder;
 mod post_transform;
+mod reduce_log_sum_exp;
 mod scaler;
 mod svm;
 mod tree_ensemble;
@@ -32,6 +35,9 @@ pub fn framework() -> Onnx {
     one_hot_encoder::register(&mut onnx.op_register);
     label_encoder::register(&mut onnx.op_register);
     svm::register(&mut onnx.op_register);
+    array_feature_extractor::register(&mut onnx.op_register);
+    feature_vectorizer::register(&mut onnx.op_register);
+    reduce_log_sum_exp::register(&mut onnx.op_register);
     onnx
 }
 

@@ -1,0 +1,1250 @@
+#!/usr/bin/env python3
+"""Generate the scikit-learn export corpus in ``tests/corpus/`` (deterministic; re-run to
+regenerate, the output is byte-identical):
+
+    models/.venv/bin/python models/corpus/generate.py            # every case
+    models/.venv/bin/python models/corpus/generate.py rf- svc-   # only cases starting so
+
+Each case is a fitted scikit-learn estimator or pipeline exported with skl2onnx defaults
+(``zipmap`` off; no ``black_op``, so the graphs contain the ONNX-ML operators: Scaler,
+Imputer, TreeEnsemble*, SVM*, Linear*, Normalizer, Binarizer, OneHotEncoder, LabelEncoder,
+ArrayFeatureExtractor, FeatureVectorizer, ...). Per case it writes
+
+* ``tests/corpus/<case>/model.onnx``
+* ``tests/corpus/<case>/io.json``: held-out inputs, onnxruntime's outputs on them,
+  scikit-learn's outputs on them and the tolerance that separates the two
+
+and finally ``tests/corpus/index.json`` (one entry per case). The format is described in
+``models/corpus/README.md``.
+
+The script checks, on every stored row, that onnxruntime agrees with scikit-learn: labels and
+integer/string outputs exactly, scores within the tightest tolerance of ``TOLERANCES`` that
+passes (the one recorded in io.json). A case that fails even the loosest tolerance is reported
+and makes the script exit non-zero (its files are still written, flagged ``"agrees": false``),
+unless it is a documented ``known_issue`` (a skl2onnx or onnxruntime divergence from
+scikit-learn): those are built and checked on every run but not written, and reported as
+skipped. A case skl2onnx cannot export is skipped and reported (``CORPUS_DEBUG=1`` prints the
+traceback). A full run also refreshes the case table in ``models/corpus/README.md``.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Single-threaded BLAS/OpenMP: reproducible floating point. Must precede the numpy import.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import json
+import math
+import shutil
+import sys
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pandas as pd
+import skl2onnx
+import sklearn
+from skl2onnx import convert_sklearn
+from skl2onnx.common.data_types import (
+    DoubleTensorType,
+    FloatTensorType,
+    Int64TensorType,
+    StringTensorType,
+)
+from sklearn.compose import ColumnTransformer
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_wine,
+    make_classification,
+    make_regression,
+)
+from sklearn.decomposition import PCA
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    ExtraTreesRegressor,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import (
+    ElasticNet,
+    Lasso,
+    LinearRegression,
+    LogisticRegression,
+    Ridge,
+    RidgeClassifier,
+    SGDClassifier,
+)
+from sklearn.model_selection import train_test_split
+from sklearn.naive_bayes import BernoulliNB, GaussianNB
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import (
+    Binarizer,
+    KBinsDiscretizer,
+    LabelEncoder,
+    MaxAbsScaler,
+    MinMaxScaler,
+    Normalizer,
+    OneHotEncoder,
+    OrdinalEncoder,
+    PolynomialFeatures,
+    RobustScaler,
+    StandardScaler,
+)
+from sklearn.svm import SVC, SVR, LinearSVC
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+SEED = 0
+TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
+N_REGULAR = 60  # held-out rows taken from the test split (fewer when the split is smaller)
+EXTREME_FACTOR = 10.0
+
+# Candidate tolerances, tightest first: |onnxruntime - sklearn| <= absolute + relative*|sklearn|.
+TOLERANCES = [
+    {"relative": 1e-5, "absolute": 1e-6},
+    {"relative": 1e-4, "absolute": 1e-5},
+    {"relative": 1e-3, "absolute": 1e-4},
+]
+# A classifier row whose two best scikit-learn scores are closer than this is a near-tie that
+# float32 arithmetic may break either way: it is left out of the corpus.
+TIE_MARGIN = 1e-4
+MAX_IO_BYTES = 200_000
+# scikit-learn's float64 outputs are written with this many significant digits (far below any
+# tolerance, and it keeps the corpus small); inputs and onnxruntime outputs are exact.
+SKLEARN_DIGITS = 12
+
+CORPUS_DIR = Path(__file__).resolve().parent
+REPO_DIR = CORPUS_DIR.parent.parent
+OUT_DIR = REPO_DIR / "tests" / "corpus"
+
+warnings.filterwarnings("ignore")
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+
+def f32(a: np.ndarray) -> np.ndarray:
+    """Round to float32 and back: the values the float32 graph and scikit-learn both see."""
+    return np.asarray(a, dtype=np.float32).astype(np.float64)
+
+
+@dataclass
+class Data:
+    name: str  # how the data were made, for io.json
+    X_train: np.ndarray  # float64, float32-representable
+    y_train: np.ndarray
+    X_test: np.ndarray  # candidate held-out rows (test split), float32-representable
+    y_test: np.ndarray
+
+
+def split(name, X, y, stratify: bool, test_size=0.4) -> Data:
+    X = f32(X)
+    Xtr, Xte, ytr, yte = train_test_split(
+        X, y, test_size=test_size, random_state=SEED, stratify=y if stratify else None
+    )
+    return Data(name, Xtr, ytr, Xte, yte)
+
+
+def iris(labels: str) -> Data:
+    d = load_iris()
+    y = d.target_names[d.target] if labels == "str" else d.target.astype(np.int64)
+    return split(f"load_iris, {labels} labels", d.data, y, True)
+
+
+def wine(labels: str) -> Data:
+    d = load_wine()
+    if labels == "str":
+        y = np.array(["barolo", "grignolino", "barbera"])[d.target]
+    else:  # non-contiguous integer classes: the label mapping must not be the identity
+        y = np.array([3, 7, 11], dtype=np.int64)[d.target]
+    return split(f"load_wine, {labels} labels", d.data, y, True)
+
+
+def cancer(labels: str) -> Data:
+    d = load_breast_cancer()
+    y = d.target_names[d.target] if labels == "str" else d.target.astype(np.int64)
+    return split(f"load_breast_cancer, {labels} labels", d.data, y, True, test_size=0.3)
+
+
+def digits(labels: str) -> Data:
+    d = load_digits()
+    names = np.array("zero one two three four five six seven eight nine".split())
+    y = names[d.target] if labels == "str" else d.target.astype(np.int64)
+    return split(f"load_digits, {labels} labels", d.data, y, True, test_size=0.2)
+
+
+def synth_binary(labels: str) -> Data:
+    X, y = make_classification(
+        n_samples=500, n_features=8, n_informative=5, n_redundant=1, random_state=SEED
+    )
+    y = np.array([-1, 1], dtype=np.int64)[y] if labels == "int" else np.array(["no", "yes"])[y]
+    return split(f"make_classification(500x8), {labels} labels", X, y, True)
+
+
+def synth_multi(labels: str) -> Data:
+    X, y = make_classification(
+        n_samples=600,
+        n_features=6,
+        n_informative=4,
+        n_redundant=1,
+        n_classes=4,
+        n_clusters_per_class=1,
+        random_state=SEED,
+    )
+    if labels == "str":
+        y = np.array(["north", "east", "south", "west"])[y]
+    else:
+        y = y.astype(np.int64)
+    return split(f"make_classification(600x6, 4 classes), {labels} labels", X, y, True)
+
+
+def diabetes() -> Data:
+    d = load_diabetes(scaled=False)
+    return split("load_diabetes(scaled=False)", d.data, d.target.astype(np.float64), False)
+
+
+def synth_reg(n_targets: int = 1) -> Data:
+    X, y = make_regression(
+        n_samples=400, n_features=6, n_informative=5, n_targets=n_targets, noise=5.0,
+        random_state=SEED,
+    )
+    return split(f"make_regression(400x6, {n_targets} target(s))", X, y, False)
+
+
+def with_nans(X: np.ndarray, frac: float, seed: int) -> np.ndarray:
+    """A copy of X with about `frac` of its cells set to NaN (never a whole column)."""
+    rng = np.random.RandomState(seed)
+    X = X.copy()
+    mask = rng.rand(*X.shape) < frac
+    X[mask] = np.nan
+    return X
+
+
+# --------------------------------------------------------------------------------------------
+# Cases
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    name: str
+    model: Any  # unfitted estimator or pipeline
+    data: Data
+    task: str  # classification | regression | transform
+    options: dict = field(default_factory=dict)  # skl2onnx options by estimator role
+    nocl: bool = False  # LinearSVC / RidgeClassifier / hinge SGD: {"nocl": False}
+    input_kind: str = "float"  # float | double | columns | columns-float | labels-*
+    nan_rows: int = 0  # held-out rows with NaN cells
+    nan_train: float = 0.0  # fraction of NaN cells in the training data
+    extremes: bool = True
+    nonneg: bool = False  # held-out rows made non-negative (np.abs)
+    regular: int = N_REGULAR
+    fit_y: bool = True
+    note: str = ""
+    # A known disagreement between onnxruntime and scikit-learn: the case is built and checked
+    # but not written (reported as skipped); if it starts agreeing, that is reported instead.
+    known_issue: str = ""
+
+
+CASES: list[Case] = []
+SKIPPED: list[tuple[str, str]] = []
+
+
+def add(*args, **kwargs) -> None:
+    CASES.append(Case(*args, **kwargs))
+
+
+def scaled(est) -> Pipeline:
+    return Pipeline([("scaler", StandardScaler()), ("model", est)])
+
+
+def define_cases() -> None:
+    C, R, T = "classification", "regression", "transform"
+    # ---- classifiers -----------------------------------------------------------------------
+    add("logreg-binary-int", scaled(LogisticRegression(max_iter=2000)), cancer("int"), C)
+    add("logreg-multiclass-str", LogisticRegression(max_iter=2000), iris("str"), C)
+    add("logreg-multiclass-int", scaled(LogisticRegression(C=0.5, max_iter=2000)), wine("int"), C)
+    add("linearsvc-binary-int", scaled(LinearSVC(random_state=SEED)), synth_binary("int"), C,
+        nocl=True)
+    add("linearsvc-multiclass-str", scaled(LinearSVC(random_state=SEED)), wine("str"), C,
+        nocl=True)
+    add("svc-rbf-binary-str", scaled(SVC(kernel="rbf", probability=True, random_state=SEED)),
+        cancer("str"), C)
+    add("svc-rbf-multiclass-int", scaled(SVC(kernel="rbf", probability=True,
+                                             random_state=SEED)), wine("int"), C)
+    add("svc-poly-multiclass-str", scaled(SVC(kernel="poly", degree=3, probability=True,
+                                              random_state=SEED)), iris("str"), C)
+    add("svc-poly-binary-int", scaled(SVC(kernel="poly", degree=2, coef0=1.0, probability=True,
+                                          random_state=SEED)), synth_binary("int"), C)
+    add("svc-linear-multiclass-str", scaled(SVC(kernel="linear", probability=True,
+                                                random_state=SEED)), wine("str"), C)
+    add("svc-linear-binary-int", scaled(SVC(kernel="linear", probability=True,
+                                            random_state=SEED)), synth_binary("int"), C)
+    add("svc-rbf-decision-multiclass-int", scaled(SVC(kernel="rbf", random_state=SEED)),
+        synth_multi("int"), C, note="probability=False: the scores are the decision function")
+    add("svc-sigmoid-decision-binary-str", scaled(SVC(kernel="sigmoid", random_state=SEED)),
+        synth_binary("str"), C, note="probability=False: the scores are the decision function")
+    add("dtree-binary-int", DecisionTreeClassifier(max_depth=6, random_state=SEED),
+        cancer("int"), C)
+    add("dtree-multiclass-str", DecisionTreeClassifier(max_depth=6, random_state=SEED),
+        wine("str"), C)
+    add("rf-binary-int", RandomForestClassifier(n_estimators=15, max_depth=6,
+                                                random_state=SEED), cancer("int"), C)
+    add("rf-multiclass-str", RandomForestClassifier(n_estimators=15, max_depth=6,
+                                                    random_state=SEED), synth_multi("str"), C)
+    add("extratrees-binary-str", ExtraTreesClassifier(n_estimators=15, max_depth=6,
+                                                      random_state=SEED), synth_binary("str"), C)
+    add("extratrees-multiclass-int", ExtraTreesClassifier(n_estimators=15, max_depth=6,
+                                                          random_state=SEED), wine("int"), C)
+    add("gb-binary-int", GradientBoostingClassifier(n_estimators=30, max_depth=3,
+                                                    random_state=SEED), cancer("int"), C)
+    add("gb-multiclass-str", GradientBoostingClassifier(n_estimators=20, max_depth=3,
+                                                        random_state=SEED), iris("str"), C)
+    add("hgb-binary-int", HistGradientBoostingClassifier(max_iter=30, max_depth=5,
+                                                         random_state=SEED),
+        synth_binary("int"), C, nan_train=0.05, nan_rows=10,
+        note="trained with 5% missing cells; held-out rows with NaN take the learnt branch")
+    add("hgb-multiclass-str", HistGradientBoostingClassifier(max_iter=20, max_depth=4,
+                                                             random_state=SEED),
+        wine("str"), C)
+    add("knn-binary-int", scaled(KNeighborsClassifier(n_neighbors=5)), synth_binary("int"), C)
+    add("knn-multiclass-str", scaled(KNeighborsClassifier(n_neighbors=7)), wine("str"), C)
+    add("gaussiannb-binary-int", GaussianNB(), cancer("int"), C)
+    add("gaussiannb-multiclass-str", GaussianNB(), wine("str"), C)
+    add("bernoullinb-binary-int", scaled(BernoulliNB(alpha=1.0)), synth_binary("int"), C)
+    add("bernoullinb-multiclass-str", BernoulliNB(alpha=1.0, binarize=8.0), digits("str"), C,
+        regular=50)
+    add("mlp-binary-int", scaled(MLPClassifier((16,), max_iter=2000, random_state=SEED)),
+        cancer("int"), C)
+    add("mlp-multiclass-str", scaled(MLPClassifier((16, 8), max_iter=2000, random_state=SEED)),
+        iris("str"), C)
+    add("sgd-hinge-binary-int", scaled(SGDClassifier(loss="hinge", random_state=SEED)),
+        synth_binary("int"), C, nocl=True)
+    add("sgd-hinge-multiclass-str", scaled(SGDClassifier(loss="hinge", random_state=SEED)),
+        wine("str"), C, nocl=True)
+    add("sgd-log-binary-str", scaled(SGDClassifier(loss="log_loss", random_state=SEED)),
+        cancer("str"), C)
+    add("sgd-log-multiclass-int", scaled(SGDClassifier(loss="log_loss", random_state=SEED)),
+        synth_multi("int"), C)
+    add("ridgeclf-binary-int", scaled(RidgeClassifier()), cancer("int"), C, nocl=True)
+    add("ridgeclf-multiclass-str", scaled(RidgeClassifier()), wine("str"), C, nocl=True)
+    # ---- regressors ------------------------------------------------------------------------
+    add("linreg", LinearRegression(), diabetes(), R)
+    add("linreg-float64", LinearRegression(), diabetes(), R, input_kind="double",
+        note="float64 graph input")
+    add("linreg-multioutput", LinearRegression(), synth_reg(2), R)
+    add("ridge", scaled(Ridge(alpha=1.0)), diabetes(), R)
+    add("lasso", Lasso(alpha=0.5, random_state=SEED), diabetes(), R)
+    add("elasticnet", scaled(ElasticNet(alpha=0.1, l1_ratio=0.5, random_state=SEED)),
+        synth_reg(), R)
+    add("svr-rbf", scaled(SVR(kernel="rbf", C=50.0)), diabetes(), R)
+    add("svr-linear", scaled(SVR(kernel="linear", C=5.0)), synth_reg(), R)
+    add("svr-poly", scaled(SVR(kernel="poly", degree=2, coef0=1.0, C=20.0)), synth_reg(), R)
+    add("dtree-reg", DecisionTreeRegressor(max_depth=6, random_state=SEED), diabetes(), R)
+    add("rf-reg", RandomForestRegressor(n_estimators=20, max_depth=6, random_state=SEED),
+        diabetes(), R)
+    add("extratrees-reg", ExtraTreesRegressor(n_estimators=20, max_depth=6, random_state=SEED),
+        synth_reg(), R)
+    add("gb-reg", GradientBoostingRegressor(n_estimators=30, max_depth=3, random_state=SEED),
+        diabetes(), R)
+    add("hgb-reg", HistGradientBoostingRegressor(max_iter=30, max_depth=5, random_state=SEED),
+        synth_reg(), R, nan_train=0.05, nan_rows=10,
+        note="trained with 5% missing cells; held-out rows with NaN take the learnt branch")
+    add("knn-reg", scaled(KNeighborsRegressor(n_neighbors=5)), synth_reg(), R)
+    knn_issue = ("skl2onnx 1.20 exports weights='distance' with weights 1 / Max(d, 1e-6) where "
+                 "the d it takes from TopK are negated distances, so every weight is 1e6: "
+                 "onnxruntime (and the ONNX reference evaluator) give the uniform-weight result")
+    add("knn-multiclass-distance-str", scaled(KNeighborsClassifier(n_neighbors=7,
+                                                                   weights="distance")),
+        wine("str"), C, known_issue=knn_issue)
+    add("knn-reg-distance", scaled(KNeighborsRegressor(n_neighbors=4, weights="distance")),
+        diabetes(), R, known_issue=knn_issue)
+    add("mlp-reg", scaled(MLPRegressor(hidden_layer_sizes=(16,), max_iter=3000,
+                                       random_state=SEED)), synth_reg(), R)
+    # ---- preprocessing ---------------------------------------------------------------------
+    add("standardscaler", StandardScaler(), wine("int"), T, fit_y=False)
+    add("minmaxscaler", MinMaxScaler(feature_range=(-1, 2)), wine("int"), T, fit_y=False)
+    add("robustscaler", RobustScaler(), diabetes(), T, fit_y=False)
+    add("maxabsscaler", MaxAbsScaler(), synth_reg(), T, fit_y=False)
+    add("minmaxscaler-ridge", Pipeline([("scaler", MinMaxScaler()), ("model", Ridge())]),
+        diabetes(), R)
+    add("robustscaler-logreg", Pipeline([("scaler", RobustScaler()),
+                                         ("model", LogisticRegression(max_iter=2000))]),
+        cancer("str"), C)
+    add("maxabsscaler-logreg", Pipeline([("scaler", MaxAbsScaler()),
+                                         ("model", LogisticRegression(max_iter=2000))]),
+        synth_multi("int"), C)
+    add("imputer-mean", SimpleImputer(strategy="mean"), wine("int"), T, fit_y=False,
+        nan_train=0.1, nan_rows=20)
+    add("imputer-median", SimpleImputer(strategy="median"), diabetes(), T, fit_y=False,
+        nan_train=0.1, nan_rows=20)
+    add("imputer-most-frequent", SimpleImputer(strategy="most_frequent"), iris("int"), T,
+        fit_y=False, nan_train=0.1, nan_rows=20)
+    add("imputer-constant", SimpleImputer(strategy="constant", fill_value=-7.5), synth_reg(), T,
+        fit_y=False, nan_train=0.1, nan_rows=20)
+    add("imputer-logreg", Pipeline([("impute", SimpleImputer(strategy="median")),
+                                    ("scaler", StandardScaler()),
+                                    ("model", LogisticRegression(max_iter=2000))]),
+        cancer("int"), C, nan_train=0.05, nan_rows=20)
+    add("normalizer-max-signed", Normalizer(norm="max"), synth_reg(), T, fit_y=False,
+        known_issue="Normalizer(norm='max') becomes ONNX-ML Normalizer MAX, which onnxruntime "
+                    "computes as x / max(x); scikit-learn divides by max(|x|), so rows whose "
+                    "largest |x| is negative differ")
+    add("normalizer-l1", Normalizer(norm="l1"), synth_reg(), T, fit_y=False)
+    add("normalizer-l2", Normalizer(norm="l2"), wine("int"), T, fit_y=False)
+    add("normalizer-max", Normalizer(norm="max"), synth_reg(), T, fit_y=False, nonneg=True,
+        note="inputs made non-negative: for a row whose largest |x| is negative onnxruntime "
+             "divides by max(x), scikit-learn by max(|x|)")
+    add("binarizer", Binarizer(threshold=0.25), synth_reg(), T, fit_y=False)
+    add("kbins-onehot-uniform", KBinsDiscretizer(n_bins=4, encode="onehot-dense",
+                                                 strategy="uniform"), synth_reg(), T,
+        fit_y=False)
+    add("kbins-ordinal-kmeans", KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="kmeans"),
+        diabetes(), T, fit_y=False)
+    add("kbins-ordinal-quantile", KBinsDiscretizer(n_bins=4, encode="ordinal",
+                                                   strategy="quantile",
+                                                   quantile_method="averaged_inverted_cdf"),
+        synth_reg(), T, fit_y=False)
+    add("polyfeatures", PolynomialFeatures(degree=3), iris("int"), T, fit_y=False)
+    add("polyfeatures-interaction", PolynomialFeatures(degree=2, interaction_only=True,
+                                                       include_bias=False), synth_reg(), T,
+        fit_y=False)
+    add("polyfeatures-ridge", Pipeline([("scaler", StandardScaler()),
+                                        ("poly", PolynomialFeatures(degree=2)),
+                                        ("model", Ridge(alpha=10.0))]), diabetes(), R)
+    add("pca", PCA(n_components=5, random_state=SEED), wine("int"), T, fit_y=False)
+    add("pca-whiten-logreg", Pipeline([("scaler", StandardScaler()),
+                                       ("pca", PCA(n_components=8, whiten=True,
+                                                   random_state=SEED)),
+                                       ("model", LogisticRegression(max_iter=2000))]),
+        cancer("str"), C)
+    add("scaler-columns-logreg", scaled(LogisticRegression(max_iter=2000)), iris("str"), C,
+        input_kind="columns-float",
+        note="one float32 [None, 1] graph input per column, joined by FeatureVectorizer")
+    add("columns-onehot-ordinal-logreg", "columns-classifier", None, C, input_kind="columns",
+        note="string columns (one graph input each) with categories unseen in training")
+    add("columns-onehot-rf-reg", "columns-regressor", None, R, input_kind="columns",
+        note="string columns (one graph input each) with categories unseen in training")
+    add("labelencoder-str", LabelEncoder(), None, T, input_kind="labels-str",
+        note="unseen labels: onnxruntime gives -1, scikit-learn raises (null here)")
+    add("labelencoder-int", LabelEncoder(), None, T, input_kind="labels-int",
+        note="unseen labels: onnxruntime gives -1, scikit-learn raises (null here)")
+    add("labelencoder-float", LabelEncoder(), None, T, input_kind="labels-float",
+        note="unseen labels: onnxruntime gives -1, scikit-learn raises (null here)")
+
+
+# --------------------------------------------------------------------------------------------
+# Held-out rows
+# --------------------------------------------------------------------------------------------
+
+
+def extreme_rows(X_train: np.ndarray, X_test: np.ndarray) -> np.ndarray:
+    """Rows ×10 beyond the training range: 6 test rows blown up around the training mean,
+    then the per-feature maximum, minimum and an alternating max/min, each pushed out ×10."""
+    center = np.nanmean(X_train, axis=0)
+    hi = np.nanmax(X_train, axis=0)
+    lo = np.nanmin(X_train, axis=0)
+    rows = [center + EXTREME_FACTOR * (x - center) for x in X_test[:6]]
+    rows.append(center + EXTREME_FACTOR * (hi - center))
+    rows.append(center + EXTREME_FACTOR * (lo - center))
+    alt = np.where(np.arange(X_train.shape[1]) % 2 == 0, hi, lo)
+    rows.append(center + EXTREME_FACTOR * (alt - center))
+    return f32(np.array(rows))
+
+
+def nan_rows(X: np.ndarray, n: int, seed: int) -> np.ndarray:
+    """n copies of rows of X with NaN cells: the first with every cell NaN, the rest with
+    one to half of their cells NaN."""
+    rng = np.random.RandomState(seed)
+    out = []
+    k = X.shape[1]
+    for i in range(n):
+        row = X[i % len(X)].copy()
+        if i == 0:
+            row[:] = np.nan
+        else:
+            m = rng.randint(1, max(2, k // 2 + 1))
+            row[rng.choice(k, m, replace=False)] = np.nan
+        out.append(row)
+    return np.array(out)
+
+
+# --------------------------------------------------------------------------------------------
+# JSON tensors
+# --------------------------------------------------------------------------------------------
+
+
+def _f32_value(v: np.float32) -> float | None:
+    if np.isnan(v):
+        return None
+    if np.isinf(v):
+        raise ValueError("infinite value cannot be written as JSON")
+    short = float(str(v))  # shortest decimal that round-trips through float32
+    return short if np.float32(short) == v else float(v)
+
+
+def _f64_value(v: float) -> float | None:
+    if math.isnan(v):
+        return None
+    if math.isinf(v):
+        raise ValueError("infinite value cannot be written as JSON")
+    return float(v)
+
+
+def tensor_json(a: np.ndarray) -> dict:
+    a = np.asarray(a)
+    if a.dtype == np.float32:
+        dtype, conv = "float32", _f32_value
+    elif a.dtype == np.float64:
+        dtype, conv = "float64", _f64_value
+    elif a.dtype == np.bool_:
+        dtype, conv = "bool", bool
+    elif np.issubdtype(a.dtype, np.integer):
+        dtype, conv = "int64", int
+    elif a.dtype.kind in "OUS":
+        dtype, conv = "string", str
+    else:
+        raise TypeError(f"unsupported dtype {a.dtype}")
+
+    def nest(x):
+        if isinstance(x, np.ndarray):
+            if x.ndim == 0:
+                return conv(x[()])
+            return [nest(x[i]) for i in range(x.shape[0])]
+        return conv(x)
+
+    return {"dtype": dtype, "shape": [int(d) for d in a.shape], "data": nest(a)}
+
+
+def plain(a) -> Any:
+    """scikit-learn outputs as JSON values (floats at full float64 precision, NaN as null)."""
+    a = np.asarray(a, dtype=object if np.asarray(a).dtype.kind in "OUS" else None)
+
+    def conv(x):
+        if x is None:
+            return None
+        if isinstance(x, (str, np.str_)):
+            return str(x)
+        if isinstance(x, (bool, np.bool_)):
+            return bool(x)
+        if isinstance(x, (int, np.integer)):
+            return int(x)
+        v = _f64_value(float(x))
+        return None if v is None else float(f"{v:.{SKLEARN_DIGITS}g}")
+
+    def nest(x):
+        if isinstance(x, np.ndarray):
+            if x.ndim == 0:
+                return conv(x[()])
+            return [nest(x[i]) for i in range(x.shape[0])]
+        return conv(x)
+
+    return nest(a)
+
+
+_NP = {"float32": np.float32, "float64": np.float64, "int64": np.int64, "bool": np.bool_,
+       "string": object}
+
+
+def from_json(t: dict) -> np.ndarray:
+    """A JSON tensor as the engine reads it (numbers parsed as float64, then cast)."""
+    def fix(x):
+        if isinstance(x, list):
+            return [fix(v) for v in x]
+        return math.nan if x is None and t["dtype"].startswith("float") else x
+
+    data = fix(t["data"])
+    if t["dtype"] == "float32":
+        a = np.array(data, dtype=np.float64).astype(np.float32)
+    else:
+        a = np.array(data, dtype=_NP[t["dtype"]])
+    return a.reshape(t["shape"])
+
+
+def check_round_trip(path: Path, onx_bytes: bytes) -> None:
+    """Re-read io.json, re-run onnxruntime on its inputs: the outputs must be the stored ones,
+    bit for bit."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    sess = session(onx_bytes)
+    feed = {k: from_json(v) for k, v in doc["inputs"].items()}
+    got = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, feed)))
+    for name, t in doc["onnxruntime"].items():
+        want = from_json(t)
+        g = got[name]
+        same = g.shape == want.shape and (
+            np.array_equal(g, want, equal_nan=True) if g.dtype.kind == "f"
+            else np.array_equal(g.astype(want.dtype), want)
+        )
+        if not same:
+            raise AssertionError(f"{path}: output {name} differs after the JSON round trip")
+
+
+def dumps(obj: Any, indent: int = 0) -> str:
+    """JSON with objects indented and each innermost array on one line."""
+    pad, pad1 = " " * indent, " " * (indent + 1)
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        items = [f"{pad1}{json.dumps(k)}: {dumps(v, indent + 1)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(obj, list):
+        if all(not isinstance(x, (list, dict)) for x in obj):
+            return json.dumps(obj, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+        items = [pad1 + dumps(x, indent + 1) for x in obj]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(obj, allow_nan=False, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Export and check
+# --------------------------------------------------------------------------------------------
+
+
+def final_estimator(model):
+    return model.steps[-1][1] if isinstance(model, Pipeline) else model
+
+
+def step_names(model) -> list[str]:
+    if isinstance(model, Pipeline):
+        out = []
+        for _, s in model.steps:
+            if isinstance(s, ColumnTransformer):
+                inner = sorted({t if isinstance(t, str) else type(t).__name__
+                                for _, t, _ in s.transformers if t != "drop"})
+                out.append("ColumnTransformer(" + ", ".join(inner) + ")")
+            else:
+                out.append(type(s).__name__)
+        return out
+    return [type(model).__name__]
+
+
+def normalise_model(onx: onnx.ModelProto) -> onnx.ModelProto:
+    """Stable header fields and a sorted opset_import. Duplicate entries (skl2onnx 1.20 writes
+    the default domain twice for most pipelines) are kept as exported: real files have them."""
+    opsets = sorted(((o.domain, o.version) for o in onx.opset_import))
+    del onx.opset_import[:]
+    for domain, version in opsets:
+        op = onx.opset_import.add()
+        op.domain, op.version = domain, version
+    onx.producer_name = "skl2onnx"
+    onx.producer_version = skl2onnx.__version__
+    onx.domain = "ai.onnx"
+    onx.model_version = 0
+    onx.doc_string = ""
+    onx.graph.doc_string = ""
+    for n in onx.graph.node:
+        n.doc_string = ""
+    del onx.metadata_props[:]
+    return onx
+
+
+def ops_of(onx: onnx.ModelProto) -> list[str]:
+    return sorted({f"{n.domain or 'ai.onnx'}:{n.op_type}" for n in onx.graph.node})
+
+
+def session(onx_bytes: bytes) -> ort.InferenceSession:
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    so.inter_op_num_threads = 1
+    so.log_severity_level = 3
+    return ort.InferenceSession(onx_bytes, so, providers=["CPUExecutionProvider"])
+
+
+def max_errors(o: np.ndarray, s: np.ndarray) -> tuple[float, float]:
+    o = np.asarray(o, dtype=np.float64).ravel()
+    s = np.asarray(s, dtype=np.float64).ravel()
+    if o.shape != s.shape:
+        raise AssertionError(f"{o.shape} onnxruntime values vs {s.shape} scikit-learn values")
+    both_nan = np.isnan(o) & np.isnan(s)
+    if np.any(np.isnan(o) != np.isnan(s)):
+        return math.inf, math.inf
+    d = np.abs(o - s)[~both_nan]
+    if d.size == 0:
+        return 0.0, 0.0
+    # Relative error only where it means something (|sklearn| >= 1e-3).
+    big = np.abs(s[~both_nan]) >= 1e-3
+    rel = d[big] / np.abs(s[~both_nan][big])
+    return float(d.max()), float(rel.max()) if rel.size else 0.0
+
+
+def passes(o: np.ndarray, s: np.ndarray, tol: dict) -> bool:
+    o = np.asarray(o, dtype=np.float64).ravel()
+    s = np.asarray(s, dtype=np.float64).ravel()
+    nan = np.isnan(o) | np.isnan(s)
+    if np.any(np.isnan(o) != np.isnan(s)):
+        return False
+    return bool(
+        np.all(np.abs(o[~nan] - s[~nan]) <= tol["absolute"] + tol["relative"] * np.abs(s[~nan]))
+    )
+
+
+@dataclass
+class Built:
+    model: Any
+    inputs: dict[str, np.ndarray]  # graph inputs (held-out rows)
+    sk_in: Any  # what scikit-learn predicts on
+    initial_types: list
+    dataset: str
+    rows: dict
+    sk_mask: np.ndarray | None = None  # rows scikit-learn can evaluate (label encoders)
+
+
+def columns_data(kind: str):
+    """Mixed numeric/string frame: two numeric columns, two string columns."""
+    rng = np.random.RandomState(SEED)
+    n = 500
+    colour = rng.choice(["red", "green", "blue", "amber"], n, p=[0.4, 0.3, 0.2, 0.1])
+    size = rng.choice(["S", "M", "L", "XL"], n)
+    width = f32(rng.normal(10.0, 3.0, n))
+    weight = f32(rng.gamma(2.0, 5.0, n))
+    effect = {"red": 1.0, "green": -0.5, "blue": 0.3, "amber": 2.0}
+    sz = {"S": 0, "M": 1, "L": 2, "XL": 3}
+    score = (
+        np.array([effect[c] for c in colour])
+        + 0.6 * np.array([sz[s] for s in size])
+        + 0.15 * (width - 10)
+        - 0.05 * (weight - 10)
+        + rng.normal(0, 0.4, n)
+    )
+    df = pd.DataFrame({"width": width, "weight": weight, "colour": colour, "size": size})
+    if kind == "columns-classifier":
+        y = np.where(score > np.median(score), "high", "low")
+        stratify = y
+    else:
+        y = 20.0 * score + 3.0
+        stratify = None
+    tr, te, ytr, yte = train_test_split(df, y, test_size=0.3, random_state=SEED,
+                                        stratify=stratify)
+    return tr.reset_index(drop=True), te.reset_index(drop=True), ytr, yte
+
+
+def build(case: Case) -> Built:
+    seed = sum(ord(c) for c in case.name)  # stable per-case seed
+    if case.input_kind.startswith("labels-"):
+        return build_label_encoder(case, seed)
+    if case.input_kind == "columns":
+        return build_columns(case)
+    d = case.data
+    X_train = d.X_train
+    if case.nan_train:
+        X_train = with_nans(X_train, case.nan_train, seed)
+    model = case.model
+    if case.fit_y:
+        model.fit(X_train, d.y_train)
+    else:
+        model.fit(X_train)
+    regular = d.X_test[: case.regular]
+    parts = [regular]
+    rows = {"held_out": len(regular)}
+    if case.extremes:
+        ext = extreme_rows(d.X_train, d.X_test)
+        parts.append(ext)
+        rows["extreme_x10"] = len(ext)
+    if case.nan_rows:
+        nr = nan_rows(d.X_test[case.regular:] if len(d.X_test) > case.regular + case.nan_rows
+                      else d.X_test, case.nan_rows, seed)
+        parts.append(nr)
+        rows["with_nan"] = len(nr)
+    X = np.vstack(parts)
+    if case.nonneg:
+        X = np.abs(X)
+    k = X.shape[1]
+    if case.input_kind == "double":
+        inputs = {"X": X.astype(np.float64)}
+        types = [("X", DoubleTensorType([None, k]))]
+    elif case.input_kind == "columns-float":
+        names = ["sepal_length", "sepal_width", "petal_length", "petal_width"][:k]
+        inputs = {n: X[:, [i]].astype(np.float32) for i, n in enumerate(names)}
+        types = [(n, FloatTensorType([None, 1])) for n in names]
+    else:
+        inputs = {"X": X.astype(np.float32)}
+        types = [("X", FloatTensorType([None, k]))]
+    dataset = d.name + (f"; {case.nan_train:.0%} of training cells NaN" if case.nan_train else "")
+    return Built(model, inputs, X, types, dataset, rows)
+
+
+def build_columns(case: Case) -> Built:
+    tr, te, ytr, yte = columns_data(case.model)
+    num, cat = ["width", "weight"], ["colour", "size"]
+    if case.model == "columns-classifier":
+        pre = ColumnTransformer(
+            [
+                ("num", StandardScaler(), num),
+                ("onehot", OneHotEncoder(handle_unknown="ignore"), ["colour"]),
+                ("ordinal", OrdinalEncoder(categories=[["S", "M", "L", "XL"]]), ["size"]),
+            ]
+        )
+        model = Pipeline([("columns", pre), ("model", LogisticRegression(max_iter=2000))])
+    else:
+        pre = ColumnTransformer(
+            [
+                ("num", "passthrough", num),
+                ("onehot", OneHotEncoder(handle_unknown="ignore"), cat),
+            ]
+        )
+        model = Pipeline([("columns", pre), ("model", RandomForestRegressor(
+            n_estimators=15, max_depth=6, random_state=SEED))])
+    model.fit(tr, ytr)
+    regular = te.iloc[:N_REGULAR].copy()
+    # Extremes on the numeric columns and categories never seen in training.
+    X_num_train = tr[num].to_numpy(dtype=np.float64)
+    ext_num = extreme_rows(X_num_train, te[num].to_numpy(dtype=np.float64))
+    ext = pd.DataFrame(ext_num, columns=num)
+    ext["colour"] = te["colour"].iloc[: len(ext)].to_numpy()
+    ext["size"] = te["size"].iloc[: len(ext)].to_numpy()
+    unknown = te.iloc[N_REGULAR:N_REGULAR + 6].copy().reset_index(drop=True)
+    unknown["colour"] = ["purple", "", "RED", "purple", "red", "blue"]
+    if case.model == "columns-regressor":
+        unknown["size"] = ["XXL", "M", "s", "", "XXL", "L"]
+    frame = pd.concat([regular, ext, unknown], ignore_index=True)
+    frame[num] = f32(frame[num].to_numpy())
+    inputs = {}
+    types = []
+    for c in num:
+        inputs[c] = frame[[c]].to_numpy(dtype=np.float32)
+        types.append((c, FloatTensorType([None, 1])))
+    for c in cat:
+        inputs[c] = frame[[c]].to_numpy(dtype=object).astype(str).astype(object)
+        types.append((c, StringTensorType([None, 1])))
+    rows = {"held_out": len(regular), "extreme_x10": len(ext), "unknown_category": len(unknown)}
+    name = "generated: 2 numeric + 2 string columns (colour, size), 500 rows"
+    return Built(model, inputs, frame, types, name, rows)
+
+
+def build_label_encoder(case: Case, seed: int) -> Built:
+    rng = np.random.RandomState(seed)
+    kind = case.input_kind.split("-")[1]
+    if kind == "str":
+        classes = np.array(["setosa", "versicolor", "virginica", "Setosa", "", "ünïcode"])
+        unseen = np.array(["rose", "SETOSA", "setosa "], dtype=object)
+        dt = StringTensorType([None])
+    elif kind == "int":
+        classes = np.array([-5, 0, 3, 42, 1000, 2**40], dtype=np.int64)
+        unseen = np.array([1, -1, 7], dtype=np.int64)
+        dt = Int64TensorType([None])
+    else:
+        classes = np.array([-2.5, 0.0, 0.1, 1.5, 1e6], dtype=np.float32)
+        unseen = np.array([0.2, -1.0, 3.0], dtype=np.float32)
+        dt = FloatTensorType([None])
+    train = rng.choice(classes, 200)
+    model = case.model.fit(train)
+    held = rng.choice(classes, 50)
+    x = np.concatenate([held, unseen])
+    if kind == "str":
+        x = x.astype(object)
+    mask = np.isin(x, classes)
+    rows = {"held_out": len(held), "unseen": len(unseen)}
+    return Built(model, {"X": x}, x, [("X", dt)], f"generated labels ({kind})", rows, mask)
+
+
+def sklearn_outputs(case: Case, b: Built) -> dict[str, np.ndarray]:
+    m = b.model
+    if case.task == "classification":
+        out = {"label": np.asarray(m.predict(b.sk_in))}
+        if hasattr(m, "predict_proba") and (
+            not isinstance(final_estimator(m), SVC) or final_estimator(m).probability
+        ):
+            out["probabilities"] = np.asarray(m.predict_proba(b.sk_in), dtype=np.float64)
+        else:
+            out["scores"] = np.asarray(m.decision_function(b.sk_in), dtype=np.float64)
+        return out
+    if case.task == "regression":
+        return {"value": np.asarray(m.predict(b.sk_in), dtype=np.float64)}
+    if b.sk_mask is not None:
+        vals = np.full(len(b.sk_in), None, dtype=object)
+        vals[b.sk_mask] = m.transform(b.sk_in[b.sk_mask])
+        return {"transform": vals}
+    return {"transform": np.asarray(m.transform(b.sk_in), dtype=np.float64)}
+
+
+def near_ties(case: Case, b: Built, sk: dict) -> np.ndarray:
+    """Rows to leave out: classifier near-ties, and KNN rows whose k-th and (k+1)-th neighbours
+    are (almost) equally far away."""
+    n = len(next(iter(b.inputs.values())))
+    drop = np.zeros(n, dtype=bool)
+    if case.task == "classification":
+        s = sk.get("probabilities", sk.get("scores"))
+        if s.ndim == 1:
+            drop |= np.abs(s) < TIE_MARGIN
+        else:
+            top = np.sort(s, axis=1)
+            drop |= (top[:, -1] - top[:, -2]) < TIE_MARGIN * np.maximum(1.0, np.abs(top[:, -1]))
+    est = final_estimator(b.model)
+    if isinstance(est, (KNeighborsClassifier, KNeighborsRegressor)):
+        Xt = b.model[:-1].transform(b.sk_in) if isinstance(b.model, Pipeline) else b.sk_in
+        dist, _ = est.kneighbors(Xt, n_neighbors=est.n_neighbors + 1)
+        k = est.n_neighbors
+        drop |= (dist[:, k] - dist[:, k - 1]) <= 1e-4 * (1.0 + dist[:, k])
+    return drop
+
+
+def select(b: Built, keep: np.ndarray) -> Built:
+    inputs = {k: v[keep] for k, v in b.inputs.items()}
+    sk_in = b.sk_in.iloc[keep].reset_index(drop=True) if isinstance(b.sk_in, pd.DataFrame) \
+        else b.sk_in[keep]
+    mask = b.sk_mask[keep] if b.sk_mask is not None else None
+    return Built(b.model, inputs, sk_in, b.initial_types, b.dataset, dict(b.rows), mask)
+
+
+def skl2onnx_options(case: Case, model) -> dict:
+    if case.task != "classification":
+        return {}
+    est = final_estimator(model)
+    opts: dict = {"zipmap": False}
+    if case.nocl:
+        opts["nocl"] = False
+    return {id(est): opts}
+
+
+def compare(case: Case, b: Built, sk: dict, ort_out: dict, names: list[str]):
+    """Returns (pairs, exact_ok, messages, compared): pairs of (onnxruntime values, sklearn
+    values) to hold to the tolerance, whether all exactly-compared outputs agree, what differs,
+    and which onnxruntime output each scikit-learn output was compared with."""
+    pairs, msgs, exact_ok = [], [], True
+    compared: dict[str, str] = {}
+    if case.task == "classification":
+        compared["label"] = names[0]
+        label = ort_out[names[0]]
+        want = sk["label"]
+        if label.dtype.kind in "OUS":
+            same = np.array([str(a) == str(c) for a, c in zip(label.ravel(), want.ravel())])
+        else:
+            same = label.ravel().astype(np.int64) == want.ravel().astype(np.int64)
+        if not same.all():
+            exact_ok = False
+            bad = np.flatnonzero(~same)
+            msgs.append(f"label differs on {len(bad)} row(s), first row {bad[0]}: onnxruntime "
+                        f"{label.ravel()[bad[0]]!r}, scikit-learn {want.ravel()[bad[0]]!r}")
+        scores = ort_out[names[1]]
+        key = "probabilities" if "probabilities" in sk else "scores"
+        s = sk[key]
+        compared[key] = names[1]
+        if s.ndim == 1 and scores.ndim == 2 and scores.shape[1] == 2:
+            # Binary decision function: skl2onnx writes [-d, d], except for SVC: [d, -d].
+            col = 1 if passes(scores[:, 1], s, TOLERANCES[-1]) or not passes(
+                scores[:, 0], s, TOLERANCES[-1]) else 0
+            scores = scores[:, col]
+            compared[key] = f"{names[1]}[:, {col}]"
+        pairs.append((scores, s))
+    elif case.task == "regression":
+        pairs.append((ort_out[names[0]], sk["value"]))
+        compared["value"] = names[0]
+    else:
+        compared["transform"] = names[0]
+        got = ort_out[names[0]]
+        want = sk["transform"]
+        if b.sk_mask is not None:  # label encoder: exact integers
+            ok = got.ravel()[b.sk_mask] == want[b.sk_mask].astype(np.int64)
+            unseen_ok = np.all(got.ravel()[~b.sk_mask] == -1)
+            if not (ok.all() and unseen_ok):
+                exact_ok = False
+                msgs.append("label encoder output differs")
+        else:
+            pairs.append((got, want))
+    return pairs, exact_ok, msgs, compared
+
+
+class KnownIssue(Exception):
+    pass
+
+
+@dataclass
+class Result:
+    name: str
+    ops: list[str]
+    tolerance: dict | None
+    max_abs: float
+    max_rel: float
+    io_bytes: int
+    model_bytes: int
+    agrees: bool
+    dropped: int
+    problems: list[str]
+
+
+def write_case(case: Case) -> Result:
+    b = build(case)
+    sk = sklearn_outputs(case, b)
+    drop = near_ties(case, b, sk)
+    if drop.any():
+        b = select(b, ~drop)
+        sk = sklearn_outputs(case, b)
+    options = skl2onnx_options(case, b.model)
+    try:
+        onx = convert_sklearn(b.model, name=case.name, initial_types=b.initial_types,
+                              target_opset=TARGET_OPSET, options=options or None)
+    except NameError as e:  # e.g. LinearSVC has no zipmap option (it has no ZipMap)
+        if "'zipmap' not in" not in str(e):
+            raise
+        for o in options.values():
+            o.pop("zipmap", None)
+        onx = convert_sklearn(b.model, name=case.name, initial_types=b.initial_types,
+                              target_opset=TARGET_OPSET, options=options)
+    onx = normalise_model(onx)
+    onnx.checker.check_model(onx)
+    data = onx.SerializeToString()
+    sess = session(data)
+    names = [o.name for o in sess.get_outputs()]
+    feed = {k: v for k, v in b.inputs.items()}
+    ort_out = dict(zip(names, sess.run(None, feed)))
+
+    pairs, exact_ok, problems, compared = compare(case, b, sk, ort_out, names)
+    tol, max_abs, max_rel = None, 0.0, 0.0
+    for o, s in pairs:
+        a, r = max_errors(o, s)
+        max_abs, max_rel = max(max_abs, a), max(max_rel, r)
+    for t in TOLERANCES:
+        if all(passes(o, s, t) for o, s in pairs):
+            tol = t
+            break
+    agrees = exact_ok and tol is not None
+    if tol is None:
+        problems.append(f"scores differ beyond the loosest tolerance (max abs {max_abs:.3g}, "
+                        f"max rel {max_rel:.3g})")
+        tol = TOLERANCES[-1]
+    if case.known_issue:
+        if not agrees:
+            raise KnownIssue(f"{case.known_issue} (this run: {'; '.join(problems)})")
+        problems.append("the known issue no longer reproduces: drop known_issue")
+
+    est = final_estimator(b.model)
+    label_type = None
+    if case.task == "classification":
+        label_type = "string" if np.asarray(sk["label"]).dtype.kind in "OUS" else "int64"
+    rows = dict(b.rows)
+    if drop.any():
+        rows["left_out_near_ties"] = int(drop.sum())
+    doc: dict[str, Any] = {
+        "estimator": type(est).__name__,
+        "task": case.task,
+        "ops": ops_of(onx),
+        "inputs": {k: tensor_json(v) for k, v in b.inputs.items()},
+        "onnxruntime": {n: tensor_json(ort_out[n]) for n in names},
+        "sklearn": {k: plain(v) for k, v in sk.items()},
+        "tolerance": tol,
+        "compared": compared,
+        "label_type": label_type,
+        "pipeline": step_names(b.model),
+        "dataset": b.dataset,
+        "rows": rows,
+        "max_error": {"absolute": max_abs, "relative": max_rel},
+        "agrees": agrees,
+    }
+    if case.note:
+        doc["note"] = case.note
+    text = dumps(doc) + "\n"
+    out = OUT_DIR / case.name
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "model.onnx").write_bytes(data)
+    (out / "io.json").write_text(text, encoding="utf-8")
+    check_round_trip(out / "io.json", data)
+    io_bytes = len(text.encode("utf-8"))
+    if io_bytes > MAX_IO_BYTES:
+        problems.append(f"io.json is {io_bytes} bytes (> {MAX_IO_BYTES})")
+    return Result(case.name, doc["ops"], tol, max_abs, max_rel, io_bytes, len(data), agrees,
+                  int(drop.sum()), problems)
+
+
+def write_bench() -> Result:
+    """bench-forest: a big forest for timing; io.json has inputs and onnxruntime outputs only
+    (scikit-learn agreement is still checked here, to choose the tolerance)."""
+    name = "bench-forest"
+    X, y = make_regression(n_samples=2000, n_features=10, n_informative=8, noise=10.0,
+                           random_state=SEED)
+    X = f32(X)
+    Xtr, Xte, ytr = X[:1000], X[1000:], y[:1000]
+    model = RandomForestRegressor(n_estimators=100, max_depth=12, random_state=SEED)
+    model.fit(Xtr, ytr)
+    onx = convert_sklearn(model, name=name, initial_types=[("X", FloatTensorType([None, 10]))],
+                          target_opset=TARGET_OPSET)
+    onx = normalise_model(onx)
+    onnx.checker.check_model(onx)
+    data = onx.SerializeToString()
+    sess = session(data)
+    names = [o.name for o in sess.get_outputs()]
+    inp = Xte.astype(np.float32)
+    outs = dict(zip(names, sess.run(None, {"X": inp})))
+    want = model.predict(Xte)
+    max_abs, max_rel = max_errors(outs[names[0]], want)
+    tol = next((t for t in TOLERANCES if passes(outs[names[0]], want, t)), None)
+    problems = []
+    if tol is None:
+        problems.append("onnxruntime differs from scikit-learn beyond the loosest tolerance")
+        tol = TOLERANCES[-1]
+    doc = {
+        "estimator": "RandomForestRegressor",
+        "task": "regression",
+        "ops": ops_of(onx),
+        "inputs": {"X": tensor_json(inp)},
+        "onnxruntime": {n: tensor_json(outs[n]) for n in names},
+        "tolerance": tol,
+        "label_type": None,
+        "pipeline": ["RandomForestRegressor"],
+        "dataset": "make_regression(2000x10): 1000 training rows, the other 1000 stored",
+        "rows": {"held_out": len(inp)},
+        "max_error": {"absolute": max_abs, "relative": max_rel},
+        "agrees": tol is not None and not problems,
+        "note": "benchmark case: RandomForestRegressor(n_estimators=100, max_depth=12); "
+                "scikit-learn outputs not stored",
+    }
+    text = dumps(doc) + "\n"
+    out = OUT_DIR / name
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "model.onnx").write_bytes(data)
+    (out / "io.json").write_text(text, encoding="utf-8")
+    check_round_trip(out / "io.json", data)
+    return Result(name, doc["ops"], tol, max_abs, max_rel, len(text.encode()), len(data),
+                  not problems, 0, problems)
+
+
+def fmt_tol(t: dict | None) -> str:
+    return "-" if t is None else f"{t['relative']:.0e}/{t['absolute']:.0e}"
+
+
+def main(argv: list[str]) -> int:
+    prefixes = argv[1:]
+    define_cases()
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    everything = not prefixes
+    results: list[Result] = []
+    wanted = [c for c in CASES if everything or any(c.name.startswith(p) for p in prefixes)]
+    for case in wanted:
+        try:
+            results.append(write_case(case))
+        except Exception as e:  # noqa: BLE001 - report and skip the case
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            SKIPPED.append((case.name, f"{type(e).__name__}: {first}"))
+            if os.environ.get("CORPUS_DEBUG"):
+                traceback.print_exc()
+            shutil.rmtree(OUT_DIR / case.name, ignore_errors=True)
+        print(f"  {case.name}", file=sys.stderr)
+    if everything or any("bench-forest".startswith(p) for p in prefixes):
+        results.append(write_bench())
+
+    if everything:
+        # Remove case folders of cases that no longer exist (or were skipped); other files
+        # (e.g. tests/corpus/unsupported.txt, kept by the engine's test) are left alone.
+        keep = {r.name for r in results}
+        for p in sorted(OUT_DIR.iterdir()):
+            if p.is_dir() and p.name not in keep and (p / "model.onnx").exists():
+                shutil.rmtree(p)
+    write_index()
+
+    # Summary.
+    w = max(len(r.name) for r in results) if results else 10
+    print(f"\n{'case':<{w}}  {'tolerance':<11} {'max abs err':>11} {'max rel err':>11} "
+          f"{'model':>9} {'io.json':>8}  ops")
+    for r in sorted(results, key=lambda r: r.name):
+        short = ", ".join(short_op(o) for o in r.ops)
+        print(f"{r.name:<{w}}  {fmt_tol(r.tolerance):<11} {r.max_abs:>11.3g} {r.max_rel:>11.3g} "
+              f"{r.model_bytes:>9} {r.io_bytes:>8}  {short}")
+    total = sum(p.stat().st_size for p in OUT_DIR.rglob("*") if p.is_file())
+    print(f"\n{len(results)} case(s) written; corpus size {total} bytes")
+    bad = [r for r in results if r.problems]
+    for r in bad:
+        for p in r.problems:
+            print(f"PROBLEM {r.name}: {p}")
+    for name, why in SKIPPED:
+        print(f"SKIPPED {name}: {why}")
+    ops = sorted({o for r in results for o in r.ops})
+    print(f"\n{len(ops)} distinct operators: " + ", ".join(ops))
+    if everything:
+        write_readme(total, ops)
+    return 1 if bad else 0
+
+
+def short_op(o: str) -> str:
+    return o.replace("ai.onnx.ml:", "ml:").replace("ai.onnx:", "")
+
+
+def write_readme(total: int, ops: list[str]) -> None:
+    """Refresh the generated part of models/corpus/README.md (between the markers)."""
+    path = CORPUS_DIR / "README.md"
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    begin, end = "<!-- corpus:begin -->", "<!-- corpus:end -->"
+    if begin not in text or end not in text:
+        return
+    lines = [
+        "| case | pipeline | task | labels | rows | tolerance (rel/abs) | max abs error | ops |",
+        "|---|---|---|---|--:|---|--:|---|",
+    ]
+    for d in sorted(p for p in OUT_DIR.iterdir() if (p / "io.json").is_file()):
+        io = json.loads((d / "io.json").read_text(encoding="utf-8"))
+        n = next(iter(io["inputs"].values()))["shape"][0]
+        tol = io["tolerance"]
+        lines.append(
+            f"| `{d.name}` | {' → '.join(io['pipeline'])} | {io['task']} | "
+            f"{io['label_type'] or ''} | {n} | {tol['relative']:.0e} / {tol['absolute']:.0e} | "
+            f"{io['max_error']['absolute']:.2g} | {', '.join(short_op(o) for o in io['ops'])} |"
+        )
+    lines.append("")
+    lines.append(f"Corpus size: {total:,} bytes (`bench-forest`: "
+                 f"{sum(p.stat().st_size for p in (OUT_DIR / 'bench-forest').iterdir()):,}).")
+    lines.append("")
+    lines.append(f"The {len(ops)} distinct operators: "
+                 + ", ".join(f"`{o}`" for o in ops) + ".")
+    lines.append("")
+    lines.append("Known disagreements (checked on every run, not written):")
+    lines.append("")
+    for name, why in SKIPPED:
+        lines.append(f"- `{name}`: {why.removeprefix('KnownIssue: ')}")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(head + begin + "\n" + "\n".join(lines) + "\n" + end + tail,
+                    encoding="utf-8")
+
+
+def write_index() -> None:
+    entries = []
+    for d in sorted(p for p in OUT_DIR.iterdir() if (p / "io.json").is_file()):
+        io = json.loads((d / "io.json").read_text(encoding="utf-8"))
+        entries.append(
+            {
+                "case": d.name,
+                "estimator": io["estimator"],
+                "pipeline": io["pipeline"],
+                "task": io["task"],
+                "label_type": io["label_type"],
+                "inputs": {k: {"dtype": v["dtype"], "shape": v["shape"]}
+                           for k, v in io["inputs"].items()},
+                "ops": io["ops"],
+                "tolerance": io["tolerance"],
+            }
+        )
+    doc = {
+        "generator": "models/corpus/generate.py",
+        "versions": {
+            "scikit-learn": sklearn.__version__,
+            "skl2onnx": skl2onnx.__version__,
+            "onnx": onnx.__version__,
+            "onnxruntime": ort.__version__,
+            "numpy": np.__version__,
+        },
+        "target_opset": {("ai.onnx" if k == "" else k): v for k, v in TARGET_OPSET.items()},
+        "cases": entries,
+    }
+    (OUT_DIR / "index.json").write_text(dumps(doc) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

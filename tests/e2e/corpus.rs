@@ -1,0 +1,143 @@
+//! The scikit-learn export corpus (`tests/corpus/`, made by `models/corpus/generate.py`):
+//! every case runs through our engine and must match onnxruntime's outputs — labels and
+//! integers exactly, scores within the case's tolerance.
+//!
+//! Cases we cannot run yet are listed in `tests/corpus/unsupported.txt` with the reason.
+//! The list must be exact: a listed case that starts passing fails the test too, so the
+//! list (and the README's table) only ever shrinks honestly.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sealed_onnx::engine::{run_raw, RawData, RawTensor};
+use serde_json::Value;
+
+use crate::support::repo;
+
+fn tensor(name: &str, v: &Value) -> RawTensor {
+    RawTensor::from_json(name, v).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn floats(d: &RawData) -> Option<Vec<f64>> {
+    match d {
+        RawData::F32(v) => Some(v.iter().map(|x| f64::from(*x)).collect()),
+        RawData::F64(v) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+/// Runs one case; `Err` says what differs.
+fn run_case(dir: &Path) -> Result<(), String> {
+    let io: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("io.json")).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+    let model = std::fs::read(dir.join("model.onnx")).map_err(|e| e.to_string())?;
+    let inputs: Vec<(String, RawTensor)> = io["inputs"]
+        .as_object()
+        .ok_or("io.json has no inputs")?
+        .iter()
+        .map(|(n, v)| (n.clone(), tensor(n, v)))
+        .collect();
+    let rel = io["tolerance"]["relative"].as_f64().unwrap_or(1e-5);
+    let abs = io["tolerance"]["absolute"].as_f64().unwrap_or(1e-6);
+    let got: BTreeMap<String, RawTensor> = run_raw(&model, &inputs)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .collect();
+    for (name, expected) in io["onnxruntime"]
+        .as_object()
+        .ok_or("io.json has no onnxruntime outputs")?
+    {
+        let expected = tensor(name, expected);
+        let got = got.get(name).ok_or_else(|| format!("no output {name:?}"))?;
+        let squeeze = |s: &[usize]| s.iter().copied().filter(|d| *d != 1).collect::<Vec<_>>();
+        if squeeze(&got.shape) != squeeze(&expected.shape) {
+            return Err(format!(
+                "{name}: shape {:?}, onnxruntime {:?}",
+                got.shape, expected.shape
+            ));
+        }
+        match (floats(&expected.data), floats(&got.data)) {
+            (Some(e), Some(g)) => {
+                for (i, (e, g)) in e.iter().zip(&g).enumerate() {
+                    let ok = (e.is_nan() && g.is_nan()) || (g - e).abs() <= abs + rel * e.abs();
+                    if !ok {
+                        return Err(format!("{name}[{i}]: got {g}, onnxruntime {e}"));
+                    }
+                }
+            }
+            _ => {
+                let as_json = |t: &RawTensor| t.to_json()["data"].clone();
+                let flatten = |v: Value| -> Vec<Value> {
+                    let mut out = Vec::new();
+                    let mut stack = vec![v];
+                    while let Some(v) = stack.pop() {
+                        match v {
+                            Value::Array(a) => stack.extend(a.into_iter().rev()),
+                            other => out.push(other),
+                        }
+                    }
+                    out
+                };
+                let (e, g) = (flatten(as_json(&expected)), flatten(as_json(got)));
+                if let Some(i) = (0..e.len().max(g.len())).find(|&i| e.get(i) != g.get(i)) {
+                    return Err(format!(
+                        "{name}[{i}]: got {:?}, onnxruntime {:?}",
+                        g.get(i),
+                        e.get(i)
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_corpus_case_matches_onnxruntime_or_is_listed() {
+    let root = repo("tests/corpus");
+    let listed: BTreeMap<String, String> = std::fs::read_to_string(root.join("unsupported.txt"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(c, why)| (c.trim().to_string(), why.trim().to_string()))
+        })
+        .collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .expect("tests/corpus exists (models/corpus/generate.py)")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("io.json").is_file())
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= 30,
+        "the corpus has only {} cases",
+        cases.len()
+    );
+    let mut problems = Vec::new();
+    for dir in &cases {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        match (run_case(dir), listed.get(&name)) {
+            (Ok(()), Some(_)) => problems.push(format!(
+                "{name}: passes now; remove it from unsupported.txt"
+            )),
+            (Err(e), None) => problems.push(format!("{name}: {e}")),
+            _ => {}
+        }
+    }
+    for name in listed.keys() {
+        if !cases.iter().any(|d| d.ends_with(name)) {
+            problems.push(format!(
+                "{name}: listed in unsupported.txt but not in the corpus"
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} corpus problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
