@@ -89,7 +89,7 @@ impl Kernel for ArrayFeatureExtractor {
             DatumType::I32 => gather::<i32>(x, &indices)?,
             DatumType::F64 => gather::<f64>(x, &indices)?,
             DatumType::F32 => gather::<f32>(x, &indices)?,
-            DatumType::TDim => gather::<i64>(&x.cast_to::<i64>()?.into_owned(), &indices)?,
+            DatumType::TDim => gather::<i64>(&*x.cast_to::<i64>()?, &indices)?,
             other => bail!("ArrayFeatureExtractor: unsupported element type {other:?}"),
         };
         Ok(tvec![out])

@@ -64,10 +64,12 @@ impl KernelFn {
                 degree,
             } => {
                 let base = gamma * dot() + coef0;
-                match degree {
-                    d if d == 2.0 => base * base,
-                    d if d == 3.0 => base * base * base,
-                    d => base.powf(d),
+                if degree == 2.0 {
+                    base * base
+                } else if degree == 3.0 {
+                    base * base * base
+                } else {
+                    base.powf(degree)
                 }
             }
             KernelFn::Rbf { gamma } => {
