@@ -129,7 +129,7 @@ fn build_classifier(
         acc += v;
     }
     let (kernel, features) = if vectors > 0 {
-        if vectors_per_class.len() != classes || support_vectors.len() % vectors != 0 {
+        if vectors_per_class.len() != classes || !support_vectors.len().is_multiple_of(vectors) {
             bail!(
                 "{}: support vectors do not match vectors_per_class and the class labels",
                 node.name
@@ -149,7 +149,8 @@ fn build_classifier(
         }
         (kernel_fn(node)?, support_vectors.len() / vectors)
     } else {
-        if coefficients.is_empty() || coefficients.len() % classes != 0 || rho.is_empty() {
+        if coefficients.is_empty() || !coefficients.len().is_multiple_of(classes) || rho.is_empty()
+        {
             bail!(
                 "{}: linear SVM coefficients must be one row per class, with rho",
                 node.name
@@ -398,7 +399,7 @@ fn build_regressor(
         .copied()
         .context("rho is empty")?;
     let (kernel, features) = if vectors > 0 {
-        if support_vectors.len() % vectors != 0 || coefficients.len() < vectors {
+        if !support_vectors.len().is_multiple_of(vectors) || coefficients.len() < vectors {
             bail!(
                 "{}: support vectors or coefficients do not match n_supports",
                 node.name
