@@ -1,0 +1,43 @@
+// The export corpus (tests/corpus/, models/corpus/generate.py) through the package's
+// WebAssembly, in Node: every case must match onnxruntime as it does natively
+// (tests/e2e/corpus.rs) — labels and integers exactly, scores within the case's tolerance.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const wasmDir = `${root}js/wasm/`;
+
+test("every corpus case matches onnxruntime in wasm", async () => {
+  assert.ok(existsSync(`${wasmDir}sealed_onnx_bg.wasm`), "build the wasm first: bash scripts/build-wasm.sh");
+  const glue = await import(`${wasmDir}sealed_onnx.js`);
+  glue.initSync({ module: readFileSync(`${wasmDir}sealed_onnx_bg.wasm`) });
+  const corpus = `${root}tests/corpus/`;
+  const cases = readdirSync(corpus).filter((c) => existsSync(`${corpus}${c}/io.json`) && c !== "bench-forest").sort();
+  assert.ok(cases.length >= 30, `only ${cases.length} corpus cases`);
+  const problems = [];
+  for (const name of cases) {
+    const io = JSON.parse(readFileSync(`${corpus}${name}/io.json`, "utf8"));
+    const { relative = 1e-5, absolute = 1e-6 } = io.tolerance ?? {};
+    let got;
+    try {
+      got = JSON.parse(glue.runRaw(readFileSync(`${corpus}${name}/model.onnx`), JSON.stringify(io.inputs)));
+    } catch (e) {
+      problems.push(`${name}: ${e.message}`);
+      continue;
+    }
+    for (const [output, expected] of Object.entries(io.onnxruntime)) {
+      const g = got[output];
+      if (!g) { problems.push(`${name}: no output ${output}`); continue; }
+      const e = [expected.data].flat(Infinity), a = [g.data].flat(Infinity);
+      if (e.length !== a.length) { problems.push(`${name}.${output}: ${a.length} values, onnxruntime ${e.length}`); continue; }
+      const float = expected.dtype.startsWith("float");
+      const bad = e.findIndex((x, i) => float
+        ? !((x === null && a[i] === null) || Math.abs(a[i] - x) <= absolute + relative * Math.abs(x))
+        : a[i] !== x);
+      if (bad >= 0) problems.push(`${name}.${output}[${bad}]: got ${a[bad]}, onnxruntime ${e[bad]}`);
+    }
+  }
+  assert.deepEqual(problems, [], `${problems.length} corpus case(s) differ in wasm`);
+});
