@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, Rust unit and end-to-end tests (with the model_signing
-# interop tests against the pinned Python tool), and the manifest JSON Schema check.
+# interop tests against the pinned Python tool), the manifest JSON Schema check, and the npm
+# package's consumer tests (packed tarball in Node, headless Chromium, a Vite build, tsc).
 # Installs what it needs first (idempotent).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,4 +19,8 @@ cargo test --all-targets
 cargo test --doc
 echo "== manifest JSON Schema"
 models/.venv/bin/python spec/check_manifests.py
+echo "== npm package: build, then consumer tests of the packed tarball"
+bash scripts/build-wasm.sh
+bash scripts/setup-browser.sh
+node --test pkg-tests/
 echo "all tests passed"

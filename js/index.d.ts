@@ -1,0 +1,348 @@
+// Types for sealed-onnx: verified, schema-checked scikit-learn models (signed ONNX bundles)
+// in the browser and Node, via WebAssembly.
+
+// ---------------------------------------------------------------------------------------
+// Loading
+
+/** Where a bundle comes from. */
+export type BundleSource =
+  /** A URL: absolute, or relative to the page in a browser; `file:` URLs in Node. */
+  | string
+  | URL
+  /** The bundle's bytes. */
+  | Uint8Array
+  | ArrayBuffer
+  | ArrayBufferView
+  /** A `File` from `<input type="file">`, or any Blob. */
+  | Blob;
+
+/** Download progress: `total` is the Content-Length, or `null` when unknown. */
+export interface LoadProgress {
+  loaded: number;
+  total: number | null;
+}
+
+/** Options of {@link loadModel}. */
+export interface LoadOptions {
+  /**
+   * The signer's public key (PEM, ECDSA P-256). The bundle's signature must verify with it;
+   * the key's fingerprint is then `info.signer`.
+   */
+  publicKey?: string | Uint8Array | ArrayBuffer;
+  /**
+   * An SRI string for the whole `.sonnx` file (`sha256-…`, also sha384/sha512), like
+   * `<script integrity>`. Checked before anything is parsed.
+   */
+  integrity?: string;
+  /**
+   * Load a bundle with neither `publicKey` nor `integrity` (file digests and test vectors are
+   * still checked; `info.verified` is `false`). Without it such a load is refused.
+   */
+  allowUnverified?: boolean;
+  /** Called as the bundle downloads (URL sources). */
+  onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Keep the verified bundle in Cache Storage ("sealed-onnx-v1"): network first; when the
+   * network fails, the cached bytes are loaded and verified again. Ignored where Cache
+   * Storage does not exist (Node) or for non-http(s) URLs.
+   */
+  cache?: boolean;
+  /**
+   * `true`: run the model in a module Web Worker, where every method of the model returns a
+   * Promise (see {@link WorkerLoadOptions}). Needs Web Workers (a browser); in Node it is a
+   * `ModelError`.
+   */
+  worker?: false;
+  /** Cancels the download and the load: the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** Receives an audit record for every prediction (if it throws, `predict` rejects). */
+  onPrediction?: (record: PredictionRecord) => void;
+}
+
+/** `LoadOptions` with `worker: true`: the model runs in a module Web Worker. */
+export interface WorkerLoadOptions extends Omit<LoadOptions, "worker"> {
+  worker: true;
+}
+
+/** `LoadOptions` where whether to use a worker is only known at run time. */
+export interface AnyLoadOptions extends Omit<LoadOptions, "worker"> {
+  worker?: boolean;
+}
+
+/**
+ * Downloads (or takes) a `.sonnx` bundle, verifies it (integrity, file digests, signature),
+ * runs its test vectors, and resolves to a model ready to predict. Rejects with a
+ * {@link VerificationError} naming the failed check, a {@link ModelError}, or the signal's
+ * abort reason (an `AbortError` DOMException by default).
+ */
+export function loadModel(source: BundleSource, options: WorkerLoadOptions): Promise<WorkerModel>;
+export function loadModel(source: BundleSource, options?: LoadOptions): Promise<Model>;
+export function loadModel(source: BundleSource, options?: AnyLoadOptions): Promise<Model | WorkerModel>;
+
+// ---------------------------------------------------------------------------------------
+// What a bundle says about itself
+
+export type FeatureType = "float" | "integer" | "boolean" | "string";
+
+/** One input feature of the schema, in the model's order. */
+export interface Feature {
+  name: string;
+  type: FeatureType;
+  min?: number;
+  max?: number;
+  /** The allowed strings of a categorical feature. */
+  categories?: string[];
+  /** Whether `null`/`undefined` is allowed (see `missing` for what it means). */
+  nullable: boolean;
+  /** What a missing value means. */
+  missing?: string;
+  unit?: string;
+  description?: string;
+}
+
+/** The model card. */
+export interface ModelCard {
+  description: string;
+  intended_use: string;
+  out_of_scope: string;
+  limitations: string;
+  fairness: string;
+  authors: string[];
+  license: string;
+  /** Recommended operating ranges by feature name (free text). */
+  operating_ranges: Record<string, string>;
+}
+
+/** How the model was trained. */
+export interface TrainingInfo {
+  framework: { name: string; version: string };
+  converter: { name: string; version: string };
+  /** The training data's sha256 and row count (the data itself never goes in a bundle). */
+  data: { sha256: string; rows: number; source?: string };
+  git_commit?: string;
+  random_seed?: number;
+  cv_metric?: { name: string; mean: number; std: number; folds: number };
+  hyperparameters: Record<string, unknown>;
+}
+
+/** What the model outputs. */
+export interface OutputsInfo {
+  task: "classification" | "regression";
+  /** Class names, in the order of the probabilities. */
+  class_names?: string[];
+  /** The classes as the training framework labels them (strings or numbers). */
+  class_labels?: Array<string | number | boolean>;
+  /** Names of the graph outputs used for the label, the probabilities, the value. */
+  label?: string;
+  probabilities?: string;
+  value?: string;
+}
+
+/** `model.info`: the verified bundle's metadata and how it was verified. */
+export interface ModelInfo {
+  name: string;
+  /** Semantic version. */
+  version: string;
+  /** RFC 3339 timestamp. */
+  created: string;
+  card: ModelCard;
+  /** The input schema: one entry per feature, in order. */
+  schema: Feature[];
+  outputs: OutputsInfo;
+  training: TrainingInfo;
+  /** The bundle's identity: SRI sha256 of the whole `.sonnx` file. */
+  digest: string;
+  /** Fingerprint of the public key the signature verified with, or `null`. */
+  signer: string | null;
+  /** `true` when a public key or an integrity string anchored the bundle. */
+  verified: boolean;
+  /** Whether an `integrity` string was given and matched. */
+  integrityChecked: boolean;
+  /** The embedded test vectors run at load time. */
+  testVectors: { passed: number; total: number };
+  /** sha256 (hex) of every other entry of the bundle. */
+  files: Record<string, string>;
+  /** Where the bytes came from. */
+  source: "network" | "cache" | "file" | "bytes";
+}
+
+// ---------------------------------------------------------------------------------------
+// Inputs and outputs
+
+/** A feature value: numbers, strings, booleans; `null`/`undefined` for missing values. */
+export type FeatureValue = number | string | boolean | null | undefined;
+
+/** One row: feature name → value. */
+export type InputRecord = Record<string, FeatureValue>;
+
+/** Columns: feature name → values (typed arrays allowed for numeric features). */
+export type InputColumns = Record<
+  string,
+  readonly FeatureValue[] | Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array
+>;
+
+/** The typed fast path: `rows` rows, row-major, features in schema order. */
+export interface TypedInput {
+  data: Float64Array | Float32Array;
+  rows: number;
+}
+
+/** Anything `predict`, `validate` and `drift` accept. */
+export type ModelInput = InputRecord | readonly InputRecord[] | InputColumns | TypedInput;
+
+/** Which model produced a prediction. */
+export interface ModelStamp {
+  name: string;
+  version: string;
+  digest: string;
+}
+
+/** One prediction: `label` and `probabilities` for classifiers, `value` for regressors. */
+export interface Prediction {
+  label?: string;
+  /** Class name → probability. */
+  probabilities?: Record<string, number>;
+  value?: number;
+  model: ModelStamp;
+}
+
+/** The audit record {@link LoadOptions.onPrediction} receives for every prediction. */
+export interface PredictionRecord {
+  /** The model's name. */
+  model: string;
+  version: string;
+  digest: string;
+  /** ISO 8601, when the prediction was made. */
+  timestamp: string;
+  label?: string;
+  /** The highest class probability. */
+  confidence?: number;
+  value?: number;
+}
+
+/** What kind of schema problem an {@link Issue} is. */
+export type IssueCode =
+  | "missing_feature"
+  | "unknown_feature"
+  | "wrong_type"
+  | "not_finite"
+  | "not_an_integer"
+  | "null_not_allowed"
+  | "below_min"
+  | "above_max"
+  | "unknown_category"
+  | "not_a_record"
+  | "column_length"
+  | "not_a_batch"
+  // codes a newer version may add
+  | (string & {});
+
+/** One schema problem. */
+export interface Issue {
+  /** Where: `rows[3].petal_width`, `petal_width` (one record), `petal_width[3]` (columns). */
+  path: string;
+  code: IssueCode;
+  /** What the schema expects there, e.g. `a number from 0 to 4.9 (cm)`. */
+  expected: string;
+  /** What was there, e.g. `"abc"`, `99`, `nothing`. */
+  received: string;
+}
+
+export type DriftLevel = "none" | "moderate" | "significant";
+
+/** Drift of one feature against the training baseline. */
+export interface FeatureDrift {
+  feature: string;
+  /** Population stability index (`null` without a baseline or values). */
+  psi: number | null;
+  /** Below 0.1 none, 0.1–0.25 moderate, above 0.25 significant. */
+  level: DriftLevel;
+  /** Non-missing values. */
+  count: number;
+  missing: number;
+  /** Bin labels: `[lo, hi)` ranges, or category names (`(other)` for unseen ones). */
+  bins: string[];
+  /** Share per bin in the training data. */
+  baseline: number[];
+  /** Share per bin in the input. */
+  current: number[];
+}
+
+/** One report per feature, in schema order. */
+export type DriftReport = FeatureDrift[];
+
+/** The embedded test vectors, run again. */
+export interface SelfTestResult {
+  passed: number;
+  total: number;
+}
+
+// ---------------------------------------------------------------------------------------
+// Models
+
+/** A model running on the calling thread. */
+export interface Model {
+  readonly info: Readonly<ModelInfo>;
+  /** One prediction for one record. */
+  predict(input: InputRecord): Promise<Prediction>;
+  /** One prediction per row for an array of records, columns, or the typed form. */
+  predict(input: readonly InputRecord[] | InputColumns | TypedInput): Promise<Prediction[]>;
+  predict(input: ModelInput): Promise<Prediction | Prediction[]>;
+  /** The schema issues of `input` (empty when valid), without predicting. */
+  validate(input: ModelInput): Issue[];
+  /** Re-runs the embedded test vectors (rejects with a VerificationError if one fails). */
+  selfTest(): Promise<SelfTestResult>;
+  /** Drift of `input` against the training baseline, per feature. */
+  drift(input: ModelInput): DriftReport;
+  /** Frees the model; later calls throw a ModelError ("model is disposed"). */
+  dispose(): void;
+}
+
+/** A model running in a Web Worker (`worker: true`): every method returns a Promise. */
+export interface WorkerModel {
+  readonly info: Readonly<ModelInfo>;
+  predict(input: InputRecord): Promise<Prediction>;
+  predict(input: readonly InputRecord[] | InputColumns | TypedInput): Promise<Prediction[]>;
+  predict(input: ModelInput): Promise<Prediction | Prediction[]>;
+  validate(input: ModelInput): Promise<Issue[]>;
+  selfTest(): Promise<SelfTestResult>;
+  drift(input: ModelInput): Promise<DriftReport>;
+  /** Stops the worker; later calls reject with a ModelError ("model is disposed"). */
+  dispose(): void;
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors
+
+/** The input does not match the schema; `issues` lists every problem. */
+export class SchemaError extends Error {
+  constructor(message: string, issues?: Issue[], options?: { cause?: unknown });
+  readonly name: "SchemaError";
+  issues: Issue[];
+}
+
+/** Which verification check failed. */
+export type VerificationCheck =
+  | "trustAnchor"
+  | "integrity"
+  | "fileDigest"
+  | "signature"
+  | "testVectors"
+  | "bundle"
+  | "publicKey";
+
+/** The bundle failed verification; `check` names the check. */
+export class VerificationError extends Error {
+  constructor(message: string, check: VerificationCheck, options?: { cause?: unknown });
+  readonly name: "VerificationError";
+  check: VerificationCheck;
+}
+
+/**
+ * Anything else: a failed download, a disposed model, an engine failure, an internal error
+ * (after which that model is unusable).
+ */
+export class ModelError extends Error {
+  constructor(message: string, options?: { cause?: unknown });
+  readonly name: "ModelError";
+}

@@ -1,0 +1,588 @@
+// sealed-onnx: verified, schema-checked scikit-learn models (signed ONNX bundles) in the
+// browser and Node, via WebAssembly. See README.md for the API.
+
+import {
+  LocalModel,
+  ModelError,
+  SchemaError,
+  UNUSABLE,
+  VerificationError,
+  abortReason,
+  errorFromData,
+  initWasm,
+  snapshot,
+  typedInput,
+} from "./core.js";
+
+export { ModelError, SchemaError, VerificationError };
+
+/** Cache Storage cache that `cache: true` keeps verified bundles in. */
+const CACHE_NAME = "sealed-onnx-v1";
+
+const isNode = typeof process !== "undefined" && !!(process.versions && process.versions.node);
+const NODE_FS = "node:fs/promises";
+
+/**
+ * Downloads (or takes) a `.sonnx` bundle, verifies it, runs its test vectors, and returns a
+ * model ready to predict. See README.md.
+ */
+export async function loadModel(source, options = {}) {
+  const opts = readOptions(options);
+  const { signal } = opts;
+  if (opts.worker && typeof Worker !== "function") {
+    throw new ModelError("worker: true needs Web Workers (a browser)");
+  }
+  if (signal && signal.aborted) throw abortReason(signal);
+
+  // Main-thread mode: compile the wasm while the bundle downloads. Worker mode: the main
+  // thread never touches WebAssembly.
+  const wasmReady = opts.worker ? undefined : initWasm();
+  if (wasmReady) wasmReady.catch(() => {}); // reported below, after the download
+
+  const fetched = await obtain(source, opts);
+  if (signal && signal.aborted) throw abortReason(signal);
+
+  let model;
+  if (opts.worker) {
+    model = await WorkerModel.open(fetched, opts);
+  } else {
+    await wasmReady;
+    if (signal && signal.aborted) throw abortReason(signal);
+    const local = LocalModel.load(fetched.bytes, opts);
+    model = new MainThreadModel(local, fetched.source, opts);
+  }
+  if (signal && signal.aborted) {
+    model.dispose();
+    throw abortReason(signal);
+  }
+  if (fetched.storeInCache && model.info.verified === true) {
+    await storeInCache(fetched.url, fetched.bytesForCache ?? fetched.bytes);
+  }
+  return model;
+}
+
+function readOptions(options) {
+  if (options === undefined || options === null) options = {};
+  if (typeof options !== "object") throw new TypeError("loadModel: options must be an object");
+  const {
+    publicKey,
+    integrity,
+    allowUnverified = false,
+    onProgress,
+    cache = false,
+    worker = false,
+    signal,
+    onPrediction,
+  } = options;
+  const out = {
+    publicKey: pem(publicKey),
+    integrity: optionalString(integrity, "integrity"),
+    allowUnverified: !!allowUnverified,
+    onProgress: optionalFunction(onProgress, "onProgress"),
+    cache: !!cache,
+    worker: !!worker,
+    signal: signal ?? undefined,
+    onPrediction: optionalFunction(onPrediction, "onPrediction"),
+  };
+  if (out.signal !== undefined && (typeof out.signal !== "object" || typeof out.signal.aborted !== "boolean")) {
+    throw new TypeError("loadModel: signal must be an AbortSignal");
+  }
+  return out;
+}
+
+function pem(key) {
+  if (key === undefined || key === null) return undefined;
+  if (typeof key === "string") return key;
+  if (key instanceof ArrayBuffer || ArrayBuffer.isView(key)) return new TextDecoder().decode(key);
+  throw new TypeError("loadModel: publicKey must be a PEM string (-----BEGIN PUBLIC KEY-----…)");
+}
+
+function optionalString(v, name) {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw new TypeError(`loadModel: ${name} must be a string`);
+  return v;
+}
+
+function optionalFunction(v, name) {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "function") throw new TypeError(`loadModel: ${name} must be a function`);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------
+// Getting the bytes
+
+/**
+ * The bundle's bytes and where they came from: `{ bytes, source, owned, url?, storeInCache? }`.
+ * `owned`: the bytes are a fresh buffer of ours (can be transferred to a worker).
+ */
+async function obtain(source, opts) {
+  if (source instanceof Uint8Array) return { bytes: source, source: "bytes", owned: false };
+  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), source: "bytes", owned: false };
+  if (ArrayBuffer.isView(source)) {
+    return {
+      bytes: new Uint8Array(source.buffer, source.byteOffset, source.byteLength),
+      source: "bytes",
+      owned: false,
+    };
+  }
+  if (typeof Blob !== "undefined" && source instanceof Blob) {
+    const bytes = new Uint8Array(await source.arrayBuffer());
+    progress(opts, bytes.length, bytes.length);
+    return { bytes, source: "bytes", owned: true };
+  }
+  if (typeof source !== "string" && !(source instanceof URL)) {
+    throw new TypeError(
+      "loadModel: source must be a URL (string or URL), a Uint8Array, an ArrayBuffer or a Blob",
+    );
+  }
+  const url = resolve(source);
+  if (url.protocol === "file:" && isNode) return readFile(url, opts);
+  return download(url, opts);
+}
+
+function resolve(source) {
+  const base =
+    (typeof document !== "undefined" && document.baseURI) ||
+    (typeof location !== "undefined" && location.href) ||
+    undefined;
+  try {
+    return base ? new URL(source, base) : new URL(source);
+  } catch {
+    throw new ModelError(
+      isNode
+        ? `cannot resolve ${JSON.stringify(String(source))}: in Node pass an absolute URL, a file: URL ` +
+            `(url.pathToFileURL(path)) or the bundle's bytes`
+        : `cannot resolve ${JSON.stringify(String(source))} as a URL`,
+    );
+  }
+}
+
+function progress(opts, loaded, total) {
+  if (opts.onProgress) opts.onProgress({ loaded, total });
+}
+
+async function readFile(url, opts) {
+  const fs = await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_FS);
+  let buffer;
+  try {
+    buffer = await fs.readFile(url, { signal: opts.signal });
+  } catch (e) {
+    if (opts.signal && opts.signal.aborted) throw abortReason(opts.signal);
+    throw new ModelError(`cannot read ${url.href}: ${e && e.message}`, { cause: e });
+  }
+  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  progress(opts, bytes.length, bytes.length);
+  return { bytes, source: "file", owned: true };
+}
+
+function cacheStorage() {
+  try {
+    return typeof caches !== "undefined" && caches && typeof caches.open === "function" ? caches : undefined;
+  } catch {
+    return undefined; // e.g. a SecurityError on an opaque origin
+  }
+}
+
+async function download(url, opts) {
+  const { signal } = opts;
+  const useCache = opts.cache && /^https?:$/.test(url.protocol) && cacheStorage() !== undefined;
+  const fallback = async (why) => {
+    if (signal && signal.aborted) throw abortReason(signal);
+    if (useCache) {
+      const bytes = await readCache(url);
+      if (bytes) {
+        if (signal && signal.aborted) throw abortReason(signal);
+        progress(opts, bytes.length, bytes.length);
+        return { bytes, source: "cache", owned: true, url, storeInCache: false };
+      }
+    }
+    throw why;
+  };
+
+  let response;
+  try {
+    response = await fetch(url.href, signal ? { signal } : undefined);
+  } catch (e) {
+    if (signal && signal.aborted) throw abortReason(signal);
+    return fallback(new ModelError(`cannot download ${url.href}: ${e && e.message ? e.message : e}`, { cause: e }));
+  }
+  if (!response.ok) {
+    const why = new ModelError(`cannot download ${url.href}: HTTP ${response.status} ${response.statusText}`.trim());
+    // A server error may be an outage: the cached copy is still the right file. A 4xx means
+    // the file is gone or forbidden, which a stale copy must not hide.
+    if (response.status >= 500) {
+      cancel(response);
+      return fallback(why);
+    }
+    cancel(response);
+    throw why;
+  }
+  let bytes;
+  try {
+    bytes = await readBody(response, opts);
+  } catch (e) {
+    if (signal && signal.aborted) throw abortReason(signal);
+    if (e instanceof ModelError) return fallback(e);
+    throw e; // the caller's onProgress threw
+  }
+  return { bytes, source: "network", owned: true, url, storeInCache: useCache };
+}
+
+function cancel(response) {
+  try {
+    if (response.body) response.body.cancel().catch(() => {});
+  } catch {
+    // already consumed
+  }
+}
+
+/** Reads the body chunk by chunk, reporting progress. */
+async function readBody(response, opts) {
+  const { signal } = opts;
+  const encoding = (response.headers.get("content-encoding") || "identity").trim().toLowerCase();
+  const length = Number(response.headers.get("content-length"));
+  // With a content encoding, Content-Length counts compressed bytes, not the ones read here.
+  const total =
+    response.headers.has("content-length") && Number.isSafeInteger(length) && length >= 0 && encoding === "identity"
+      ? length
+      : null;
+  if (!response.body) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    progress(opts, bytes.length, total);
+    return bytes;
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let loaded = 0;
+  try {
+    for (;;) {
+      let step;
+      try {
+        step = await reader.read();
+      } catch (e) {
+        if (signal && signal.aborted) throw abortReason(signal);
+        throw new ModelError(`cannot download ${response.url || "the bundle"}: ${e && e.message ? e.message : e}`, {
+          cause: e,
+        });
+      }
+      if (signal && signal.aborted) throw abortReason(signal);
+      if (step.done) break;
+      chunks.push(step.value);
+      loaded += step.value.length;
+      progress(opts, loaded, total);
+    }
+  } catch (e) {
+    reader.cancel().catch(() => {});
+    throw e;
+  }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.length;
+  }
+  return bytes;
+}
+
+async function readCache(url) {
+  try {
+    const cache = await cacheStorage().open(CACHE_NAME);
+    const hit = await cache.match(url.href);
+    return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function storeInCache(url, bytes) {
+  try {
+    const cache = await cacheStorage().open(CACHE_NAME);
+    await cache.put(
+      url.href,
+      new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }),
+    );
+  } catch {
+    // Storage full or unavailable: the model works, it just is not kept offline.
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Models
+
+/** What both kinds of model share: info, stamping predictions, the audit hook. */
+class BaseModel {
+  #stamp;
+  #onPrediction;
+
+  constructor(info, source, opts) {
+    this.info = Object.freeze({ ...info, source });
+    this.#stamp = Object.freeze({ name: info.name, version: info.version, digest: info.digest });
+    this.#onPrediction = opts.onPrediction;
+  }
+
+  /** Parses the wasm's JSON predictions, stamps them with the model, calls onPrediction. */
+  _finish(json) {
+    const parsed = JSON.parse(json);
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    const stamp = this.#stamp;
+    for (const p of list) p.model = stamp;
+    const hook = this.#onPrediction;
+    if (hook) {
+      const timestamp = new Date().toISOString();
+      for (const p of list) {
+        const record = { model: stamp.name, version: stamp.version, digest: stamp.digest, timestamp };
+        if (p.label !== undefined) record.label = p.label;
+        if (p.probabilities) {
+          let best = -Infinity;
+          for (const k in p.probabilities) if (p.probabilities[k] > best) best = p.probabilities[k];
+          if (best !== -Infinity) record.confidence = best;
+        }
+        if (p.value !== undefined) record.value = p.value;
+        hook(record);
+      }
+    }
+    return parsed;
+  }
+}
+
+/** A model running on this thread. */
+class MainThreadModel extends BaseModel {
+  #local;
+
+  constructor(local, source, opts) {
+    super(local.info, source, opts);
+    this.#local = local;
+  }
+
+  async predict(input) {
+    const local = this.#local;
+    local.check();
+    const typed = typedInput(input);
+    const json = typed ? local.predictTypedJson(typed.data, typed.rows) : local.predictJson(snapshot(input));
+    return this._finish(json);
+  }
+
+  validate(input) {
+    const local = this.#local;
+    local.check();
+    let typed;
+    try {
+      typed = typedInput(input);
+    } catch (e) {
+      if (e instanceof SchemaError) return e.issues;
+      throw e;
+    }
+    return typed ? local.validateTyped(typed.data, typed.rows) : local.validate(snapshot(input));
+  }
+
+  drift(input) {
+    const local = this.#local;
+    local.check();
+    const typed = typedInput(input);
+    return typed ? local.driftTyped(typed.data, typed.rows) : local.drift(snapshot(input));
+  }
+
+  async selfTest() {
+    return this.#local.selfTest();
+  }
+
+  dispose() {
+    this.#local.dispose();
+  }
+
+  _testPanic(reason) {
+    this.#local.testPanic(reason);
+  }
+}
+
+/** A model running in its own module Web Worker: every method returns a Promise. */
+class WorkerModel extends BaseModel {
+  #client;
+  #disposed = false;
+  #unusable;
+
+  constructor(client, info, source, opts) {
+    super(info, source, opts);
+    this.#client = client;
+  }
+
+  static async open(fetched, opts) {
+    const client = new WorkerClient();
+    const { signal } = opts;
+    let onAbort;
+    try {
+      // The worker gets its own copy of the bytes (transferred); it sends them back when
+      // they are to be cached.
+      const bytes = fetched.owned ? fetched.bytes : fetched.bytes.slice();
+      const aborted = new Promise((_, reject) => {
+        onAbort = () => reject(abortReason(signal));
+        if (signal) signal.addEventListener("abort", onAbort, { once: true });
+      });
+      aborted.catch(() => {});
+      const reply = await Promise.race([
+        client.call(
+          "load",
+          {
+            bytes,
+            publicKey: opts.publicKey,
+            integrity: opts.integrity,
+            allowUnverified: opts.allowUnverified,
+            returnBytes: !!fetched.storeInCache,
+          },
+          [bytes.buffer],
+        ),
+        aborted,
+      ]);
+      if (reply.bytes) fetched.bytesForCache = reply.bytes;
+      return new WorkerModel(client, reply.info, fetched.source, opts);
+    } catch (e) {
+      client.terminate();
+      throw e;
+    } finally {
+      if (signal && onAbort) signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  #check() {
+    if (this.#disposed) throw new ModelError("model is disposed");
+    if (this.#unusable !== undefined) {
+      throw new ModelError(`this model is unusable after an internal error: ${this.#unusable}; load it again`);
+    }
+  }
+
+  async #call(op, args, transfer) {
+    this.#check();
+    try {
+      return await this.#client.call(op, args, transfer);
+    } catch (e) {
+      if (e[UNUSABLE] !== undefined && this.#unusable === undefined && !this.#disposed) {
+        this.#unusable = e[UNUSABLE];
+        this.#client.terminate(); // the worker's instance held only this model
+      }
+      throw e;
+    }
+  }
+
+  /** The input as the worker receives it: a typed pair or a plain snapshot. */
+  #prepare(input) {
+    const typed = typedInput(input);
+    if (typed) {
+      const data = typed.converted ? typed.data : typed.data.slice();
+      return { op: "Typed", args: { data, rows: typed.rows }, transfer: [data.buffer] };
+    }
+    const state = {};
+    const value = snapshot(input, true, state);
+    return { op: "", args: { input: value, opaque: !!state.opaque }, transfer: [] };
+  }
+
+  async predict(input) {
+    this.#check();
+    const { op, args, transfer } = this.#prepare(input);
+    return this._finish(await this.#call(`predict${op}`, args, transfer));
+  }
+
+  async validate(input) {
+    this.#check();
+    let prepared;
+    try {
+      prepared = this.#prepare(input);
+    } catch (e) {
+      if (e instanceof SchemaError) return e.issues;
+      throw e;
+    }
+    const { op, args, transfer } = prepared;
+    return this.#call(`validate${op}`, args, transfer);
+  }
+
+  async drift(input) {
+    this.#check();
+    const { op, args, transfer } = this.#prepare(input);
+    return this.#call(`drift${op}`, args, transfer);
+  }
+
+  async selfTest() {
+    return this.#call("selfTest", {});
+  }
+
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#client.terminate(new ModelError("model is disposed"));
+  }
+
+  async _testPanic(reason) {
+    await this.#call("testPanic", { reason: String(reason) });
+  }
+}
+
+/** The main thread's end of one worker: request/response by id. */
+class WorkerClient {
+  #worker;
+  #pending = new Map();
+  #nextId = 1;
+  #dead;
+
+  constructor() {
+    try {
+      this.#worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    } catch (e) {
+      throw new ModelError(`cannot start the sealed-onnx worker: ${e && e.message ? e.message : e}`, { cause: e });
+    }
+    this.#worker.onmessage = (event) => {
+      const { id, ok, value, error } = event.data || {};
+      const pending = this.#pending.get(id);
+      if (!pending) return;
+      this.#pending.delete(id);
+      if (ok) {
+        pending.resolve(value);
+      } else {
+        const e = errorFromData(error);
+        if (error && error.unusable !== undefined) e[UNUSABLE] = error.unusable;
+        pending.reject(e);
+      }
+    };
+    this.#worker.onerror = (event) => {
+      if (event && typeof event.preventDefault === "function") event.preventDefault();
+      const detail = event && event.message ? event.message : "it could not start (is worker.js served?)";
+      this.terminate(new ModelError(`the sealed-onnx worker failed: ${detail}`));
+    };
+    this.#worker.onmessageerror = () => {
+      this.terminate(new ModelError("the sealed-onnx worker sent a message that could not be read"));
+    };
+  }
+
+  call(op, args, transfer = []) {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      try {
+        this.#worker.postMessage({ id, op, args }, transfer);
+      } catch (e) {
+        this.#pending.delete(id);
+        reject(new ModelError(`cannot send the input to the worker: ${e && e.message ? e.message : e}`, { cause: e }));
+      }
+    });
+  }
+
+  terminate(reason = new ModelError("the sealed-onnx worker was stopped")) {
+    if (this.#dead) return;
+    this.#dead = reason;
+    this.#worker.terminate();
+    for (const { reject } of this.#pending.values()) reject(reason);
+    this.#pending.clear();
+  }
+}
+
+/**
+ * Not part of the API: hooks for the package's own tests.
+ * `testPanic(model, reason)` makes the wasm panic on purpose inside a call charged to `model`.
+ */
+export const _internals = Object.freeze({
+  async testPanic(model, reason = "test") {
+    if (!(model instanceof BaseModel)) throw new TypeError("testPanic: not a sealed-onnx model");
+    await model._testPanic(reason);
+  },
+});

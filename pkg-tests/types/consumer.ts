@@ -1,0 +1,148 @@
+// A TypeScript consumer of the packed package: every API with the types a user relies on.
+// `tsc --noEmit` must pass (types.test.mjs runs it in a throwaway project); the
+// `@ts-expect-error` lines prove that wrong usage is rejected.
+
+import {
+  loadModel,
+  ModelError,
+  SchemaError,
+  VerificationError,
+  type DriftReport,
+  type Feature,
+  type FeatureDrift,
+  type Issue,
+  type LoadOptions,
+  type LoadProgress,
+  type Model,
+  type ModelInfo,
+  type Prediction,
+  type PredictionRecord,
+  type SelfTestResult,
+  type AnyLoadOptions,
+  type TypedInput,
+  type VerificationCheck,
+  type WorkerLoadOptions,
+  type WorkerModel,
+} from "sealed-onnx";
+
+declare const publicKey: string;
+declare const bytes: Uint8Array;
+declare const file: Blob;
+
+const setosa = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
+
+export async function mainThread(): Promise<void> {
+  const audit: PredictionRecord[] = [];
+  const progress: LoadProgress[] = [];
+  const controller = new AbortController();
+  const options: LoadOptions = {
+    publicKey,
+    integrity: "sha256-tNmwqMB9i6gyWDFtz7vChJf9L5K+DM1p+U2A0UoSzcU=",
+    onProgress: (p) => progress.push(p),
+    cache: true,
+    signal: controller.signal,
+    onPrediction: (r) => audit.push(r),
+  };
+  const model: Model = await loadModel("/models/iris-1.0.0.sonnx", options);
+  const fromUrl: Model = await loadModel(new URL("https://example.org/iris.sonnx"), { publicKey });
+  const fromBytes: Model = await loadModel(bytes, { allowUnverified: true });
+  const fromBuffer: Model = await loadModel(new ArrayBuffer(8), { integrity: "sha256-…" });
+  const fromBlob: Model = await loadModel(file, { publicKey, worker: false });
+
+  const info: Readonly<ModelInfo> = model.info;
+  const names: string[] = info.schema.map((f: Feature) => f.name);
+  const where: "network" | "cache" | "file" | "bytes" = info.source;
+  const signer: string | null = info.signer;
+  const verified: boolean = info.verified && info.integrityChecked;
+  const tests: number = info.testVectors.passed + info.testVectors.total;
+  const description: string = info.card.description;
+  const framework: string = info.training.framework.name + info.training.converter.version;
+  const task: "classification" | "regression" = info.outputs.task;
+  void [names, where, signer, verified, tests, description, framework, task];
+
+  const one: Prediction = await model.predict(setosa);
+  const label: string | undefined = one.label;
+  const p: number | undefined = one.probabilities?.["setosa"];
+  const stamp: string = one.model.name + one.model.version + one.model.digest;
+  const many: Prediction[] = await model.predict([setosa, setosa]);
+  const columns: Prediction[] = await model.predict({ sepal_length: [5.1], petal_width: new Float64Array([0.2]) });
+  const typed: TypedInput = { data: new Float32Array(8), rows: 2 };
+  const fast: Prediction[] = await model.predict(typed);
+  const value: number | undefined = many[0]?.value;
+  void [label, p, stamp, columns, fast, value];
+
+  const issues: Issue[] = model.validate([setosa, { sepal_length: "5.1" }]);
+  const paths: string[] = issues.map((i) => `${i.path} ${i.code}: expected ${i.expected}, received ${i.received}`);
+  const drift: DriftReport = model.drift([setosa]);
+  const first: FeatureDrift | undefined = drift[0];
+  const psi: number | null | undefined = first?.psi;
+  const level: "none" | "moderate" | "significant" | undefined = first?.level;
+  const self: SelfTestResult = await model.selfTest();
+  void [paths, psi, level, self.passed === self.total];
+
+  try {
+    await model.predict({ petal_width: -1 });
+  } catch (e) {
+    if (e instanceof SchemaError) {
+      const list: Issue[] = e.issues;
+      void list;
+    } else if (e instanceof VerificationError) {
+      const check: VerificationCheck = e.check;
+      void check;
+    } else if (e instanceof ModelError) {
+      const message: string = e.message;
+      void message;
+    }
+  }
+  const errors: Error[] = [new SchemaError("x", []), new VerificationError("x", "signature"), new ModelError("x")];
+  void errors;
+
+  for (const m of [model, fromUrl, fromBytes, fromBuffer, fromBlob]) m.dispose();
+  void audit[0]?.confidence;
+  void progress[0]?.total;
+
+  // @ts-expect-error — validate takes an input
+  model.validate();
+  // @ts-expect-error — predictions of a batch are an array, not one prediction
+  const wrong: Prediction = await model.predict([setosa]);
+  // @ts-expect-error — not a verification check
+  const check: VerificationCheck = "checksum";
+  // @ts-expect-error — a number is not a bundle source
+  await loadModel(42);
+  // @ts-expect-error — onProgress receives an object
+  await loadModel(bytes, { onProgress: (loaded: string) => loaded.length });
+  // @ts-expect-error — a record's values are numbers, strings, booleans or null
+  await model.predict({ sepal_length: new Date() });
+  void [wrong, check];
+}
+
+export async function inAWorker(): Promise<void> {
+  const model: WorkerModel = await loadModel("/models/iris-1.0.0.sonnx", { publicKey, worker: true });
+  const options: WorkerLoadOptions = { integrity: "sha256-…", worker: true, cache: true };
+  const cached: WorkerModel = await loadModel("/models/iris-1.0.0.sonnx", options);
+  cached.dispose();
+  const one: Prediction = await model.predict(setosa);
+  const many: Prediction[] = await model.predict([setosa]);
+  const issues: Issue[] = await model.validate([setosa]);
+  const drift: DriftReport = await model.drift([setosa]);
+  const self: SelfTestResult = await model.selfTest();
+  void [one, many, issues, drift, self];
+  model.dispose();
+
+  // @ts-expect-error — in a worker, validate returns a Promise
+  const sync: Issue[] = model.validate([setosa]);
+  // @ts-expect-error — in a worker, drift returns a Promise
+  const report: DriftReport = model.drift([setosa]);
+  // @ts-expect-error — a worker model is not a main-thread Model
+  const main: Model = await loadModel(bytes, { worker: true });
+  void [sync, report, main];
+}
+
+export async function either(worker: boolean): Promise<void> {
+  const model: Model | WorkerModel = await loadModel(bytes, { publicKey, worker });
+  const options: AnyLoadOptions = { publicKey, worker };
+  const again: Model | WorkerModel = await loadModel(bytes, options);
+  again.dispose();
+  const issues: Issue[] = await model.validate([setosa]);
+  void issues;
+}
