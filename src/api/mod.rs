@@ -74,7 +74,8 @@ impl Model {
         }))
     }
 
-    /// Predicts a record, an array of records, or columns; JSON `{shape, predictions}`.
+    /// Predicts a record, an array of records, or columns; JSON: one prediction object for a
+    /// record, else an array of them.
     pub fn predict(&self, input: JsValue) -> JsResult<String> {
         let value = convert::to_value(&input);
         let (shape, predictions) = self.inner.predict(&value).map_err(|e| to_js(&e))?;

@@ -46,6 +46,13 @@ pub struct FeatureDrift {
     pub current: Vec<f64>,
 }
 
+/// A bin edge for display: six significant digits, without float noise (`7.54`, not
+/// `7.540000000000001`).
+fn short(x: f64) -> String {
+    let s = format!("{x:.6e}");
+    s.parse::<f64>().map(super::format_number).unwrap_or(s)
+}
+
 fn psi(baseline: &[f64], current: &[f64]) -> f64 {
     baseline
         .iter()
@@ -91,13 +98,7 @@ pub fn drift(features: &[Feature], baseline: &DriftBaseline, batch: &Batch) -> V
                     let labels = histogram
                         .edges
                         .windows(2)
-                        .map(|w| {
-                            format!(
-                                "[{}, {})",
-                                super::format_number(w[0]),
-                                super::format_number(w[1])
-                            )
-                        })
+                        .map(|w| format!("[{}, {})", short(w[0]), short(w[1])))
                         .collect();
                     (
                         labels,

@@ -58,3 +58,10 @@ fn categorical_unseen_values_and_missing() {
     assert_eq!(d[0].current, vec![0.0, 0.0, 1.0]);
     assert_eq!(d[0].level, DriftLevel::Significant);
 }
+
+#[test]
+fn bin_labels_have_no_float_noise() {
+    assert_eq!(short(7.540000000000001), "7.54");
+    assert_eq!(short(0.1 + 0.2), "0.3");
+    assert_eq!(short(-1234.5), "-1234.5");
+}
