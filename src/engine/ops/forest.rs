@@ -79,6 +79,11 @@ pub struct Forest {
     /// The one comparison every branch uses, when it is `<=` with f32 thresholds and no
     /// missing-value tracking: then evaluation takes the fast path.
     fast_leq: bool,
+    /// The nodes again, with leaves pointing at themselves (and reading feature 0), so a
+    /// fixed number of branch-free steps lands every row on its leaf.
+    looped: Vec<Packed>,
+    /// Per tree: the longest root-to-leaf path.
+    depth: Vec<u32>,
 }
 
 /// A node as the evaluation loop reads it. Leaves have `true_child == LEAF`.
@@ -193,6 +198,8 @@ impl Forest {
             min_features: 0,
             packed: Vec::new(),
             fast_leq: false,
+            looped: Vec::new(),
+            depth: Vec::new(),
         };
         for i in 0..n {
             let f = u32::try_from(features[i])
@@ -261,6 +268,24 @@ impl Forest {
                 false_child: forest.false_child[i],
             })
             .collect();
+        forest.looped = forest
+            .packed
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if p.true_child == LEAF {
+                    Packed {
+                        threshold: 0.0,
+                        feature: 0,
+                        true_child: i as u32,
+                        false_child: i as u32,
+                    }
+                } else {
+                    *p
+                }
+            })
+            .collect();
+        forest.depth = forest.roots.iter().map(|&r| forest.tree_depth(r)).collect();
         let branches = (0..n).filter(|&i| forest.mode[i] != Mode::Leaf);
         forest.fast_leq = branches
             .clone()
@@ -297,6 +322,47 @@ impl Forest {
             }
         }
         Ok(())
+    }
+
+    /// The longest root-to-leaf path of the tree at `root` (trees are acyclic by now).
+    fn tree_depth(&self, root: u32) -> u32 {
+        let mut best = 0;
+        let mut stack = vec![(root as usize, 0u32)];
+        while let Some((i, d)) = stack.pop() {
+            if self.mode[i] == Mode::Leaf {
+                best = best.max(d);
+            } else {
+                stack.push((self.true_child[i] as usize, d + 1));
+                stack.push((self.false_child[i] as usize, d + 1));
+            }
+        }
+        best
+    }
+
+    /// The leaves `LANES` rows reach in one tree, walked together without branches: every
+    /// lane takes `depth` steps (leaves loop on themselves), so independent rows overlap
+    /// their memory latency instead of waiting on mispredicted branches.
+    #[inline]
+    fn leaves_leq<const LANES: usize>(
+        &self,
+        root: u32,
+        depth: u32,
+        rows: &[&[f32]; LANES],
+    ) -> [usize; LANES] {
+        let nodes = &self.looped;
+        let mut at = [root as usize; LANES];
+        for _ in 0..depth {
+            for lane in 0..LANES {
+                let node = nodes[at[lane]];
+                let x = rows[lane][node.feature as usize];
+                at[lane] = if x <= node.threshold {
+                    node.true_child
+                } else {
+                    node.false_child
+                } as usize;
+            }
+        }
+        at
     }
 
     /// Number of trees.
@@ -384,11 +450,32 @@ impl Forest {
         mut visit: impl FnMut(usize, LeafRef<'_>),
     ) {
         const BLOCK: usize = 128;
+        const LANES: usize = 16;
         let rows = data.len() / width.max(1);
+        let leaf_ref = |leaf: usize| {
+            let s = self.weight_start[leaf] as usize;
+            let l = self.weight_len[leaf] as usize;
+            LeafRef {
+                weights: &self.weights[s..s + l],
+                unique: self.unique_weight[leaf],
+            }
+        };
         for start in (0..rows).step_by(BLOCK) {
             let end = (start + BLOCK).min(rows);
-            for &root in &self.roots {
-                for r in start..end {
+            for (t, &root) in self.roots.iter().enumerate() {
+                let mut r = start;
+                if self.fast_leq && width > 0 {
+                    while r + LANES <= end {
+                        let lanes: [&[f32]; LANES] =
+                            std::array::from_fn(|k| &data[(r + k) * width..(r + k + 1) * width]);
+                        let leaves = self.leaves_leq(root, self.depth[t], &lanes);
+                        for (k, leaf) in leaves.into_iter().enumerate() {
+                            visit(r + k, leaf_ref(leaf));
+                        }
+                        r += LANES;
+                    }
+                }
+                for r in r..end {
                     let row = &data[r * width..(r + 1) * width];
                     let leaf = if self.fast_leq {
                         self.leaf_leq(root, row)
