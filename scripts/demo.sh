@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Builds the command-line tool and walks through the example bundles: verify, inspect,
-# predict. (The browser demo page arrives with the npm package.)
+# Builds everything (the command-line tool and the npm package's wasm) and walks through the
+# example bundles: verify, inspect, predict. (The browser demo page is the next step.)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 source scripts/setup-rust.sh
 echo "== building sealed-onnx (release)…"
 cargo build --release --bin sealed-onnx
+echo "== building the npm package (js/)…"
+bash scripts/build-wasm.sh
 bin="$root/target/release/sealed-onnx"
 key=models/keys/demo-public-key.pem
 for b in models/iris-1.0.0.sonnx models/diabetes-1.0.0.sonnx models/breast-cancer-1.0.0.sonnx; do
