@@ -5,7 +5,6 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::errors::{model_error, JsResult};
 use crate::bundle::manifest::Feature;
-use crate::engine::Prediction;
 use crate::schema::{self, Batch, Cell, Issue, Shape, Value};
 
 /// Deeper than batch → record → value nothing is a valid input; stopping there also keeps
@@ -119,29 +118,4 @@ pub fn typed_batch(features: &[Feature], data: &[f64], rows: usize) -> JsResult<
 /// One issue as JSON.
 pub fn issue_json(i: &Issue) -> serde_json::Value {
     serde_json::json!({"path": i.path, "code": i.code.as_str(), "expected": i.expected, "received": i.received})
-}
-
-/// Predictions as JSON, one object for a single record, else an array.
-pub fn predictions_json(shape: Shape, predictions: &[Prediction]) -> serde_json::Value {
-    let one = |p: &Prediction| {
-        let mut o = serde_json::Map::new();
-        if let Some(l) = &p.label {
-            o.insert("label".into(), l.clone().into());
-        }
-        if let Some(probs) = &p.probabilities {
-            let map: serde_json::Map<String, serde_json::Value> = probs
-                .iter()
-                .map(|(c, v)| (c.clone(), serde_json::json!(v)))
-                .collect();
-            o.insert("probabilities".into(), map.into());
-        }
-        if let Some(v) = p.value {
-            o.insert("value".into(), serde_json::json!(v));
-        }
-        serde_json::Value::Object(o)
-    };
-    match (shape, predictions) {
-        (Shape::Record, [p]) => one(p),
-        _ => predictions.iter().map(one).collect(),
-    }
 }

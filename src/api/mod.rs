@@ -79,7 +79,7 @@ impl Model {
     pub fn predict(&self, input: JsValue) -> JsResult<String> {
         let value = convert::to_value(&input);
         let (shape, predictions) = self.inner.predict(&value).map_err(|e| to_js(&e))?;
-        json(&convert::predictions_json(shape, &predictions))
+        json(&crate::engine::predictions_json(shape, &predictions))
     }
 
     /// Predicts rows given as one flat row-major numeric array with `rows` rows, features in
@@ -89,7 +89,7 @@ impl Model {
         let features = &self.inner.manifest().inputs.features;
         let batch = convert::typed_batch(features, data, rows)?;
         let predictions = self.inner.predict_batch(&batch).map_err(|e| to_js(&e))?;
-        json(&convert::predictions_json(
+        json(&crate::engine::predictions_json(
             schema::Shape::Records,
             &predictions,
         ))

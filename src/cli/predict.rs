@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use sealed_onnx::bundle::manifest::Task;
-use sealed_onnx::engine::Prediction;
+use sealed_onnx::engine::{predictions_json, Prediction};
 use sealed_onnx::loader::{PredictError, SealedModel};
 use sealed_onnx::schema::{self, Shape, Value};
 
@@ -94,34 +94,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn prediction_json(p: &Prediction) -> serde_json::Value {
-    let mut o = serde_json::Map::new();
-    if let Some(l) = &p.label {
-        o.insert("label".into(), l.clone().into());
-    }
-    if let Some(probs) = &p.probabilities {
-        o.insert(
-            "probabilities".into(),
-            probs
-                .iter()
-                .map(|(c, v)| (c.clone(), serde_json::json!(v)))
-                .collect::<serde_json::Map<_, _>>()
-                .into(),
-        );
-    }
-    if let Some(v) = p.value {
-        o.insert("value".into(), serde_json::json!(v));
-    }
-    o.into()
-}
-
 fn json_output(model: &SealedModel, shape: Shape, predictions: &[Prediction]) -> Result<Vec<u8>> {
     let m = model.manifest();
-    let results: Vec<_> = predictions.iter().map(prediction_json).collect();
-    let results = match (shape, results.as_slice()) {
-        (Shape::Record, [one]) => one.clone(),
-        _ => results.into(),
-    };
+    let results = predictions_json(shape, predictions);
     let out = serde_json::json!({
         "model": {"name": m.name, "version": m.version, "digest": model.verification().digest,
                   "verified": model.verification().verified},

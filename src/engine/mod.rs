@@ -15,7 +15,7 @@ use crate::schema::Batch;
 
 pub use error::{EngineError, UnsupportedOp};
 pub use graph_io::GraphInput;
-pub use outputs::Prediction;
+pub use outputs::{predictions_json, Prediction};
 pub use raw::{run_raw, RawData, RawTensor};
 
 type Plan = Arc<TypedRunnableModel>;

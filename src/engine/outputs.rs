@@ -5,6 +5,7 @@ use tract_onnx::prelude::*;
 
 use super::error::EngineError;
 use crate::bundle::manifest::{Outputs, Task};
+use crate::schema::Shape;
 
 /// What one selected graph output means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,36 @@ pub struct Prediction {
     pub probabilities: Option<Vec<(String, f64)>>,
     /// The predicted value (regression).
     pub value: Option<f64>,
+}
+
+impl Prediction {
+    /// The JSON form: `{"label", "probabilities": {class: p, ...}, "value"}`, absent parts
+    /// left out, classes in class order.
+    pub fn to_json(&self) -> Json {
+        let mut o = serde_json::Map::new();
+        if let Some(l) = &self.label {
+            o.insert("label".into(), l.clone().into());
+        }
+        if let Some(probs) = &self.probabilities {
+            let map: serde_json::Map<String, Json> = probs
+                .iter()
+                .map(|(c, v)| (c.clone(), serde_json::json!(v)))
+                .collect();
+            o.insert("probabilities".into(), map.into());
+        }
+        if let Some(v) = self.value {
+            o.insert("value".into(), serde_json::json!(v));
+        }
+        Json::Object(o)
+    }
+}
+
+/// Predictions in the shape the input came in: one object for a single record, else an array.
+pub fn predictions_json(shape: Shape, predictions: &[Prediction]) -> Json {
+    match (shape, predictions) {
+        (Shape::Record, [p]) => p.to_json(),
+        _ => predictions.iter().map(Prediction::to_json).collect(),
+    }
 }
 
 /// The graph output names to keep, and their roles, in the same order.
