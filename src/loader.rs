@@ -278,7 +278,11 @@ impl SealedModel {
     }
 }
 
-fn check_file_digests(bundle: &Bundle) -> Result<(), VerificationError> {
+/// Checks every entry listed in the manifest's `files` against its sha256.
+///
+/// # Errors
+/// [`VerificationError::FileDigest`] naming the entry and both digests.
+pub fn check_file_digests(bundle: &Bundle) -> Result<(), VerificationError> {
     for (name, expected) in &bundle.manifest.files {
         let data = match name.as_str() {
             bundle::MODEL_ENTRY => &bundle.model,

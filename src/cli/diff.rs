@@ -1,10 +1,9 @@
 //! `sealed-onnx diff`: is the new version's interface change breaking, and does its version say so?
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use sealed_onnx::bundle::{Bundle, Limits};
+use anyhow::Result;
 use sealed_onnx::schema::compat;
 
 use super::files;
@@ -21,14 +20,9 @@ pub struct Args {
     new: PathBuf,
 }
 
-fn read(path: &Path) -> Result<Bundle> {
-    Bundle::read(&files::read(path)?, &Limits::default())
-        .with_context(|| format!("cannot read {}", path.display()))
-}
-
 /// Runs the command.
 pub fn run(a: Args) -> Result<ExitCode> {
-    let (old, new) = (read(&a.old)?, read(&a.new)?);
+    let (old, new) = (files::read_bundle(&a.old)?.1, files::read_bundle(&a.new)?.1);
     let c = compat::compare(&old.manifest, &new.manifest);
     println!(
         "{} {} → {} {}",

@@ -4,6 +4,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use sealed_onnx::bundle::{Bundle, Limits};
 
 /// Reads a file, or standard input for `-`.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
@@ -20,6 +21,14 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
 /// Reads a UTF-8 text file.
 pub fn read_text(path: &Path) -> Result<String> {
     String::from_utf8(read(path)?).with_context(|| format!("{} is not UTF-8 text", path.display()))
+}
+
+/// Reads a bundle file: its bytes and its checked structure.
+pub fn read_bundle(path: &Path) -> Result<(Vec<u8>, Bundle)> {
+    let bytes = read(path)?;
+    let bundle = Bundle::read(&bytes, &Limits::default())
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok((bytes, bundle))
 }
 
 /// Writes a file atomically (temporary file, then rename), refusing to replace an existing

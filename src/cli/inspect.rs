@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use sealed_onnx::bundle::manifest::{Binding, FeatureType, Manifest};
-use sealed_onnx::bundle::{Bundle, Limits};
+use sealed_onnx::bundle::Bundle;
 use sealed_onnx::schema::{expectation, format_number};
 use sealed_onnx::trust;
 
@@ -34,9 +34,7 @@ fn claimed_signer(sig: &[u8]) -> Option<String> {
 
 /// Runs the command.
 pub fn run(a: Args) -> Result<ExitCode> {
-    let bytes = files::read(&a.bundle)?;
-    let b = Bundle::read(&bytes, &Limits::default())
-        .with_context(|| format!("cannot read {}", a.bundle.display()))?;
+    let (bytes, b) = files::read_bundle(&a.bundle)?;
     let digest = trust::sri_sha256(&bytes);
     let signer = b
         .signature

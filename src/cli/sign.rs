@@ -4,8 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use sealed_onnx::bundle::{Bundle, Limits};
-use sealed_onnx::loader::signed_resources;
+use sealed_onnx::loader::{check_file_digests, signed_resources};
 use sealed_onnx::trust;
 
 use super::files;
@@ -32,16 +31,11 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(a: Args) -> Result<ExitCode> {
-    let bytes = files::read(&a.bundle)?;
-    let mut bundle = Bundle::read(&bytes, &Limits::default())
-        .with_context(|| format!("cannot read {}", a.bundle.display()))?;
+    let (_, mut bundle) = files::read_bundle(&a.bundle)?;
     let key = trust::parse_private_key_pem(&files::read_text(&a.key)?)
         .with_context(|| format!("cannot use {} as a private key", a.key.display()))?;
     // Re-check the file digests first: signing a modified bundle would bless the modification.
-    let actual = trust::to_hex(&trust::sha256(&bundle.model));
-    if bundle.manifest.files.get("model.onnx") != Some(&actual) {
-        anyhow::bail!("model.onnx does not match its digest in manifest.json; re-pack the bundle instead of signing it");
-    }
+    check_file_digests(&bundle).context("re-pack the bundle instead of signing it")?;
     let replaced = bundle.signature.is_some();
     let resources = signed_resources(&bundle.model, &bundle.manifest_bytes);
     bundle.signature = Some(trust::sign(&resources, &bundle.manifest.name, &key));

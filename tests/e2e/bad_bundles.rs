@@ -235,3 +235,28 @@ fn a_decision_tree_regressor_packs_and_passes_its_test_vectors() {
     );
     assert!(out.ok().contains("2/2 test vectors pass"), "{}", out.stdout);
 }
+
+#[test]
+fn sign_refuses_a_bundle_whose_model_was_modified() {
+    let dir = tempdir();
+    let (private, _) = keygen(dir.path(), "k");
+    let model = edited(dir.path(), "model.sonnx", |e| {
+        e.retain(|(n, _)| n != "model.sig");
+        let m = entry(e, "model.onnx");
+        let last = m.len() - 1;
+        m[last] ^= 1;
+    });
+    let before = std::fs::read(&model).unwrap();
+    cli([
+        "sign".as_ref(),
+        model.as_os_str(),
+        "--key".as_ref(),
+        private.as_os_str(),
+    ])
+    .fails_with("re-pack the bundle instead of signing it");
+    assert_eq!(
+        std::fs::read(&model).unwrap(),
+        before,
+        "the file is left as it was"
+    );
+}
