@@ -65,8 +65,8 @@ impl ToJs for LoadError {
                 VerificationError::FileDigest { .. } => "fileDigest",
                 VerificationError::Unsigned | VerificationError::Signature(_) => "signature",
             },
-            LoadError::TestVector(_) => "testVectors",
-            LoadError::Engine(_) => return error("ModelError", &message, &[]),
+            LoadError::TestVector(e) => return e.js(),
+            LoadError::Engine(e) => return e.js(),
         };
         error("VerificationError", &message, &[("check", check.into())])
     }

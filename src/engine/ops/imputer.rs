@@ -5,7 +5,7 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::tract_hir::internal::*;
 
 use super::kernel::{boxed, Kernel, OutputSpec};
-use super::scaler::{check_columns, columns};
+use super::scaler::{check_columns, columns, per_column};
 
 /// Registers the operator.
 pub fn register(reg: &mut OnnxOpRegister) {
@@ -89,7 +89,7 @@ impl Kernel for Imputer {
                             v == replaced
                         };
                         if hit {
-                            values[if values.len() == 1 { 0 } else { i % w }]
+                            per_column(values, i % w)
                         } else {
                             *v
                         }
@@ -106,7 +106,7 @@ impl Kernel for Imputer {
                     .enumerate()
                     .map(|(i, v)| {
                         if v == replaced {
-                            values[if values.len() == 1 { 0 } else { i % w }]
+                            per_column(values, i % w)
                         } else {
                             *v
                         }

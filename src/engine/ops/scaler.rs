@@ -35,7 +35,7 @@ fn build(
 }
 
 /// The value of a per-column attribute for column `j` (a single value applies to all).
-pub fn per_column(values: &[f32], j: usize) -> f32 {
+pub fn per_column<T: Copy>(values: &[T], j: usize) -> T {
     if values.len() == 1 {
         values[0]
     } else {
@@ -51,7 +51,8 @@ pub fn check_columns(op: &str, what: &str, values: usize, width: usize) -> Tract
     Ok(())
 }
 
-fn width(t: &Tensor) -> usize {
+/// The last-axis width of a tensor (its column count).
+pub fn columns(t: &Tensor) -> usize {
     if t.rank() < 2 {
         t.len().max(1)
     } else {
@@ -70,7 +71,7 @@ impl Kernel for Scaler {
 
     fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
         let x = &inputs[0];
-        let w = width(x);
+        let w = columns(x);
         check_columns("Scaler", "offset", self.offset.len(), w)?;
         check_columns("Scaler", "scale", self.scale.len(), w)?;
         let y: Vec<f32> = all_f32(x)?
@@ -80,9 +81,4 @@ impl Kernel for Scaler {
             .collect();
         Ok(tvec![Tensor::from_shape(x.shape(), &y)?])
     }
-}
-
-/// The last-axis width of a tensor (its column count).
-pub fn columns(t: &Tensor) -> usize {
-    width(t)
 }
