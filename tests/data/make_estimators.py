@@ -96,6 +96,10 @@ TOLERANCES = [
 DATA_DIR = Path(__file__).resolve().parent
 OUT_DIR = DATA_DIR / "estimators"
 REPO_DIR = DATA_DIR.parent.parent
+
+# The file and onnxruntime helpers are the example exporter's (models/export.py).
+sys.path.insert(0, str(REPO_DIR / "models"))
+from export import csv_text, describe_value_info, fail, git, ort_session, write_json, write_text  # noqa: E402
 FILES = ["model.onnx", "meta.json", "train.csv", "test_vectors.json", "holdout.json"]
 # Per-column cases also get the same fitted pipeline exported with its graph inputs in the
 # reverse order of the CSV columns (same meta/train/test vectors/hold-out apply).
@@ -314,20 +318,6 @@ def columns_case() -> Case:
 # --------------------------------------------------------------------------------------------
 
 
-def fail(msg: str) -> None:
-    print(f"ERROR: {msg}", file=sys.stderr)
-    sys.exit(1)
-
-
-def git(*args: str) -> subprocess.CompletedProcess[str] | None:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(REPO_DIR), *args], check=True, capture_output=True, text=True
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None
-
-
 def git_commit() -> str | None:
     """The commit that last changed this script, not ``HEAD`` (None before its first)."""
     script = Path(__file__).resolve().relative_to(REPO_DIR).as_posix()
@@ -363,32 +353,6 @@ def hyperparameters(pipeline: Pipeline) -> dict[str, Any]:
     return out
 
 
-def write_text(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-
-
-def write_json(path: Path, obj: Any) -> None:
-    write_text(path, json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-
-
-def csv_text(header: list[str], rows: list[list[Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        # repr() of a Python float is the shortest text that parses back to the same double.
-        writer.writerow([repr(float(v)) if isinstance(v, (float, np.floating)) else v for v in row])
-    return buf.getvalue()
-
-
-def ort_session(model_bytes: bytes) -> ort.InferenceSession:
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 1
-    opts.inter_op_num_threads = 1
-    return ort.InferenceSession(model_bytes, opts, providers=["CPUExecutionProvider"])
-
-
 def frame(case: Case, X: np.ndarray) -> Any:
     """What the pipeline is fitted on and predicts from: a DataFrame for per-column cases."""
     if case.per_column_inputs:
@@ -406,16 +370,6 @@ def feeds(case: Case, X: np.ndarray) -> dict[str, np.ndarray]:
 def run_onnx(case: Case, sess: ort.InferenceSession, X: np.ndarray) -> dict[str, np.ndarray]:
     names = [o.name for o in sess.get_outputs()]
     return dict(zip(names, sess.run(None, feeds(case, X))))
-
-
-def describe_value_info(vi: onnx.ValueInfoProto) -> str:
-    t = vi.type.tensor_type
-    dims = [
-        d.dim_param or (str(d.dim_value) if d.HasField("dim_value") else "None")
-        for d in t.shape.dim
-    ]
-    dtype = onnx.TensorProto.DataType.Name(t.elem_type).lower()
-    return f"{vi.name}: {dtype} [{', '.join(dims)}]"
 
 
 def tolerance_usage(expected: np.ndarray, got: np.ndarray) -> list[float]:
