@@ -74,19 +74,18 @@ pub struct Forest {
     roots: Vec<u32>,
     /// Smallest input width the trees can read.
     pub min_features: usize,
-    /// Every node in 16 bytes, for the hot loop (see [`Packed`]).
-    packed: Vec<Packed>,
     /// The one comparison every branch uses, when it is `<=` with f32 thresholds and no
     /// missing-value tracking: then evaluation takes the fast path.
     fast_leq: bool,
-    /// The nodes again, with leaves pointing at themselves (and reading feature 0), so a
-    /// fixed number of branch-free steps lands every row on its leaf.
+    /// Every node in 16 bytes for the hot loops, leaves pointing at themselves (and reading
+    /// feature 0): a fixed number of branch-free steps lands every row on its leaf, and a
+    /// walk that checks stops where a node is its own child.
     looped: Vec<Packed>,
     /// Per tree: the longest root-to-leaf path.
     depth: Vec<u32>,
 }
 
-/// A node as the evaluation loop reads it. Leaves have `true_child == LEAF`.
+/// A node as the evaluation loops read it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Packed {
     threshold: f32,
@@ -94,8 +93,6 @@ struct Packed {
     true_child: u32,
     false_child: u32,
 }
-
-const LEAF: u32 = u32::MAX;
 
 /// Reads a float list attribute, or its `*_as_tensor` form (opset 3).
 pub fn floats(ctx: &ParsingContext, node: &NodeProto, name: &str) -> TractResult<Option<Vec<f64>>> {
@@ -196,7 +193,6 @@ impl Forest {
             weights: Vec::new(),
             roots: Vec::new(),
             min_features: 0,
-            packed: Vec::new(),
             fast_leq: false,
             looped: Vec::new(),
             depth: Vec::new(),
@@ -256,24 +252,9 @@ impl Forest {
             }
             forest.weights.extend(ws);
         }
-        forest.packed = (0..n)
-            .map(|i| Packed {
-                threshold: forest.threshold[i] as f32,
-                feature: forest.feature[i],
-                true_child: if forest.mode[i] == Mode::Leaf {
-                    LEAF
-                } else {
-                    forest.true_child[i]
-                },
-                false_child: forest.false_child[i],
-            })
-            .collect();
-        forest.looped = forest
-            .packed
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                if p.true_child == LEAF {
+        forest.looped = (0..n)
+            .map(|i| {
+                if forest.mode[i] == Mode::Leaf {
                     Packed {
                         threshold: 0.0,
                         feature: 0,
@@ -281,7 +262,12 @@ impl Forest {
                         false_child: i as u32,
                     }
                 } else {
-                    *p
+                    Packed {
+                        threshold: forest.threshold[i] as f32,
+                        feature: forest.feature[i],
+                        true_child: forest.true_child[i],
+                        false_child: forest.false_child[i],
+                    }
                 }
             })
             .collect();
@@ -397,11 +383,11 @@ impl Forest {
     /// compares false and goes to the false branch, as in onnxruntime without missing tracks.
     #[inline]
     fn leaf_leq(&self, root: u32, row: &[f32]) -> usize {
-        let nodes = &self.packed;
+        let nodes = &self.looped;
         let mut i = root as usize;
         loop {
             let node = nodes[i];
-            if node.true_child == LEAF {
+            if node.true_child as usize == i {
                 return i;
             }
             let x = row[node.feature as usize];
