@@ -108,6 +108,19 @@ fn elements<D: Datum>(t: &Tensor) -> TractResult<Vec<D>> {
     Ok(t.to_plain_array_view::<D>()?.iter().cloned().collect())
 }
 
+/// The elements of an integer tensor as i64: int64, int32, or symbolic dims (what shape
+/// arithmetic folded at load time leaves behind); `None` for other types.
+fn integers(t: &Tensor) -> Option<Vec<i64>> {
+    match t.datum_type() {
+        DatumType::I64 => elements::<i64>(t).ok(),
+        DatumType::I32 => elements::<i32>(t)
+            .ok()
+            .map(|v| v.into_iter().map(i64::from).collect()),
+        DatumType::TDim => elements::<i64>(&*t.cast_to::<i64>().ok()?).ok(),
+        _ => None,
+    }
+}
+
 /// The inputs an ONNX file declares (initializers excluded).
 ///
 /// # Errors

@@ -178,20 +178,8 @@ fn floats(t: &TValue) -> Option<Vec<f64>> {
 fn label_names(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<String>, EngineError> {
     let raw: Vec<Json> = if let Ok(s) = super::elements::<String>(t) {
         s.iter().map(|v| Json::from(v.clone())).collect()
-    } else if let Ok(s) = super::elements::<i64>(t) {
-        s.iter().map(|v| Json::from(*v)).collect()
-    } else if let Ok(s) = super::elements::<i32>(t) {
-        s.iter().map(|v| Json::from(*v)).collect()
-    } else if let Some(s) = (t.datum_type() == TDim::datum_type())
-        .then(|| {
-            t.cast_to::<i64>()
-                .ok()
-                .and_then(|c| super::elements::<i64>(&c).ok())
-        })
-        .flatten()
-    {
-        // Labels folded from shape arithmetic arrive as symbolic dims.
-        s.iter().map(|v| Json::from(*v)).collect()
+    } else if let Some(s) = super::integers(t) {
+        s.into_iter().map(Json::from).collect()
     } else {
         return Err(bad(
             &outputs.label,

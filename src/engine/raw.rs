@@ -154,20 +154,12 @@ impl RawTensor {
 
     fn from_tensor(name: &str, t: &Tensor) -> Result<RawTensor, EngineError> {
         let shape = t.shape().to_vec();
-        // Shape arithmetic folded at load time can leave integers typed as symbolic dims.
-        if t.datum_type() == TDim::datum_type() {
-            if let Ok(ints) = t.cast_to::<i64>() {
-                return RawTensor::from_tensor(name, &ints);
-            }
-        }
         let data = if let Ok(s) = super::elements::<f32>(t) {
             RawData::F32(s.to_vec())
         } else if let Ok(s) = super::elements::<f64>(t) {
             RawData::F64(s.to_vec())
-        } else if let Ok(s) = super::elements::<i64>(t) {
-            RawData::I64(s.to_vec())
-        } else if let Ok(s) = super::elements::<i32>(t) {
-            RawData::I64(s.iter().map(|v| i64::from(*v)).collect())
+        } else if let Some(s) = super::integers(t) {
+            RawData::I64(s)
         } else if let Ok(s) = super::elements::<String>(t) {
             RawData::Str(s.to_vec())
         } else if let Ok(s) = super::elements::<bool>(t) {
