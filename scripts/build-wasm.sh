@@ -6,6 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 source scripts/setup-rust.sh
+bash scripts/setup-node.sh
 rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
 
 # wasm-bindgen-cli must match the crate's wasm-bindgen exactly (pinned with = in Cargo.toml).
