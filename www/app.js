@@ -1,0 +1,130 @@
+// The demo page: wires the sections to one loaded model at a time. Each section lives in
+// sections/ and gets the model (or the failure) when it changes.
+
+import { loadModel } from "sealed-onnx";
+
+import { replace } from "./lib/dom.js";
+import { AuditLog } from "./sections/audit.js";
+import { BatchSection } from "./sections/batch.js";
+import { renderCard } from "./sections/card.js";
+import { DriftSection } from "./sections/drift.js";
+import { PredictForm } from "./sections/form.js";
+import { startOffline } from "./sections/offline.js";
+import { Picker } from "./sections/picker.js";
+import { renderTrust, renderTrustFailure } from "./sections/trust.js";
+
+const $ = (id) => document.getElementById(id);
+
+const audit = new AuditLog($("audit-table"), $("audit-count"), $("export-audit"), $("clear-audit"));
+const form = new PredictForm($("predict-form"), $("fields"), $("form-summary"), $("result"), $("fill-sample"));
+const drift = new DriftSection($("drift-body"));
+const batch = new BatchSection({
+  file: $("csv-file"),
+  text: $("csv-text"),
+  run: $("run-batch"),
+  download: $("download-batch"),
+  sample: $("csv-sample"),
+  status: $("batch-status"),
+  errors: $("batch-errors"),
+  table: $("batch-table"),
+  onRows: (model, records) => drift.show(model, records),
+});
+
+const modelSections = ["card", "predict", "batch", "drift", "audit"].map($);
+let current = null;
+let loading = null;
+
+/** Loads a bundle (see Picker for what `request` holds) and shows it, or why it was refused. */
+async function open(request) {
+  if (loading) loading.abort();
+  const controller = new AbortController();
+  loading = controller;
+  const progress = $("progress");
+  const text = $("load-text");
+  progress.hidden = false;
+  progress.removeAttribute("value"); // indeterminate until the first progress report
+  text.textContent = `Loading ${request.label}…`;
+  const started = performance.now();
+  try {
+    const model = await loadModel(request.source, {
+      ...request.trust,
+      cache: true,
+      signal: controller.signal,
+      onProgress: ({ loaded, total }) => {
+        if (total) {
+          progress.max = total;
+          progress.value = loaded;
+        }
+        text.textContent = `Downloading ${request.label}: ${Math.round(loaded / 1024)} KB${total ? ` of ${Math.round(total / 1024)} KB` : ""}…`;
+      },
+      onPrediction: (record) => audit.add(record),
+    });
+    if (controller !== loading) {
+      model.dispose();
+      return;
+    }
+    const took = performance.now() - started;
+    show(model, request, took);
+    text.textContent = `Loaded ${model.info.name} ${model.info.version} in ${Math.round(took)} ms (${sourceText(model.info.source)}).`;
+  } catch (error) {
+    if (controller !== loading) return;
+    if (error && error.name === "AbortError") return;
+    showFailure(request, error);
+    text.textContent = `Could not load ${request.label}: ${error && error.message ? error.message : error}`;
+  } finally {
+    if (controller === loading) {
+      loading = null;
+      progress.hidden = true;
+    }
+  }
+}
+
+function sourceText(source) {
+  return {
+    network: "downloaded",
+    cache: "from the offline cache, verified again",
+    file: "from a file",
+    bytes: "from your file",
+  }[source] ?? source;
+}
+
+function dispose() {
+  if (current) current.model.dispose();
+  current = null;
+}
+
+function show(model, request, took) {
+  dispose();
+  current = { model, request };
+  $("trust").hidden = false;
+  renderTrust($("trust-body"), model.info, { took, label: request.label });
+  renderCard($("card-body"), model.info);
+  form.show(model, request.example?.sample ?? null);
+  batch.show(model, request.example ?? null);
+  drift.clear();
+  for (const s of modelSections) s.hidden = false;
+  document.body.dataset.model = `${model.info.name}@${model.info.version}`;
+}
+
+async function showFailure(request, error) {
+  dispose();
+  for (const s of modelSections) s.hidden = true;
+  delete document.body.dataset.model;
+  $("trust").hidden = false;
+  renderTrustFailure($("trust-body"), error, { label: request.label, bytes: request.bytes });
+  $("trust").scrollIntoView({ block: "nearest" });
+}
+
+const picker = new Picker({
+  list: $("example-list"),
+  file: $("file"),
+  drop: $("drop"),
+  urlForm: $("url-form"),
+  url: $("url"),
+  key: $("key"),
+  integrity: $("integrity"),
+  onLoad: open,
+});
+
+picker.start().catch((e) => replace($("example-list"), `Cannot list the examples: ${e.message}`));
+startOffline($("network"), $("sw-status"));

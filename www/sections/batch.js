@@ -1,0 +1,234 @@
+// Step 5: predicting a CSV. Every row is checked by the package; rows with problems are
+// listed with each problem and left out, the valid ones are predicted in chunks (the page
+// stays responsive and shows progress), and everything can be downloaded as CSV.
+
+import { parseCsv, toCsv } from "../lib/csv.js";
+import { download, h, ms, nextFrame, num, percent, replace } from "../lib/dom.js";
+import { fromText } from "../lib/values.js";
+
+const CHUNK = 2000;
+const SHOWN_ROWS = 500;
+const SHOWN_ERRORS = 200;
+
+export class BatchSection {
+  constructor(els) {
+    Object.assign(this, els);
+    this.model = null;
+    this.results = null;
+    this.file.addEventListener("change", async () => {
+      const f = this.file.files && this.file.files[0];
+      if (!f) return;
+      this.text.value = await f.text();
+      this.run_();
+    });
+    this.run.addEventListener("click", () => this.run_());
+    this.download.addEventListener("click", () => this.save());
+  }
+
+  show(model, example) {
+    this.model = model;
+    this.results = null;
+    this.download.disabled = true;
+    this.text.value = "";
+    replace(this.status);
+    replace(this.errors);
+    replace(this.table);
+    this.sample.hidden = !example;
+    if (example) {
+      this.sample.href = example.csv;
+      this.sample.setAttribute("download", example.csv.split("/").pop());
+      this.sample.textContent = `Download the ${example.rows} held-out rows of ${example.name} (CSV)`;
+    }
+  }
+
+  async run_() {
+    const model = this.model;
+    if (!model) return;
+    const text = this.text.value;
+    if (!text.trim()) {
+      replace(this.status, h("p", { class: "error" }, "Paste CSV or choose a file first."));
+      this.text.focus();
+      return;
+    }
+    this.run.disabled = true;
+    try {
+      await this.predictAll(model, text);
+    } finally {
+      this.run.disabled = false;
+    }
+  }
+
+  async predictAll(model, text) {
+    const schema = model.info.schema;
+    const { header, rows, lines, problems } = parseCsv(text);
+    const names = new Set(schema.map((f) => f.name));
+    const ignored = header.filter((c) => !names.has(c));
+    const absent = schema.filter((f) => !header.includes(f.name)).map((f) => f.name);
+    const index = new Map(header.map((c, i) => [c, i]));
+
+    // Row problems: CSV shape first, then the package's schema issues.
+    const rowErrors = new Map(); // row number (0-based) -> [message]
+    const addError = (i, message) => {
+      if (!rowErrors.has(i)) rowErrors.set(i, []);
+      rowErrors.get(i).push(message);
+    };
+    const shapeBad = new Set();
+    for (const p of problems) {
+      const i = lines.indexOf(p.line);
+      if (i >= 0) {
+        shapeBad.add(i);
+        addError(i, `line ${p.line}: ${p.message}`);
+      }
+    }
+    const candidates = [];
+    const records = [];
+    rows.forEach((cells, i) => {
+      if (shapeBad.has(i)) return;
+      const r = {};
+      for (const f of schema) {
+        const at = index.get(f.name);
+        if (at === undefined) continue;
+        const v = fromText(f, cells[at] ?? "");
+        if (v !== null || f.nullable) r[f.name] = v;
+      }
+      candidates.push(i);
+      records.push(r);
+    });
+    const issues = records.length ? model.validate(records) : [];
+    const badCandidates = new Set();
+    for (const issue of issues) {
+      const m = /^rows\[(\d+)\]\.?(.*)$/.exec(issue.path);
+      const k = m ? Number(m[1]) : 0;
+      badCandidates.add(k);
+      addError(candidates[k], `${m && m[2] ? m[2] : issue.path}: expected ${issue.expected}, got ${issue.received}`);
+    }
+    const valid = [];
+    const validRecords = [];
+    candidates.forEach((row, k) => {
+      if (!badCandidates.has(k)) {
+        valid.push(row);
+        validRecords.push(records[k]);
+      }
+    });
+
+    // Predict the valid rows in chunks, showing progress.
+    const predictions = new Map();
+    let predictTime = 0;
+    for (let start = 0; start < validRecords.length; start += CHUNK) {
+      const chunk = validRecords.slice(start, start + CHUNK);
+      replace(this.status, h("p", {}, `Predicting… ${num(start)} of ${num(validRecords.length)} rows`));
+      await nextFrame();
+      const t0 = performance.now();
+      let out;
+      try {
+        out = await model.predict(chunk);
+      } catch (e) {
+        replace(this.status, h("p", { class: "error" }, `Prediction failed: ${e.message}`));
+        return;
+      }
+      predictTime += performance.now() - t0;
+      out.forEach((p, j) => predictions.set(valid[start + j], p));
+    }
+
+    this.results = { header, rows, predictions, rowErrors, classes: model.info.outputs.class_names ?? null, model: model.info };
+    this.download.disabled = rows.length === 0;
+    const rate = predictTime > 0 ? validRecords.length / (predictTime / 1000) : 0;
+    replace(
+      this.status,
+      h(
+        "p",
+        { class: "batch-summary", "data-valid": valid.length, "data-invalid": rowErrors.size },
+        `${num(rows.length)} rows: ${num(valid.length)} predicted`,
+        rowErrors.size ? `, ${num(rowErrors.size)} with problems (listed below)` : "",
+        validRecords.length ? ` in ${ms(predictTime)} — ${num(Math.round(rate))} rows/s.` : ".",
+      ),
+      ignored.length ? h("p", { class: "hint" }, `Not model inputs, kept in the download only: ${ignored.join(", ")}.`) : null,
+      absent.length ? h("p", { class: "error" }, `Missing columns: ${absent.join(", ")}.`) : null,
+    );
+    this.renderErrors(rowErrors, lines);
+    this.renderTable();
+    this.onRows(model, validRecords);
+  }
+
+  renderErrors(rowErrors, lines) {
+    if (!rowErrors.size) {
+      replace(this.errors);
+      return;
+    }
+    const entries = [...rowErrors.entries()].sort((a, b) => a[0] - b[0]);
+    replace(
+      this.errors,
+      h("h3", {}, `Rows with problems (${entries.length})`),
+      h(
+        "ul",
+        { class: "row-errors" },
+        entries.slice(0, SHOWN_ERRORS).map(([i, msgs]) =>
+          h("li", { "data-row": i + 1 }, h("strong", {}, `Row ${i + 1} (line ${lines[i]}): `), msgs.join("; ")),
+        ),
+      ),
+      entries.length > SHOWN_ERRORS ? h("p", { class: "muted" }, `…and ${entries.length - SHOWN_ERRORS} more (all are in the download).`) : null,
+    );
+  }
+
+  /** Output columns of the download and the table. */
+  outputColumns() {
+    const { classes } = this.results;
+    return classes ? ["prediction", ...classes.map((c) => `p(${c})`)] : ["prediction"];
+  }
+
+  outputCells(p) {
+    const { classes } = this.results;
+    if (!p) return classes ? ["", ...classes.map(() => "")] : [""];
+    if (classes) return [p.label, ...classes.map((c) => p.probabilities?.[c] ?? "")];
+    return [p.value];
+  }
+
+  renderTable() {
+    const { header, rows, predictions, rowErrors, classes } = this.results;
+    const shown = rows.slice(0, SHOWN_ROWS);
+    replace(
+      this.table,
+      h(
+        "table",
+        { class: "results" },
+        h("caption", {}, rows.length > SHOWN_ROWS ? `First ${SHOWN_ROWS} of ${num(rows.length)} rows (the download has all)` : `${rows.length} rows`),
+        h(
+          "thead",
+          {},
+          h("tr", {}, h("th", { scope: "col" }, "row"), header.map((c) => h("th", { scope: "col" }, c)), h("th", { scope: "col" }, "prediction"), h("th", { scope: "col" }, "status")),
+        ),
+        h(
+          "tbody",
+          {},
+          shown.map((cells, i) => {
+            const p = predictions.get(i);
+            const errs = rowErrors.get(i);
+            let out = "";
+            if (p && classes) out = `${p.label} (${percent(Math.max(...Object.values(p.probabilities ?? { x: NaN })))})`;
+            else if (p) out = num(p.value, 4);
+            return h(
+              "tr",
+              { class: errs ? "bad" : "", "data-row": i + 1 },
+              h("td", {}, String(i + 1)),
+              header.map((_, j) => h("td", {}, cells[j] ?? "")),
+              h("td", { class: "out" }, out),
+              h("td", {}, errs ? h("span", { class: "error" }, errs.join("; ")) : "ok"),
+            );
+          }),
+        ),
+      ),
+    );
+  }
+
+  save() {
+    if (!this.results) return;
+    const { header, rows, predictions, rowErrors, model } = this.results;
+    const out = rows.map((cells, i) => [
+      ...header.map((_, j) => cells[j] ?? ""),
+      ...this.outputCells(predictions.get(i)),
+      (rowErrors.get(i) ?? []).join("; "),
+    ]);
+    const csv = toCsv([...header, ...this.outputColumns(), "error"], out);
+    download(`${model.name}-${model.version}-predictions.csv`, csv, "text/csv");
+  }
+}

@@ -1,0 +1,97 @@
+// Step 6: drift of the batch's valid rows against the training baseline in the bundle, one
+// small SVG histogram per feature (training share vs. your share per bin), drifting
+// features flagged and listed first in the summary.
+
+import { h, num, replace, s } from "../lib/dom.js";
+
+const LEVEL_TEXT = { none: "no drift", moderate: "moderate drift", significant: "significant drift" };
+
+export class DriftSection {
+  constructor(el) {
+    this.el = el;
+  }
+
+  clear() {
+    replace(this.el, h("p", { class: "muted" }, "Run a batch (step 5) to compare its rows with the training data."));
+  }
+
+  show(model, records) {
+    if (!records.length) {
+      replace(this.el, h("p", { class: "muted" }, "No valid rows to compare."));
+      return;
+    }
+    let report;
+    try {
+      report = model.drift(records);
+    } catch (e) {
+      replace(this.el, h("p", { class: "error" }, `Cannot compute drift: ${e.message}`));
+      return;
+    }
+    const flagged = report.filter((d) => d.level !== "none");
+    replace(
+      this.el,
+      h(
+        "p",
+        { class: flagged.length ? "verdict warn" : "verdict ok", "data-flagged": flagged.map((d) => d.feature).join(",") },
+        flagged.length
+          ? [h("strong", {}, `${flagged.length} of ${report.length} features drift: `), flagged.map((d) => `${d.feature} (${LEVEL_TEXT[d.level]})`).join(", "), "."]
+          : [h("strong", {}, "No drift: "), `all ${report.length} features look like the training data.`],
+      ),
+      h("p", { class: "hint" }, `${num(records.length)} rows compared. PSI below 0.1: none, 0.1–0.25: moderate, above 0.25: significant.`),
+      h("ul", { class: "drift-grid" }, report.map((d) => featureCard(d))),
+      h("p", { class: "legend", "aria-hidden": "true" }, h("span", { class: "key base" }), " training data ", h("span", { class: "key cur" }), " your rows"),
+    );
+  }
+}
+
+function featureCard(d) {
+  return h(
+    "li",
+    { class: `drift-card ${d.level}`, "data-feature": d.feature, "data-level": d.level },
+    h("h3", {}, d.feature, " ", h("span", { class: `level ${d.level}` }, LEVEL_TEXT[d.level])),
+    h("p", { class: "muted" }, `PSI ${d.psi === null ? "—" : num(d.psi, 3)} · ${num(d.count)} values${d.missing ? `, ${num(d.missing)} missing` : ""}`),
+    histogram(d),
+  );
+}
+
+/** Paired bars per bin: training share (left) and the input's share (right). */
+function histogram(d) {
+  const W = 260;
+  const H = 90;
+  const pad = 14;
+  const n = d.bins.length;
+  const peak = Math.max(1e-9, ...d.baseline, ...d.current);
+  const slot = (W - 2) / Math.max(1, n);
+  const bar = Math.max(1, slot / 2 - 1);
+  const y = (v) => H - pad - (v / peak) * (H - pad - 4);
+  const bars = [];
+  d.bins.forEach((bin, i) => {
+    const x = 1 + i * slot;
+    const b = d.baseline[i] ?? 0;
+    const c = d.current[i] ?? 0;
+    bars.push(
+      s("rect", { class: "base", x, y: y(b), width: bar, height: H - pad - y(b) }, s("title", {}, `${bin}: training ${(b * 100).toFixed(1)} %`)),
+      s("rect", { class: "cur", x: x + bar, y: y(c), width: bar, height: H - pad - y(c) }, s("title", {}, `${bin}: your rows ${(c * 100).toFixed(1)} %`)),
+    );
+  });
+  const first = d.bins[0] ?? "";
+  const last = d.bins[n - 1] ?? "";
+  const label = `Histogram of ${d.feature}: ${d.bins.map((bin, i) => `${bin} training ${pct(d.baseline[i])}, yours ${pct(d.current[i])}`).join("; ")}`;
+  return s(
+    "svg",
+    { viewBox: `0 0 ${W} ${H}`, width: "100%", role: "img", "aria-label": label, class: "hist" },
+    s("line", { x1: 0, x2: W, y1: H - pad, y2: H - pad, class: "axis" }),
+    bars,
+    s("text", { x: 1, y: H - 2, class: "tick" }, shortBin(first, "start")),
+    n > 1 ? s("text", { x: W - 1, y: H - 2, class: "tick", "text-anchor": "end" }, shortBin(last, "end")) : null,
+  );
+}
+
+const pct = (v) => `${((v ?? 0) * 100).toFixed(0)} %`;
+
+/** `[4.3, 4.66)` → `4.3` at the start of the axis, `7.9` at its end; categories as they are. */
+function shortBin(bin, end) {
+  const m = /^[[(]\s*([^,]+),\s*([^\])]+)[\])]$/.exec(bin);
+  if (!m) return bin.length > 16 ? `${bin.slice(0, 15)}…` : bin;
+  return end === "start" ? m[1] : m[2];
+}

@@ -1,0 +1,218 @@
+// Step 4: a form generated from the bundle's schema. The page does not validate by itself:
+// it hands what was typed to `model.validate` and shows the package's issues next to the
+// fields they name, so the messages are exactly the package's SchemaError ones.
+
+import { h, ms, num, percent, replace } from "../lib/dom.js";
+import { fromText, toText } from "../lib/values.js";
+
+const id = (feature, suffix = "") => `f-${feature.name.replace(/[^A-Za-z0-9_-]/g, "_")}${suffix}`;
+
+function rangeText(f) {
+  const unit = f.unit ? ` ${f.unit}` : "";
+  if (f.min !== undefined && f.max !== undefined) return `${num(f.min)} to ${num(f.max)}${unit}`;
+  if (f.min !== undefined) return `at least ${num(f.min)}${unit}`;
+  if (f.max !== undefined) return `at most ${num(f.max)}${unit}`;
+  return f.unit ?? "";
+}
+
+/** The form, its validation messages and the result panel. */
+export class PredictForm {
+  constructor(form, fields, summary, result, fillButton) {
+    Object.assign(this, { form, fields, summary, result, fillButton });
+    this.model = null;
+    this.controls = new Map(); // feature name -> { feature, read(), write(v), error, inputs }
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.predict();
+    });
+    form.addEventListener("change", () => this.check(false));
+    fillButton.addEventListener("click", () => this.fill(this.sample));
+  }
+
+  show(model, sample) {
+    this.model = model;
+    this.sample = sample;
+    this.fillButton.hidden = !sample;
+    this.controls.clear();
+    replace(this.fields, model.info.schema.map((f) => this.field(f)));
+    replace(this.result);
+    this.summary.hidden = true;
+    if (sample) this.fill(sample);
+  }
+
+  /** One labelled control per feature, with its hint and (empty) error line. */
+  field(f) {
+    const hintId = id(f, "-hint");
+    const errorId = id(f, "-error");
+    const described = `${hintId} ${errorId}`;
+    let input;
+    let read;
+    let write;
+    if (f.type === "boolean") {
+      input = h("input", { id: id(f), type: "checkbox", "aria-describedby": described });
+      read = () => input.checked;
+      write = (v) => (input.checked = v === true);
+    } else if (f.type === "string" && f.categories) {
+      input = h(
+        "select",
+        { id: id(f), "aria-describedby": described },
+        h("option", { value: "" }, "— choose —"),
+        f.categories.map((c) => h("option", { value: c }, c)),
+      );
+      read = () => (input.value === "" ? undefined : input.value);
+      write = (v) => (input.value = v === null || v === undefined ? "" : String(v));
+    } else {
+      const numeric = f.type === "float" || f.type === "integer";
+      input = h("input", {
+        id: id(f),
+        type: "text",
+        inputmode: numeric ? (f.type === "integer" ? "numeric" : "decimal") : undefined,
+        autocomplete: "off",
+        spellcheck: "false",
+        "aria-describedby": described,
+      });
+      read = () => {
+        const v = fromText(f, input.value);
+        return v === null ? undefined : v; // blank: not given (a missing value is the toggle)
+      };
+      write = (v) => (input.value = toText(v));
+    }
+    const error = h("p", { id: errorId, class: "error", hidden: true });
+    let missing = null;
+    if (f.nullable) {
+      missing = h("input", { id: id(f, "-missing"), type: "checkbox" });
+      missing.addEventListener("change", () => {
+        input.disabled = missing.checked;
+      });
+    }
+    const control = {
+      feature: f,
+      input,
+      error,
+      read: () => (missing && missing.checked ? null : read()),
+      write: (v) => {
+        if (missing) {
+          missing.checked = v === null;
+          input.disabled = missing.checked;
+        }
+        if (v !== null) write(v);
+      },
+    };
+    this.controls.set(f.name, control);
+    const hint = [f.description, rangeText(f), f.type === "integer" ? "whole number" : ""].filter(Boolean).join(" · ");
+    const label = h("label", { for: id(f) }, f.name, f.unit ? h("span", { class: "unit" }, ` (${f.unit})`) : null);
+    return h(
+      "div",
+      { class: `field ${f.type}`, "data-feature": f.name },
+      f.type === "boolean" ? h("div", { class: "check-line" }, input, label) : [label, input],
+      h("small", { id: hintId, class: "hint" }, hint),
+      missing ? h("label", { class: "missing", for: missing.id }, missing, ` missing${f.missing ? ` (${f.missing})` : ""}`) : null,
+      error,
+    );
+  }
+
+  fill(record) {
+    if (!record) return;
+    for (const [name, c] of this.controls) c.write(record[name] === undefined ? null : record[name]);
+    this.check(false);
+  }
+
+  record() {
+    const r = {};
+    for (const [name, c] of this.controls) {
+      const v = c.read();
+      if (v !== undefined) r[name] = v;
+    }
+    return r;
+  }
+
+  /**
+   * Shows the package's issues next to their fields; returns the record when there are none.
+   * `all`: also report fields that are still empty (on submit), not only wrong ones.
+   */
+  check(all) {
+    if (!this.model) return null;
+    const record = this.record();
+    const issues = this.model.validate(record);
+    const byField = new Map();
+    for (const issue of issues) {
+      if (!all && issue.code === "missing_feature") continue;
+      const name = issue.path.split(/[.[]/)[0];
+      if (!byField.has(name)) byField.set(name, []);
+      byField.get(name).push(issue);
+    }
+    for (const [name, c] of this.controls) {
+      const list = byField.get(name);
+      c.input.setAttribute("aria-invalid", list ? "true" : "false");
+      c.error.hidden = !list;
+      c.error.textContent = list ? list.map((i) => `Expected ${i.expected}; got ${i.received}.`).join(" ") : "";
+      c.error.dataset.code = list ? list.map((i) => i.code).join(" ") : "";
+    }
+    if (all) {
+      this.summary.hidden = issues.length === 0;
+      this.summary.textContent = issues.length
+        ? `${issues.length} ${issues.length === 1 ? "problem" : "problems"} to fix: ${[...byField.keys()].join(", ")}.`
+        : "";
+    } else if (issues.length === 0) {
+      this.summary.hidden = true;
+    }
+    return issues.length ? null : record;
+  }
+
+  async predict() {
+    const record = this.check(true);
+    if (!record) {
+      const first = [...this.controls.values()].find((c) => c.input.getAttribute("aria-invalid") === "true");
+      if (first) first.input.focus();
+      replace(this.result);
+      return;
+    }
+    const model = this.model;
+    const started = performance.now();
+    let prediction;
+    try {
+      prediction = await model.predict(record);
+    } catch (e) {
+      replace(this.result, h("p", { class: "error" }, `Prediction failed: ${e.message}`));
+      return;
+    }
+    const took = performance.now() - started;
+    this.render(prediction, took);
+  }
+
+  render(p, took) {
+    const out = this.model.info.outputs;
+    const stamp = h(
+      "p",
+      { class: "stamp" },
+      `by ${p.model.name} ${p.model.version} · `,
+      h("code", { class: "digest" }, p.model.digest),
+      ` · ${ms(took)}`,
+    );
+    let body;
+    if (p.label !== undefined) {
+      const probs = Object.entries(p.probabilities ?? {});
+      body = [
+        h("p", { class: "answer" }, "Prediction: ", h("strong", { class: "label" }, p.label)),
+        probs.length
+          ? h(
+              "ul",
+              { class: "bars", "aria-label": "Class probabilities" },
+              probs.map(([name, v]) =>
+                h(
+                  "li",
+                  { class: name === p.label ? "top" : "" },
+                  h("span", { class: "bar-name" }, name),
+                  h("span", { class: "bar", "aria-hidden": "true" }, h("span", { style: `width: ${Math.max(0, Math.min(1, v)) * 100}%` })),
+                  h("span", { class: "bar-value" }, percent(v)),
+                ),
+              ),
+            )
+          : null,
+      ];
+    } else {
+      body = h("p", { class: "answer" }, `Prediction${out.value ? ` (${out.value})` : ""}: `, h("strong", { class: "value" }, num(p.value, 4)));
+    }
+    replace(this.result, h("div", { class: "prediction", "data-prediction": JSON.stringify(p) }, body, stamp));
+  }
+}
