@@ -255,8 +255,16 @@ export interface FeatureDrift {
   feature: string;
   /** Population stability index (`null` without a baseline or values). */
   psi: number | null;
-  /** Below 0.1 none, 0.1–0.25 moderate, above 0.25 significant. */
+  /**
+   * `"moderate"` from `thresholds.moderate`, `"significant"` above `thresholds.significant`,
+   * `"none"` below.
+   */
   level: DriftLevel;
+  /**
+   * Where the levels start for this many values: 0.1 and 0.25 for large samples, higher for
+   * small ones (what sampling noise alone reaches 5 % and 1 % of the time).
+   */
+  thresholds: { moderate: number; significant: number };
   /** Non-missing values. */
   count: number;
   missing: number;

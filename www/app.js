@@ -65,7 +65,8 @@ async function open(request) {
     }
     const took = performance.now() - started;
     show(model, request, took);
-    text.textContent = `Loaded ${model.info.name} ${model.info.version} in ${Math.round(took)} ms (${sourceText(model.info.source)}).`;
+    const from = request.example ? "" : ` from ${request.label}`;
+    text.textContent = `Loaded ${model.info.name} ${model.info.version}${from} in ${Math.round(took)} ms (${sourceText(model.info.source)}).`;
   } catch (error) {
     if (controller !== loading) return;
     if (error && error.name === "AbortError") return;

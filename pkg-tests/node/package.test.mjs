@@ -466,7 +466,7 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
       assert.ok(Array.isArray(drift));
       assert.deepEqual(drift.map((d) => d.feature), model.info.schema.map((f) => f.name));
       for (const d of drift) {
-        assert.deepEqual(Object.keys(d).sort(), ["baseline", "bins", "count", "current", "feature", "level", "missing", "psi"]);
+        assert.deepEqual(Object.keys(d).sort(), ["baseline", "bins", "count", "current", "feature", "level", "missing", "psi", "thresholds"]);
         assert.equal(typeof d.psi, "number");
         assert.ok(d.psi >= 0);
         assert.ok(["none", "moderate", "significant"].includes(d.level));
@@ -475,7 +475,11 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
         assert.equal(d.bins.length, d.baseline.length);
         assert.equal(d.current.length, d.baseline.length);
         assert.ok(Math.abs(d.current.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+        // 30 rows: the levels start above the large-sample 0.1 / 0.25 (sampling noise).
+        assert.ok(d.thresholds.moderate > 0.1 && d.thresholds.significant > d.thresholds.moderate, JSON.stringify(d.thresholds));
       }
+      // Held-out rows come from the training distribution: nothing is flagged.
+      assert.deepEqual(drift.filter((d) => d.level !== "none").map((d) => d.feature), []);
       const shifted = rows.map((r) => ({ ...r, petal_length: 6.5 }));
       const report = Object.fromEntries(model.drift(shifted).map((d) => [d.feature, d]));
       assert.equal(report.petal_length.level, "significant");

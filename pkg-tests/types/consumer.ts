@@ -77,8 +77,9 @@ export async function mainThread(): Promise<void> {
   const first: FeatureDrift | undefined = drift[0];
   const psi: number | null | undefined = first?.psi;
   const level: "none" | "moderate" | "significant" | undefined = first?.level;
+  const significantFrom: number | undefined = first?.thresholds.significant;
   const self: SelfTestResult = await model.selfTest();
-  void [paths, psi, level, self.passed === self.total];
+  void [paths, psi, level, significantFrom, self.passed === self.total];
 
   try {
     await model.predict({ petal_width: -1 });

@@ -2,27 +2,43 @@
 //! index (PSI) per feature.
 //!
 //! PSI = Σ (current − baseline) · ln(current / baseline) over the baseline's bins (numeric)
-//! or categories (categorical; unseen values share one extra bin). Rule of thumb used for
-//! the levels: below 0.1 no drift, 0.1–0.25 moderate, above 0.25 significant.
+//! or categories (categorical; unseen values share one extra bin), with half a value added to
+//! every bin of both sides (a Jeffreys pseudo-count) so that the bins a small sample happens
+//! to leave empty do not dominate the index.
+//!
+//! Levels: the usual rule of thumb (below 0.1 no drift, 0.1–0.25 moderate, above 0.25
+//! significant), raised for small samples. Without any drift, sampling alone gives
+//! PSI ≈ (1/n + 1/N) · χ²(bins − 1) for n current and N baseline values — 30 rows over ten
+//! bins typically score 0.3, "significant" by the rule of thumb. So a level also needs the
+//! index above sampling noise: above χ²'s 95th percentile for moderate, 99th for significant.
 
 use crate::bundle::manifest::{DriftBaseline, Feature, FeatureBaseline};
 
 use super::infer::histogram_counts;
 use super::{Batch, Cell};
 
-/// Shares below this are floored, so empty bins do not make the index infinite.
-const FLOOR: f64 = 1e-4;
+/// Added to every bin's count before the index is computed (Jeffreys prior).
+const PSEUDO_COUNT: f64 = 0.5;
 
 /// How much a feature drifted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DriftLevel {
-    /// PSI below 0.1.
+    /// PSI below the moderate threshold.
     None,
-    /// PSI from 0.1 to 0.25.
+    /// PSI from the moderate to the significant threshold.
     Moderate,
-    /// PSI above 0.25.
+    /// PSI above the significant threshold.
     Significant,
+}
+
+/// The indices a level starts at, for this feature's sample size.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Thresholds {
+    /// 0.1, or sampling noise's 95th percentile when higher.
+    pub moderate: f64,
+    /// 0.25, or sampling noise's 99th percentile when higher.
+    pub significant: f64,
 }
 
 /// Drift of one feature.
@@ -34,6 +50,8 @@ pub struct FeatureDrift {
     pub psi: Option<f64>,
     /// The level the index falls in.
     pub level: DriftLevel,
+    /// Where the levels start for this many values.
+    pub thresholds: Thresholds,
     /// Non-missing current values.
     pub count: usize,
     /// Missing current values.
@@ -53,26 +71,50 @@ fn short(x: f64) -> String {
     s.parse::<f64>().map(super::format_number).unwrap_or(s)
 }
 
+/// Shares of counts after adding [`PSEUDO_COUNT`] to each.
+fn smoothed(counts: &[f64]) -> Vec<f64> {
+    let total: f64 = counts.iter().sum::<f64>() + PSEUDO_COUNT * counts.len() as f64;
+    counts.iter().map(|c| (c + PSEUDO_COUNT) / total).collect()
+}
+
+/// The index between two count vectors over the same bins.
 fn psi(baseline: &[f64], current: &[f64]) -> f64 {
-    baseline
+    smoothed(baseline)
         .iter()
-        .zip(current)
-        .map(|(b, c)| {
-            let (b, c) = (b.max(FLOOR), c.max(FLOOR));
-            (c - b) * (c / b).ln()
-        })
+        .zip(smoothed(current))
+        .map(|(b, c)| (c - b) * (c / b).ln())
         .sum()
 }
 
-fn shares(counts: &[u64]) -> Vec<f64> {
-    let total = counts.iter().sum::<u64>().max(1) as f64;
-    counts.iter().map(|c| *c as f64 / total).collect()
+fn shares(counts: &[f64]) -> Vec<f64> {
+    let total = counts.iter().sum::<f64>();
+    let total = if total > 0.0 { total } else { 1.0 };
+    counts.iter().map(|c| c / total).collect()
 }
 
-fn level(psi: Option<f64>) -> DriftLevel {
+/// χ² quantile with `df` degrees of freedom at the standard normal quantile `z`
+/// (Wilson–Hilferty; within a few % for df ≥ 2, which is enough for a threshold).
+fn chi_square_quantile(df: f64, z: f64) -> f64 {
+    let a = 2.0 / (9.0 * df);
+    (df * (1.0 - a + z * a.sqrt()).powi(3)).max(0.0)
+}
+
+/// The level thresholds for `n` current and `n_base` baseline values over `bins` bins.
+fn thresholds(n: usize, n_base: f64, bins: usize) -> Thresholds {
+    const Z95: f64 = 1.644_853_6;
+    const Z99: f64 = 2.326_347_9;
+    let df = bins.saturating_sub(1).max(1) as f64;
+    let scale = 1.0 / n.max(1) as f64 + 1.0 / n_base.max(1.0);
+    Thresholds {
+        moderate: (chi_square_quantile(df, Z95) * scale).max(0.1),
+        significant: (chi_square_quantile(df, Z99) * scale).max(0.25),
+    }
+}
+
+fn level(psi: Option<f64>, t: Thresholds) -> DriftLevel {
     match psi {
-        Some(p) if p > 0.25 => DriftLevel::Significant,
-        Some(p) if p >= 0.1 => DriftLevel::Moderate,
+        Some(p) if p > t.significant => DriftLevel::Significant,
+        Some(p) if p >= t.moderate => DriftLevel::Moderate,
         _ => DriftLevel::None,
     }
 }
@@ -100,16 +142,22 @@ pub fn drift(features: &[Feature], baseline: &DriftBaseline, batch: &Batch) -> V
                         .windows(2)
                         .map(|w| format!("[{}, {})", short(w[0]), short(w[1])))
                         .collect();
+                    let to_f64 = |c: Vec<u64>| c.into_iter().map(|c| c as f64).collect::<Vec<_>>();
                     (
                         labels,
-                        shares(&histogram.counts),
-                        shares(&histogram_counts(&values, &histogram.edges)),
+                        to_f64(histogram.counts.clone()),
+                        to_f64(histogram_counts(&values, &histogram.edges)),
                     )
                 }
-                Some(FeatureBaseline::Categorical { frequencies, .. }) => {
+                Some(FeatureBaseline::Categorical {
+                    frequencies,
+                    count: n_base,
+                    ..
+                }) => {
                     let mut labels: Vec<String> = frequencies.keys().cloned().collect();
-                    let mut base: Vec<f64> = frequencies.values().copied().collect();
-                    let mut counts = vec![0u64; labels.len() + 1];
+                    let mut base: Vec<f64> =
+                        frequencies.values().map(|f| f * *n_base as f64).collect();
+                    let mut counts = vec![0f64; labels.len() + 1];
                     for cell in column {
                         let key = match cell {
                             Cell::Text(s) => s.clone(),
@@ -121,24 +169,26 @@ pub fn drift(features: &[Feature], baseline: &DriftBaseline, batch: &Batch) -> V
                             .iter()
                             .position(|l| *l == key)
                             .unwrap_or(labels.len());
-                        counts[i] += 1;
+                        counts[i] += 1.0;
                     }
                     labels.push("(other)".into());
                     base.push(0.0);
-                    (labels, base, shares(&counts))
+                    (labels, base, counts)
                 }
                 None => (Vec::new(), Vec::new(), Vec::new()),
             };
             let index = (count > 0 && !base.is_empty()).then(|| psi(&base, &current));
+            let limits = thresholds(count, base.iter().sum(), bins.len());
             FeatureDrift {
                 feature: f.name.clone(),
                 psi: index,
-                level: level(index),
+                level: level(index, limits),
+                thresholds: limits,
                 count,
                 missing,
                 bins,
-                baseline: base,
-                current,
+                baseline: shares(&base),
+                current: shares(&current),
             }
         })
         .collect()

@@ -37,9 +37,14 @@ export class DriftSection {
           ? [h("strong", {}, `${flagged.length} of ${report.length} features drift: `), flagged.map((d) => `${d.feature} (${LEVEL_TEXT[d.level]})`).join(", "), "."]
           : [h("strong", {}, "No drift: "), `all ${report.length} features look like the training data.`],
       ),
-      h("p", { class: "hint" }, `${num(records.length)} rows compared. PSI below 0.1: none, 0.1–0.25: moderate, above 0.25: significant.`),
-      h("ul", { class: "drift-grid" }, report.map((d) => featureCard(d))),
+      h(
+        "p",
+        { class: "hint" },
+        `${num(records.length)} rows compared. With many rows a PSI from 0.1 is moderate drift and above 0.25 significant; ` +
+          "with few rows the thresholds rise to what chance alone would rarely reach (shown per feature).",
+      ),
       h("p", { class: "legend", "aria-hidden": "true" }, h("span", { class: "key base" }), " training data ", h("span", { class: "key cur" }), " your rows"),
+      h("ul", { class: "drift-grid" }, report.map((d) => featureCard(d))),
     );
   }
 }
@@ -50,6 +55,9 @@ function featureCard(d) {
     { class: `drift-card ${d.level}`, "data-feature": d.feature, "data-level": d.level },
     h("h3", {}, d.feature, " ", h("span", { class: `level ${d.level}` }, LEVEL_TEXT[d.level])),
     h("p", { class: "muted" }, `PSI ${d.psi === null ? "—" : num(d.psi, 3)} · ${num(d.count)} values${d.missing ? `, ${num(d.missing)} missing` : ""}`),
+    d.thresholds
+      ? h("p", { class: "muted" }, `moderate from ${num(d.thresholds.moderate, 2)}, significant above ${num(d.thresholds.significant, 2)}`)
+      : null,
     histogram(d),
   );
 }

@@ -40,21 +40,25 @@ fn same_distribution_has_no_drift_shifted_one_has() {
 
 #[test]
 fn categorical_unseen_values_and_missing() {
-    let (f, b) = infer_feature("c", &["a", "b", "a", "b"], &InferOptions::default());
+    let base: Vec<&str> = (0..100)
+        .map(|i| if i % 2 == 0 { "a" } else { "b" })
+        .collect();
+    let (f, b) = infer_feature("c", &base, &InferOptions::default());
     assert_eq!(f.kind, FeatureType::String);
     let mut baseline = DriftBaseline::default();
     baseline.features.insert("c".into(), b);
     let d = drift(
         &[f],
         &baseline,
-        &batch(vec![
-            Cell::Text("z".into()),
-            Cell::Text("z".into()),
-            Cell::Missing,
-        ]),
+        &batch(
+            std::iter::repeat_n(Cell::Text("z".into()), 20)
+                .chain([Cell::Missing])
+                .collect(),
+        ),
     );
     assert_eq!(d[0].bins, vec!["a", "b", "(other)"]);
-    assert_eq!((d[0].count, d[0].missing), (2, 1));
+    assert_eq!((d[0].count, d[0].missing), (20, 1));
+    assert_eq!(d[0].baseline, vec![0.5, 0.5, 0.0]);
     assert_eq!(d[0].current, vec![0.0, 0.0, 1.0]);
     assert_eq!(d[0].level, DriftLevel::Significant);
 }
@@ -64,4 +68,45 @@ fn bin_labels_have_no_float_noise() {
     assert_eq!(short(7.540000000000001), "7.54");
     assert_eq!(short(0.1 + 0.2), "0.3");
     assert_eq!(short(-1234.5), "-1234.5");
+}
+
+#[test]
+fn a_small_sample_of_the_same_distribution_is_not_flagged() {
+    // 30 rows over ten bins: the plain rule of thumb called this "significant" (PSI ≈ 0.3
+    // from sampling alone); the noise-aware thresholds do not.
+    let (features, baseline) = numeric_setup();
+    let rows: Vec<Cell> = (0..30)
+        .map(|i| Cell::Number(f64::from((i * 37) % 100)))
+        .collect();
+    let d = drift(&features, &baseline, &batch(rows));
+    assert_eq!(d[0].level, DriftLevel::None, "{d:?}");
+    assert!(d[0].thresholds.significant > 0.25 && d[0].thresholds.moderate > 0.1);
+    // …while a small sample far off the training range still is.
+    let off: Vec<Cell> = (0..30)
+        .map(|i| Cell::Number(f64::from(95 + i % 5)))
+        .collect();
+    let d = drift(&features, &baseline, &batch(off));
+    assert_eq!(d[0].level, DriftLevel::Significant, "{d:?}");
+}
+
+#[test]
+fn thresholds_are_the_rule_of_thumb_for_large_samples() {
+    let t = thresholds(100_000, 100_000.0, 10);
+    assert_eq!((t.moderate, t.significant), (0.1, 0.25));
+    let t = thresholds(30, 120.0, 10);
+    // χ²(9): 95th percentile 16.92, 99th 21.67; times 1/30 + 1/120.
+    assert!((t.moderate - 16.92 * 0.041_67).abs() < 0.02, "{t:?}");
+    assert!((t.significant - 21.67 * 0.041_67).abs() < 0.02, "{t:?}");
+}
+
+#[test]
+fn chi_square_quantiles_are_close_to_the_tables() {
+    for (df, z, table) in [
+        (9.0, 2.326_347_9, 21.666),
+        (9.0, 1.644_853_6, 16.919),
+        (2.0, 2.326_347_9, 9.210),
+    ] {
+        let q = chi_square_quantile(df, z);
+        assert!((q - table).abs() / table < 0.03, "df {df}: {q} vs {table}");
+    }
 }
