@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, Rust unit and end-to-end tests (with the model_signing
 # interop tests against the pinned Python tool), the manifest JSON Schema check, and the npm
-# package's consumer tests (packed tarball in Node, headless Chromium, a Vite build, tsc).
+# package's consumer tests (packed tarball in Node, headless Chromium, a Vite build, tsc), and
+# the demo page (www/) in headless Chromium.
 # Installs what it needs first (idempotent).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,4 +25,8 @@ echo "== npm package: build, then consumer tests of the packed tarball"
 bash scripts/build-wasm.sh
 bash scripts/setup-browser.sh
 node --test pkg-tests/
-echo "all tests passed"
+echo "== demo page: build www/, then Chromium against the served page"
+node www/build.mjs
+[ -d www/tests/node_modules/playwright-core ] || (cd www/tests && npm ci --no-audit --no-fund --loglevel=error)
+node --test www/tests/
+echo "all tests passed (demo page screenshots: www/tests/artifacts/)"
