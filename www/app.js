@@ -21,8 +21,8 @@ const drift = new DriftSection($("drift-body"));
 const batch = new BatchSection({
   file: $("csv-file"),
   text: $("csv-text"),
-  run: $("run-batch"),
-  download: $("download-batch"),
+  runButton: $("run-batch"),
+  downloadButton: $("download-batch"),
   sample: $("csv-sample"),
   status: $("batch-status"),
   errors: $("batch-errors"),

@@ -19,16 +19,16 @@ export class BatchSection {
       const f = this.file.files && this.file.files[0];
       if (!f) return;
       this.text.value = await f.text();
-      this.run_();
+      this.run();
     });
-    this.run.addEventListener("click", () => this.run_());
-    this.download.addEventListener("click", () => this.save());
+    this.runButton.addEventListener("click", () => this.run());
+    this.downloadButton.addEventListener("click", () => this.save());
   }
 
   show(model, example) {
     this.model = model;
     this.results = null;
-    this.download.disabled = true;
+    this.downloadButton.disabled = true;
     this.text.value = "";
     replace(this.status);
     replace(this.errors);
@@ -41,7 +41,7 @@ export class BatchSection {
     }
   }
 
-  async run_() {
+  async run() {
     const model = this.model;
     if (!model) return;
     const text = this.text.value;
@@ -50,11 +50,11 @@ export class BatchSection {
       this.text.focus();
       return;
     }
-    this.run.disabled = true;
+    this.runButton.disabled = true;
     try {
       await this.predictAll(model, text);
     } finally {
-      this.run.disabled = false;
+      this.runButton.disabled = false;
     }
   }
 
@@ -131,7 +131,7 @@ export class BatchSection {
     }
 
     this.results = { header, rows, predictions, rowErrors, classes: model.info.outputs.class_names ?? null, model: model.info };
-    this.download.disabled = rows.length === 0;
+    this.downloadButton.disabled = rows.length === 0;
     const rate = predictTime > 0 ? validRecords.length / (predictTime / 1000) : 0;
     replace(
       this.status,

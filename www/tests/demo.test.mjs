@@ -170,7 +170,15 @@ describe("the demo page", () => {
     assert.equal(states.signature, "bad");
     assert.match(await page.textContent('#trust .check[data-check="signature"]'), /signature/i);
 
-    await loadFile(page, "iris-no-key.sonnx", iris, "");
+    // Dropped on the drop zone rather than chosen: the same load.
+    await page.fill("#key", "");
+    await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], "iris-no-key.sonnx"));
+      document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, iris.toString("base64"));
+    await page.waitForFunction(() => document.getElementById("load-text").textContent.includes("iris-no-key.sonnx"));
     assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "unverified");
     states = await checkStates(page);
     assert.equal(states.signature, "warn");
@@ -180,6 +188,33 @@ describe("the demo page", () => {
     await loadFile(page, "iris-demo-key.sonnx", iris, demoKey);
     assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "verified");
     assert.equal((await checkStates(page)).signature, "ok");
+    assert.deepEqual(errors, []);
+  });
+
+  it("loads a pasted URL with a progress bar, verified by a pasted key", async (t) => {
+    const { page, errors } = await open(t);
+    await page.evaluate(() => {
+      window.__progress = [];
+      const text = document.getElementById("load-text");
+      const bar = document.getElementById("progress");
+      new MutationObserver(() => window.__progress.push({ text: text.textContent, value: bar.value, max: bar.max, hidden: bar.hidden })).observe(
+        document.getElementById("load-status"),
+        { subtree: true, childList: true, characterData: true, attributes: true },
+      );
+    });
+    const ex = example("breast-cancer");
+    await page.locator("#own").evaluate((d) => (d.open = true));
+    await page.fill("#key", demoKey);
+    await page.fill("#url", new URL(ex.url, server.url).href);
+    await page.press("#url", "Enter");
+    await page.waitForFunction((n) => document.body.dataset.model?.startsWith(`${n}@`) ?? false, ex.name);
+    assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "verified");
+    assert.equal((await checkStates(page)).signature, "ok");
+    const seen = await page.evaluate(() => window.__progress);
+    const kb = Math.round(ex.bytes / 1024);
+    assert.ok(seen.some((p) => p.text.includes(`of ${kb} KB`) && !p.hidden), `download progress shown: ${JSON.stringify(seen)}`);
+    assert.ok(seen.some((p) => p.max === ex.bytes && p.value === ex.bytes), "the bar reached the full size");
+    assert.equal(await page.isHidden("#progress"), true, "the bar goes away once loaded");
     assert.deepEqual(errors, []);
   });
 
