@@ -110,6 +110,37 @@ async function downloadText(page, click) {
   return { name: download.suggestedFilename(), text: readFileSync(path, "utf8") };
 }
 
+/**
+ * Runs in the page: every visible element with its own text whose contrast against its
+ * background is below 4.5:1 (WCAG AA for normal text).
+ */
+function contrastProblems() {
+  const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const problems = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (!el.checkVisibility?.() || el.closest("svg")) continue;
+    const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!ownText) continue;
+    const style = getComputedStyle(el);
+    if (el.disabled || el.closest("[disabled]") || Number(style.opacity) < 1) continue; // WCAG exempts disabled controls
+    const [a, b] = [lum(rgb(style.color).slice(0, 3)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) problems.push(`${el.tagName.toLowerCase()}.${el.className}: ${ratio.toFixed(2)} "${el.textContent.trim().slice(0, 30)}"`);
+  }
+  return problems;
+}
+
 describe("the demo page", () => {
   it("loads every example verified: digest, file digests, signature with fingerprint, test vectors n/n", async (t) => {
     const { page, errors } = await open(t);
@@ -422,6 +453,8 @@ describe("the demo page", () => {
         els.filter((e) => !e.closest("[hidden]") && (e.labels?.length ?? 0) === 0 && !e.getAttribute("aria-label")).map((e) => e.id || e.outerHTML),
       );
       assert.deepEqual(unlabelled, [], "every control has a label");
+      const lowContrast = await page.evaluate(contrastProblems);
+      assert.deepEqual(lowContrast, [], "text contrast is at least 4.5:1 (WCAG AA)");
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${name}: no horizontal scrolling (${overflow}px too wide)`);
       await page.screenshot({ path: join(artifacts, `demo-${name}.png`), fullPage: true });
