@@ -12,6 +12,10 @@ use super::files;
 ///
 /// Input: {"X": {"dtype": "float32", "shape": [2, 4], "data": [[...], [...]]}}
 /// dtypes: float32, float64, int64, string, bool; `null` in float data is NaN.
+/// Outputs are printed in the same form, except the output of a final ZipMap (skl2onnx's
+/// default for classifiers): like onnxruntime's sequence of maps, it is a list with one
+/// {class label: probability} object per row, integer labels as strings, in the ZipMap's
+/// order: "output_probability": [{"0": 0.97, "1": 0.02, "2": 0.01}, ...]
 /// Nothing is verified: this is for checking exports, not for serving.
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]

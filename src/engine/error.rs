@@ -20,6 +20,12 @@ pub enum EngineError {
         /// Every unsupported operator, once each.
         ops: Vec<UnsupportedOp>,
     },
+    /// A graph input is not a tensor (a map or a sequence, as `DictVectorizer` takes).
+    #[error("graph input {name:?} is not a tensor but a map or sequence (what DictVectorizer reads); sealed-onnx feeds graphs tensors only: export a pipeline that takes one [N, k] tensor or one tensor per column (e.g. a ColumnTransformer instead of a DictVectorizer)")]
+    NonTensorInput {
+        /// Input name.
+        name: String,
+    },
     /// The manifest's input binding does not fit the graph's inputs.
     #[error("the manifest's input schema does not match the graph: {detail}")]
     InputMismatch {
@@ -73,9 +79,31 @@ pub struct UnsupportedOp {
     pub op_type: String,
 }
 
+impl UnsupportedOp {
+    /// Why an operator we know of is not supported, when there is more to say than "not
+    /// implemented".
+    fn reason(&self) -> Option<&'static str> {
+        match self.op_type.as_str() {
+            "DictVectorizer" | "CastMap" => Some(
+                "it reads maps, and sealed-onnx graph inputs are tensors only; use named columns \
+                 (e.g. a ColumnTransformer) instead of dicts",
+            ),
+            "ZipMap" => Some(
+                "only a ZipMap that produces a graph output is supported; or export the \
+                 classifier with options={id(clf): {\"zipmap\": False}}",
+            ),
+            _ => None,
+        }
+    }
+}
+
 impl std::fmt::Display for UnsupportedOp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} (domain {})", self.op_type, self.domain)
+        write!(f, "{} (domain {}", self.op_type, self.domain)?;
+        match self.reason() {
+            Some(why) => write!(f, ": {why})"),
+            None => write!(f, ")"),
+        }
     }
 }
 

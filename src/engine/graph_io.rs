@@ -59,6 +59,24 @@ pub fn inputs(proto: &ModelProto) -> Vec<GraphInput> {
         .collect()
 }
 
+/// Refuses graph inputs that are not tensors (maps or sequences: a `DictVectorizer` export
+/// takes a map), which no schema binding can feed.
+pub fn check_tensor_inputs(proto: &ModelProto) -> Result<(), EngineError> {
+    let Some(graph) = &proto.graph else {
+        return Ok(());
+    };
+    let initializers: Vec<&str> = graph.initializer.iter().map(|i| i.name.as_str()).collect();
+    match graph.input.iter().find(|i| {
+        !initializers.contains(&i.name.as_str())
+            && i.r#type.as_ref().is_some_and(|t| t.value.is_none())
+    }) {
+        Some(i) => Err(EngineError::NonTensorInput {
+            name: i.name.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// The graph's output names.
 pub fn outputs(proto: &ModelProto) -> Vec<String> {
     proto

@@ -5,6 +5,7 @@ mod graph_io;
 pub mod ops;
 mod outputs;
 mod raw;
+mod zipmap;
 
 use std::sync::Arc;
 
@@ -16,7 +17,7 @@ use crate::schema::Batch;
 pub use error::{EngineError, UnsupportedOp};
 pub use graph_io::GraphInput;
 pub use outputs::{predictions_json, Prediction};
-pub use raw::{run_raw, RawData, RawTensor};
+pub use raw::{run_raw, RawData, RawOutput, RawTensor};
 
 type Plan = Arc<TypedRunnableModel>;
 
@@ -35,13 +36,25 @@ impl Engine {
     /// Loads `model.onnx`, checks it against the manifest, and optimises it once with a
     /// symbolic batch dimension.
     ///
+    /// A final `ZipMap` (skl2onnx's default for classifiers) is read before it: the output
+    /// it made holds the `[N, classes]` probabilities, and the manifest must list the classes
+    /// in the ZipMap's order.
+    ///
     /// # Errors
     /// Unsupported operators, schema/graph mismatches and tract failures, each as its own
     /// [`EngineError`] — all at load time, so predictions never hit them.
     pub fn load(model: &[u8], manifest: &Manifest) -> Result<Engine, EngineError> {
         let onnx = ops::framework();
-        let proto = graph_io::decode(&onnx, model)?;
+        let mut proto = graph_io::decode(&onnx, model)?;
+        let zipmaps = zipmap::unzip(&mut proto)?;
         ops::check_supported(&onnx, &proto)?;
+        graph_io::check_tensor_inputs(&proto)?;
+        if let Some(z) = zipmaps
+            .iter()
+            .find(|z| manifest.outputs.probabilities.as_ref() == Some(&z.output))
+        {
+            z.check_manifest(&manifest.outputs)?;
+        }
         let graph_inputs = graph_io::inputs(&proto);
         graph_io::check_binding(
             &manifest.inputs.binding,

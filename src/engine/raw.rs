@@ -1,11 +1,13 @@
 //! Running a raw ONNX graph on explicit tensors (the CLI's `run`), with a JSON tensor form:
 //! `{"dtype": "float32", "shape": [2, 4], "data": [[...], [...]]}`; `null` in float data is NaN.
+//! A graph output made by a final `ZipMap` comes back as onnxruntime gives it: a list with one
+//! `{class label: probability}` object per row.
 
 use serde_json::{json, Value as Json};
 use tract_onnx::prelude::*;
 
 use super::error::{chain, EngineError};
-use super::{graph_io, ops};
+use super::{graph_io, ops, zipmap};
 use crate::bundle::manifest::TensorType;
 
 /// Tensor elements, flat, row-major.
@@ -177,6 +179,42 @@ impl RawTensor {
     }
 }
 
+/// One output of [`run_raw`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawOutput {
+    /// A tensor.
+    Tensor(RawTensor),
+    /// A final `ZipMap`'s sequence of maps: the class labels (integers as decimal strings)
+    /// and, per row, one probability per label in the same order.
+    Maps {
+        /// Map keys, in the ZipMap's order.
+        keys: Vec<String>,
+        /// One probability per key, per row.
+        rows: Vec<Vec<f64>>,
+    },
+}
+
+impl RawOutput {
+    /// The tensor form for a tensor; for maps, a list with one `{label: probability}` object
+    /// per row, keys in the ZipMap's order, NaN as `null` (onnxruntime's sequence of maps).
+    pub fn to_json(&self) -> Json {
+        match self {
+            RawOutput::Tensor(t) => t.to_json(),
+            RawOutput::Maps { keys, rows } => rows
+                .iter()
+                .map(|row| {
+                    Json::Object(
+                        keys.iter()
+                            .cloned()
+                            .zip(row.iter().map(|v| finite(*v)))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
 fn finite(x: f64) -> Json {
     if x.is_finite() {
         json!(x)
@@ -202,14 +240,17 @@ fn nest(flat: &[Json], shape: &[usize]) -> Json {
 /// Runs a raw ONNX graph on named tensors and returns every graph output, by name.
 ///
 /// # Errors
-/// Unsupported operators, missing or unexpected inputs, and tract failures.
+/// Unsupported operators, non-tensor inputs, missing or unexpected inputs, and tract
+/// failures.
 pub fn run_raw(
     model: &[u8],
     inputs: &[(String, RawTensor)],
-) -> Result<Vec<(String, RawTensor)>, EngineError> {
+) -> Result<Vec<(String, RawOutput)>, EngineError> {
     let onnx = ops::framework();
-    let proto = graph_io::decode(&onnx, model)?;
+    let mut proto = graph_io::decode(&onnx, model)?;
+    let zipmaps = zipmap::unzip(&mut proto)?;
     ops::check_supported(&onnx, &proto)?;
+    graph_io::check_tensor_inputs(&proto)?;
     let graph_inputs = graph_io::inputs(&proto);
     let names: Vec<&str> = graph_inputs.iter().map(|g| g.name.as_str()).collect();
     for (name, _) in inputs {
@@ -253,6 +294,15 @@ pub fn run_raw(
     graph_io::outputs(&proto)
         .into_iter()
         .zip(results.iter())
-        .map(|(name, t)| RawTensor::from_tensor(&name, t).map(|r| (name, r)))
+        .map(|(name, t)| {
+            let output = match zipmaps.iter().find(|z| z.output == name) {
+                Some(z) => RawOutput::Maps {
+                    keys: z.keys(),
+                    rows: z.rows(t)?,
+                },
+                None => RawOutput::Tensor(RawTensor::from_tensor(&name, t)?),
+            };
+            Ok((name, output))
+        })
         .collect()
 }

@@ -10,6 +10,11 @@ and ``predict`` every held-out row:
 
 * ``mlp-classifier/``  StandardScaler → MLPClassifier((16,)) on iris, string labels
 * ``mlp-regressor/``   StandardScaler → MLPRegressor((16,)) on load_diabetes(scaled=False)
+* ``zipmap/``          StandardScaler → LogisticRegression on iris, string labels, exported
+                       with skl2onnx's DEFAULT options (no ``zipmap: False``, no
+                       ``black_op``): the probabilities end in a ZipMap (output
+                       ``output_probability``, a sequence of maps), as a student's plain
+                       ``to_onnx(pipe, X)`` gives
 * ``columns/``         ColumnTransformer([("num", StandardScaler(), <4 columns>)]) →
                        LogisticRegression on iris as a pandas DataFrame, exported with ONE
                        graph input per column (``sepal_length`` … ``petal_width``, each
@@ -20,9 +25,12 @@ target), ``test_vectors.json`` (first 10 held-out rows with scikit-learn's own p
 and ``holdout.json`` (every held-out row, same format). No pickles. ``columns/`` also holds
 ``model_reordered_inputs.onnx``: the same fitted pipeline exported with its graph inputs in
 the reverse order of the CSV columns (``petal_width`` … ``sepal_length``), for which the
-other four files hold unchanged.
+other four files hold unchanged. ``zipmap/`` also holds ``zipmap-1.0.0.sonnx``, packed from its
+files by the CLI (not by this script; ``tests/e2e/estimators.rs`` checks it is current), which
+the npm package's tests load.
 
-The export follows models/export.py: ``zipmap`` off, StandardScaler as Sub + Div
+The export follows models/export.py (except for ``zipmap/``, exported with skl2onnx's
+defaults): ``zipmap`` off, StandardScaler as Sub + Div
 (``black_op`` Scaler/Normalizer/ZipMap/ArrayFeatureExtractor), target opset
 ``{"": 17, "ai.onnx.ml": 3}``. One exception: skl2onnx's MLPClassifier converter always maps
 the ArgMax index to the class label with ``ArrayFeatureExtractor`` (ai.onnx.ml) and has no
@@ -84,8 +92,9 @@ N_TEST_VECTORS = 10
 VERSION = "1.0.0"
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
 BLACK_OPS = {"Scaler", "Normalizer", "ArrayFeatureExtractor", "ZipMap"}
-# ONNX-ML operators the engine runs: ours (LinearClassifier) and tract's.
-ALLOWED_ML_OPS = {"LinearClassifier", "LinearRegressor", "ArrayFeatureExtractor"}
+# ONNX-ML operators these cases may contain (the zipmap case's default export has the rest).
+ALLOWED_ML_OPS = {"LinearClassifier", "LinearRegressor", "ArrayFeatureExtractor", "Scaler",
+                  "Normalizer", "ZipMap"}
 
 # Candidate tolerances, tightest first: |onnx - sklearn| <= absolute + relative * |sklearn|.
 TOLERANCES = [
@@ -138,6 +147,8 @@ class Case:
     per_column_inputs: bool  # one [None, 1] graph input per feature (pandas DataFrame)
     black_ops: set[str]
     card: Callable[[dict[str, Any]], dict[str, str]]
+    # skl2onnx's default options: the classifier's probabilities end in a ZipMap.
+    zipmap: bool = False
 
 
 IRIS_FEATURES = [
@@ -283,6 +294,33 @@ def mlp_regressor_case() -> Case:
     )
 
 
+def zipmap_case() -> Case:
+    X, y = iris_data()
+    return Case(
+        name="zipmap",
+        task="classification",
+        target="species",
+        data_source=(
+            "sklearn.datasets.load_iris, 80% stratified training split "
+            f"(random_state={SEED})"
+        ),
+        features=IRIS_FEATURES,
+        X=X,
+        y=y,
+        pipeline=Pipeline(
+            [("scaler", StandardScaler()), ("model", LogisticRegression(max_iter=1000))]
+        ),
+        per_column_inputs=False,
+        black_ops=set(),
+        card=lambda m: iris_card(
+            "Multinomial logistic regression on standardised features, exported with "
+            "skl2onnx's default options (probabilities as a ZipMap),",
+            m,
+        ),
+        zipmap=True,
+    )
+
+
 def columns_case() -> Case:
     X, y = iris_data()
     names = [f.name for f in IRIS_FEATURES]
@@ -368,8 +406,13 @@ def feeds(case: Case, X: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def run_onnx(case: Case, sess: ort.InferenceSession, X: np.ndarray) -> dict[str, np.ndarray]:
+    """The graph's outputs; a ZipMap's sequence of maps as its [N, classes] array."""
     names = [o.name for o in sess.get_outputs()]
-    return dict(zip(names, sess.run(None, feeds(case, X))))
+    out = dict(zip(names, sess.run(None, feeds(case, X))))
+    return {
+        n: np.array([list(m.values()) for m in v], dtype=np.float32) if isinstance(v, list) else v
+        for n, v in out.items()
+    }
 
 
 def tolerance_usage(expected: np.ndarray, got: np.ndarray) -> list[float]:
@@ -396,9 +439,13 @@ def convert(case: Case, pipeline: Pipeline, initial_types: list[Any]) -> onnx.Mo
         pipeline,
         name=case.name,
         initial_types=initial_types,
-        options={id(model): {"zipmap": False}} if case.task == "classification" else None,
+        options=(
+            {id(model): {"zipmap": False}}
+            if case.task == "classification" and not case.zipmap
+            else None
+        ),
         target_opset=TARGET_OPSET,
-        black_op=case.black_ops,
+        black_op=case.black_ops or None,
     )
     # skl2onnx collects the opset domains in a set: sort them, or the file depends on
     # PYTHONHASHSEED.
@@ -478,14 +525,17 @@ def export(case: Case, commit: str | None) -> dict[str, Any]:
         fail(f"{case.name}: unexpected inputs {input_names}")
     output_names = [v.name for v in onx.graph.output]
     if classification:
-        if output_names != ["label", "probabilities"]:
+        label_out, proba_out = (
+            ("output_label", "output_probability") if case.zipmap else ("label", "probabilities")
+        )
+        if output_names != [label_out, proba_out]:
             fail(f"{case.name}: unexpected outputs {output_names}")
         outputs_meta: dict[str, Any] = {
             "task": "classification",
             "class_names": [str(c) for c in model.classes_],
             "class_labels": [c.item() if isinstance(c, np.generic) else c for c in model.classes_],
-            "label": "label",
-            "probabilities": "probabilities",
+            "label": label_out,
+            "probabilities": proba_out,
         }
     else:
         if output_names != ["variable"]:
@@ -496,12 +546,12 @@ def export(case: Case, commit: str | None) -> dict[str, Any]:
     # ---- onnxruntime vs scikit-learn on every held-out row ------------------------------
     got = run_onnx(case, ort_session(model_bytes), X_test)
     if classification:
-        labels = np.asarray(got["label"]).reshape(-1).tolist()
+        labels = np.asarray(got[outputs_meta["label"]]).reshape(-1).tolist()
         bad = [i for i, (a, b) in enumerate(zip(labels, y_pred.tolist())) if a != b]
         if len(labels) != len(y_pred) or bad:
             fail(f"{case.name}: ONNX labels differ from sklearn on held-out rows {bad}")
         expected_scores = pipeline.predict_proba(frame(case, X_test))
-        usage = tolerance_usage(expected_scores, got["probabilities"])
+        usage = tolerance_usage(expected_scores, got[outputs_meta["probabilities"]])
     else:
         expected_scores = y_pred.reshape(-1, 1)
         usage = tolerance_usage(expected_scores, got["variable"])
@@ -572,7 +622,9 @@ def export(case: Case, commit: str | None) -> dict[str, Any]:
 
     # ---- write, then re-read and check ----------------------------------------------------
     for stale in out_dir.iterdir():
-        if stale.name not in FILES + [REORDERED]:
+        # A *.sonnx next to the files is packed from them by the CLI (zipmap/: see
+        # tests/e2e/estimators.rs), not by this script: kept.
+        if stale.name not in FILES + [REORDERED] and stale.suffix != ".sonnx":
             if stale.is_dir():
                 shutil.rmtree(stale)
             else:
@@ -666,7 +718,7 @@ def main() -> None:
     OUT_DIR.mkdir(exist_ok=True)
     summaries = [
         export(build(), commit)
-        for build in (mlp_classifier_case, mlp_regressor_case, columns_case)
+        for build in (mlp_classifier_case, mlp_regressor_case, columns_case, zipmap_case)
     ]
     print("=== summary ===")
     for s in summaries:

@@ -2,6 +2,10 @@
 //! every case runs through our engine and must match onnxruntime's outputs — labels and
 //! integers exactly, scores within the case's tolerance.
 //!
+//! An output that onnxruntime gives as a sequence of maps (a final `ZipMap`, in the
+//! default-option `zipmap-*` cases) is stored as onnxruntime's list of `{label: probability}`
+//! objects and must come back with the same keys in the same order.
+//!
 //! Cases we cannot run yet are listed in `tests/corpus/unsupported.txt` with the reason.
 //! The list must be exact: a listed case that starts passing fails the test too, so the
 //! list (and the README's table) only ever shrinks honestly.
@@ -9,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use sealed_onnx::engine::{run_raw, RawData, RawTensor};
+use sealed_onnx::engine::{run_raw, RawData, RawOutput, RawTensor};
 use serde_json::Value;
 
 use crate::support::repo;
@@ -40,16 +44,30 @@ fn run_case(dir: &Path) -> Result<(), String> {
         .collect();
     let rel = io["tolerance"]["relative"].as_f64().unwrap_or(1e-5);
     let abs = io["tolerance"]["absolute"].as_f64().unwrap_or(1e-6);
-    let got: BTreeMap<String, RawTensor> = run_raw(&model, &inputs)
+    let got: BTreeMap<String, RawOutput> = run_raw(&model, &inputs)
         .map_err(|e| e.to_string())?
         .into_iter()
         .collect();
+    let close = |e: f64, g: f64| (e.is_nan() && g.is_nan()) || (g - e).abs() <= abs + rel * e.abs();
     for (name, expected) in io["onnxruntime"]
         .as_object()
         .ok_or("io.json has no onnxruntime outputs")?
     {
-        let expected = tensor(name, expected);
         let got = got.get(name).ok_or_else(|| format!("no output {name:?}"))?;
+        let got = match (expected, got) {
+            (Value::Array(rows), RawOutput::Maps { .. }) => {
+                compare_maps(name, rows, &got.to_json(), &close)?;
+                continue;
+            }
+            (Value::Array(_), RawOutput::Tensor(_)) => {
+                return Err(format!("{name}: a tensor, onnxruntime a sequence of maps"))
+            }
+            (_, RawOutput::Maps { .. }) => {
+                return Err(format!("{name}: a sequence of maps, onnxruntime a tensor"))
+            }
+            (_, RawOutput::Tensor(t)) => t,
+        };
+        let expected = tensor(name, expected);
         let squeeze = |s: &[usize]| s.iter().copied().filter(|d| *d != 1).collect::<Vec<_>>();
         if squeeze(&got.shape) != squeeze(&expected.shape) {
             return Err(format!(
@@ -60,8 +78,7 @@ fn run_case(dir: &Path) -> Result<(), String> {
         match (floats(&expected.data), floats(&got.data)) {
             (Some(e), Some(g)) => {
                 for (i, (e, g)) in e.iter().zip(&g).enumerate() {
-                    let ok = (e.is_nan() && g.is_nan()) || (g - e).abs() <= abs + rel * e.abs();
-                    if !ok {
+                    if !close(*e, *g) {
                         return Err(format!("{name}[{i}]: got {g}, onnxruntime {e}"));
                     }
                 }
@@ -87,6 +104,46 @@ fn run_case(dir: &Path) -> Result<(), String> {
                         e.get(i)
                     ));
                 }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Compares a sequence of maps with onnxruntime's: same rows, same keys in the same order,
+/// values within the tolerance (`null` is NaN).
+fn compare_maps(
+    name: &str,
+    expected: &[Value],
+    got: &Value,
+    close: &dyn Fn(f64, f64) -> bool,
+) -> Result<(), String> {
+    let got = got
+        .as_array()
+        .ok_or(format!("{name}: not a list of maps"))?;
+    if got.len() != expected.len() {
+        return Err(format!(
+            "{name}: {} maps, onnxruntime {}",
+            got.len(),
+            expected.len()
+        ));
+    }
+    let number = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    for (r, (e, g)) in expected.iter().zip(got).enumerate() {
+        let (Some(e), Some(g)) = (e.as_object(), g.as_object()) else {
+            return Err(format!("{name}[{r}]: not a map"));
+        };
+        if !e.keys().eq(g.keys()) {
+            return Err(format!(
+                "{name}[{r}]: keys {:?}, onnxruntime {:?}",
+                g.keys().collect::<Vec<_>>(),
+                e.keys().collect::<Vec<_>>()
+            ));
+        }
+        for (k, ev) in e {
+            let (ev, gv) = (number(ev), number(&g[k]));
+            if !close(ev, gv) {
+                return Err(format!("{name}[{r}][{k:?}]: got {gv}, onnxruntime {ev}"));
             }
         }
     }

@@ -186,3 +186,75 @@ fn column_binding_does_not_depend_on_graph_input_order() {
     assert_eq!(binding["kind"], "columns", "{binding}");
     assert_eq!(binding["columns"].as_array().unwrap().len(), 4, "{binding}");
 }
+
+/// A default skl2onnx export (no `zipmap: False`): the probabilities end in a ZipMap, output
+/// `output_probability`. It packs, and `predict` gives labels and probabilities exactly as
+/// scikit-learn does — the same as for a `zipmap: False` export.
+#[test]
+fn default_export_with_zipmap_matches_scikit_learn() {
+    let dir = tempdir();
+    let bundle = pack_and_predict_holdout("zipmap", "model.onnx", dir.path());
+    let json = inspect_json(&bundle);
+    let outputs = &json["manifest"]["outputs"];
+    assert_eq!(outputs["label"], "output_label", "{outputs}");
+    assert_eq!(outputs["probabilities"], "output_probability", "{outputs}");
+}
+
+/// The manifest must list the classes in the ZipMap's order: a reordered list is refused at
+/// pack time, naming both orders, and nothing is written.
+#[test]
+fn zipmap_classes_in_another_order_are_refused() {
+    let dir = tempdir();
+    let src = case_dir("zipmap");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(src.join("meta.json")).unwrap()).unwrap();
+    for key in ["class_names", "class_labels"] {
+        meta["outputs"][key]
+            .as_array_mut()
+            .expect("a class list")
+            .reverse();
+    }
+    let meta_path = dir.path().join("meta.json");
+    std::fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
+    let out = dir.path().join("reordered.sonnx");
+    pack_files(
+        &src.join("model.onnx"),
+        &meta_path,
+        &src.join("train.csv"),
+        &src.join("test_vectors.json"),
+        &out,
+    )
+    .fails_with(
+        "output \"output_probability\" is a ZipMap over the classes [\"setosa\",\"versicolor\",\"virginica\"] but the manifest's class_labels are [\"virginica\",\"versicolor\",\"setosa\"]",
+    );
+    assert!(!out.exists());
+}
+
+/// `tests/data/estimators/zipmap/zipmap-1.0.0.sonnx` (unsigned; the npm package's tests load
+/// it through the JS API) is exactly what `pack` builds from the files next to it. Rebuild it
+/// with: `sealed-onnx pack --model model.onnx --meta meta.json --train train.csv
+/// --test-vectors test_vectors.json --created 2026-11-23T00:00:00Z --out zipmap-1.0.0.sonnx`
+/// in that folder.
+#[test]
+fn committed_zipmap_bundle_is_what_pack_builds() {
+    let dir = tempdir();
+    let src = case_dir("zipmap");
+    let out = dir.path().join("zipmap-1.0.0.sonnx");
+    let mut args: Vec<std::ffi::OsString> = vec!["pack".into()];
+    for (flag, file) in [
+        ("--model", "model.onnx"),
+        ("--meta", "meta.json"),
+        ("--train", "train.csv"),
+        ("--test-vectors", "test_vectors.json"),
+    ] {
+        args.push(flag.into());
+        args.push(src.join(file).into());
+    }
+    args.extend(["--created".into(), "2026-11-23T00:00:00Z".into()]);
+    args.extend(["--out".into(), out.clone().into()]);
+    cli(args).ok();
+    assert!(
+        std::fs::read(&out).unwrap() == std::fs::read(src.join("zipmap-1.0.0.sonnx")).unwrap(),
+        "tests/data/estimators/zipmap/zipmap-1.0.0.sonnx is stale: rebuild it (see this test)"
+    );
+}

@@ -6,5 +6,6 @@ mod cli;
 mod corpus;
 mod estimators;
 mod examples;
+mod maps;
 mod model_signing;
 mod support;

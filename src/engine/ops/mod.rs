@@ -10,7 +10,7 @@ use super::error::{EngineError, UnsupportedOp};
 
 mod array_feature_extractor;
 mod binarizer;
-mod class_labels;
+pub(crate) mod class_labels;
 mod feature_vectorizer;
 mod forest;
 mod imputer;
