@@ -6,7 +6,8 @@ regenerate, the output is byte-identical):
     models/.venv/bin/python models/corpus/generate.py rf- svc-   # only cases starting so
 
 Each case is a fitted scikit-learn estimator or pipeline exported with skl2onnx defaults
-(``zipmap`` off; no ``black_op``, so the graphs contain the ONNX-ML operators: Scaler,
+(``zipmap`` off, except in the ``zipmap-*`` cases, whose probabilities end in a ZipMap and are
+stored as onnxruntime's list of ``{label: probability}`` maps; no ``black_op``, so the graphs contain the ONNX-ML operators: Scaler,
 Imputer, TreeEnsemble*, SVM*, Linear*, Normalizer, Binarizer, OneHotEncoder, LabelEncoder,
 ArrayFeatureExtractor, FeatureVectorizer, ...). Per case it writes
 
@@ -251,6 +252,7 @@ class Case:
     task: str  # classification | regression | transform
     options: dict = field(default_factory=dict)  # skl2onnx options by estimator role
     nocl: bool = False  # LinearSVC / RidgeClassifier / hinge SGD: {"nocl": False}
+    zipmap: bool = False  # default options: the probabilities end in a ZipMap
     input_kind: str = "float"  # float | double | columns | columns-float | labels-*
     nan_rows: int = 0  # held-out rows with NaN cells
     nan_train: float = 0.0  # fraction of NaN cells in the training data
@@ -346,6 +348,21 @@ def define_cases() -> None:
         synth_multi("int"), C)
     add("ridgeclf-binary-int", scaled(RidgeClassifier()), cancer("int"), C, nocl=True)
     add("ridgeclf-multiclass-str", scaled(RidgeClassifier()), wine("str"), C, nocl=True)
+    # ---- classifiers with default options: probabilities as a ZipMap (sequence of maps) ---
+    zipmap_note = ("default options: the probabilities end in a ZipMap; onnxruntime's sequence "
+                   "of maps is stored as a list of {label: probability} objects")
+    add("zipmap-logreg-binary-int", scaled(LogisticRegression(max_iter=2000)), cancer("int"), C,
+        zipmap=True, note=zipmap_note)
+    add("zipmap-logreg-multiclass-str", LogisticRegression(max_iter=2000), iris("str"), C,
+        zipmap=True, note=zipmap_note)
+    add("zipmap-rf-multiclass-int", RandomForestClassifier(n_estimators=15, max_depth=6,
+                                                           random_state=SEED), wine("int"), C,
+        zipmap=True, note=zipmap_note)
+    add("zipmap-gb-binary-str", GradientBoostingClassifier(n_estimators=20, max_depth=3,
+                                                           random_state=SEED),
+        synth_binary("str"), C, zipmap=True, note=zipmap_note)
+    add("zipmap-svc-binary-int", scaled(SVC(kernel="rbf", probability=True, random_state=SEED)),
+        synth_binary("int"), C, zipmap=True, note=zipmap_note)
     # ---- regressors ------------------------------------------------------------------------
     add("linreg", LinearRegression(), diabetes(), R)
     add("linreg-float64", LinearRegression(), diabetes(), R, input_kind="double",
@@ -534,6 +551,21 @@ def tensor_json(a: np.ndarray) -> dict:
     return {"dtype": dtype, "shape": [int(d) for d in a.shape], "data": nest(a)}
 
 
+def maps_json(rows: list[dict]) -> list[dict]:
+    """onnxruntime's sequence of maps (a ZipMap's output) as JSON: one object per row, keys in
+    the ZipMap's order (integer labels as decimal strings), float32 values written exactly."""
+    return [{str(k): _f32_value(np.float32(v)) for k, v in row.items()} for row in rows]
+
+
+def maps_array(rows: list[dict]) -> np.ndarray:
+    """A sequence of maps as the [N, classes] float32 array it was made from."""
+    return np.array([list(row.values()) for row in rows], dtype=np.float32)
+
+
+def output_json(v) -> Any:
+    return maps_json(v) if isinstance(v, list) else tensor_json(v)
+
+
 def plain(a) -> Any:
     """scikit-learn outputs as JSON values (floats at full float64 precision, NaN as null)."""
     a = np.asarray(a, dtype=object if np.asarray(a).dtype.kind in "OUS" else None)
@@ -587,6 +619,16 @@ def check_round_trip(path: Path, onx_bytes: bytes) -> None:
     feed = {k: from_json(v) for k, v in doc["inputs"].items()}
     got = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, feed)))
     for name, t in doc["onnxruntime"].items():
+        if isinstance(t, list):  # a sequence of maps
+            g = got[name]
+            same = len(g) == len(t) and all(
+                [str(k) for k in gr] == list(tr)
+                and all(np.float32(gv) == np.float32(tv) or (tv is None and np.isnan(gv))
+                        for gv, tv in zip(gr.values(), tr.values()))
+                for gr, tr in zip(g, t))
+            if not same:
+                raise AssertionError(f"{path}: output {name} differs after the JSON round trip")
+            continue
         want = from_json(t)
         g = got[name]
         same = g.shape == want.shape and (
@@ -905,7 +947,7 @@ def select(b: Built, keep: np.ndarray) -> Built:
 
 
 def skl2onnx_options(case: Case, model) -> dict:
-    if case.task != "classification":
+    if case.task != "classification" or case.zipmap:
         return {}
     est = final_estimator(model)
     opts: dict = {"zipmap": False}
@@ -1004,7 +1046,9 @@ def write_case(case: Case) -> Result:
     sess = session(data)
     names = [o.name for o in sess.get_outputs()]
     feed = {k: v for k, v in b.inputs.items()}
-    ort_out = dict(zip(names, sess.run(None, feed)))
+    raw_out = dict(zip(names, sess.run(None, feed)))
+    # A ZipMap's sequence of maps is compared as the [N, classes] array it was made from.
+    ort_out = {n: maps_array(v) if isinstance(v, list) else v for n, v in raw_out.items()}
 
     pairs, exact_ok, problems, compared = compare(case, b, sk, ort_out, names)
     tol, max_abs, max_rel = None, 0.0, 0.0
@@ -1037,7 +1081,7 @@ def write_case(case: Case) -> Result:
         "task": case.task,
         "ops": ops_of(onx),
         "inputs": {k: tensor_json(v) for k, v in b.inputs.items()},
-        "onnxruntime": {n: tensor_json(ort_out[n]) for n in names},
+        "onnxruntime": {n: output_json(raw_out[n]) for n in names},
         "sklearn": {k: plain(v) for k, v in sk.items()},
         "tolerance": tol,
         "compared": compared,
