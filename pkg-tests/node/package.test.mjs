@@ -279,6 +279,23 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
     `);
   });
 
+  it("predicts with a default skl2onnx export (probabilities as a ZipMap) exactly as scikit-learn", async (t) => {
+    await consumer(t, `
+      // tests/data/estimators/zipmap: StandardScaler + LogisticRegression on iris exported
+      // with skl2onnx's default options, packed unsigned by the CLI (tests/e2e checks it).
+      const dir = join(MODELS, "../tests/data/estimators/zipmap");
+      const model = await loadModel(readFileSync(join(dir, "zipmap-1.0.0.sonnx")), { allowUnverified: true });
+      assert.equal(model.info.verified, false);
+      assert.equal(model.info.testVectors.passed, model.info.testVectors.total);
+      const h = JSON.parse(readFileSync(join(dir, "holdout.json"), "utf8"));
+      const predictions = await model.predict(h.cases.map((c) => c.input));
+      assertMatchesHoldout(predictions, h, "zipmap");
+      assert.deepEqual(Object.keys(predictions[0].probabilities), ["setosa", "versicolor", "virginica"]);
+      console.log("# zipmap: " + predictions.length + " held-out rows match scikit-learn");
+      model.dispose();
+    `);
+  });
+
   it("refuses bundles that fail verification, naming the check, and loads good ones after", async (t) => {
     await consumer(t, `
       const iris = bundle("iris");
