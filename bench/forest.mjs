@@ -18,9 +18,11 @@ const flat32 = Float32Array.from(rows.flat());
 const onnxBytes = readFileSync(here("./.data/forest.onnx"));
 const bundle = readFileSync(here("./.data/forest.sonnx"));
 
-// sealed-onnx: the wasm exactly as the npm package ships it.
-const glue = await import(here("../js/wasm/sealed_onnx.js"));
-glue.initSync({ module: readFileSync(here("../js/wasm/sealed_onnx_bg.wasm")) });
+// sealed-onnx: the wasm exactly as the npm package ships it (SEALED_WASM_DIR: another build of
+// it, for comparing experiments).
+const wasmDir = process.env.SEALED_WASM_DIR ? `file://${process.env.SEALED_WASM_DIR}/` : new URL("../js/wasm/", import.meta.url).href;
+const glue = await import(new URL("sealed_onnx.js", wasmDir).href);
+glue.initSync({ module: readFileSync(fileURLToPath(new URL("sealed_onnx_bg.wasm", wasmDir))) });
 const oursLoad = [];
 let model;
 for (let i = 0; i < 5; i++) oursLoad.push(await time(() => { model?.free(); model = glue.Model.load(bundle, undefined, undefined, true); }));

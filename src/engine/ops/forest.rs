@@ -32,16 +32,16 @@ pub enum Mode {
 }
 
 impl Mode {
-    fn parse(s: &str) -> TractResult<Mode> {
+    fn parse(s: &[u8]) -> TractResult<Mode> {
         Ok(match s {
-            "BRANCH_LEQ" => Mode::Leq,
-            "BRANCH_LT" => Mode::Lt,
-            "BRANCH_GTE" => Mode::Gte,
-            "BRANCH_GT" => Mode::Gt,
-            "BRANCH_EQ" => Mode::Eq,
-            "BRANCH_NEQ" => Mode::Neq,
-            "LEAF" => Mode::Leaf,
-            other => bail!("unknown node mode {other:?}"),
+            b"BRANCH_LEQ" => Mode::Leq,
+            b"BRANCH_LT" => Mode::Lt,
+            b"BRANCH_GTE" => Mode::Gte,
+            b"BRANCH_GT" => Mode::Gt,
+            b"BRANCH_EQ" => Mode::Eq,
+            b"BRANCH_NEQ" => Mode::Neq,
+            b"LEAF" => Mode::Leaf,
+            other => bail!("unknown node mode {:?}", String::from_utf8_lossy(other)),
         })
     }
 }
@@ -105,75 +105,234 @@ pub fn floats(ctx: &ParsingContext, node: &NodeProto, name: &str) -> TractResult
         ));
     }
     Ok(node
-        .get_attr_opt_vec::<f32>(name)?
-        .map(|v| v.into_iter().map(f64::from).collect()))
+        .get_attr_opt_slice::<f32>(name)?
+        .map(|v| v.iter().map(|&x| f64::from(x)).collect()))
 }
 
-fn ints(node: &NodeProto, name: &str) -> TractResult<Vec<i64>> {
-    Ok(node.get_attr_opt_vec::<i64>(name)?.unwrap_or_default())
+/// An int list attribute, borrowed from the node (empty when absent).
+fn ints<'a>(node: &'a NodeProto, name: &str) -> TractResult<&'a [i64]> {
+    Ok(node.get_attr_opt_slice::<i64>(name)?.unwrap_or(&[]))
+}
+
+/// The `nodes_*` attributes of a tree ensemble, as parallel lists in attribute order.
+#[derive(Debug, Clone, Default)]
+pub struct NodeLists<'a> {
+    /// `nodes_treeids`.
+    pub tree_ids: &'a [i64],
+    /// `nodes_nodeids`.
+    pub node_ids: &'a [i64],
+    /// `nodes_featureids`.
+    pub features: &'a [i64],
+    /// `nodes_modes`.
+    pub modes: Vec<Mode>,
+    /// `nodes_values` (or `nodes_values_as_tensor`).
+    pub values: Vec<f64>,
+    /// `nodes_truenodeids`.
+    pub trues: &'a [i64],
+    /// `nodes_falsenodeids`.
+    pub falses: &'a [i64],
+    /// `nodes_missing_value_tracks_true` (may be shorter, even empty).
+    pub missing: &'a [i64],
+}
+
+/// The leaf weight attributes (`target_*` or `class_*`), as parallel lists.
+#[derive(Debug, Clone, Default)]
+pub struct WeightLists<'a> {
+    /// `*_ids`: target or class.
+    pub ids: &'a [i64],
+    /// `*_nodeids`.
+    pub node_ids: &'a [i64],
+    /// `*_treeids`.
+    pub tree_ids: &'a [i64],
+    /// `*_weights` (or `*_weights_as_tensor`).
+    pub values: Vec<f64>,
+}
+
+/// No node at this table slot.
+const ABSENT: u32 = u32::MAX;
+
+/// Where each (tree id, node id) pair sits in attribute order.
+#[derive(Debug)]
+enum NodeIndex {
+    /// Each tree's nodes contiguous in attribute order with node ids dense enough for a
+    /// table (what skl2onnx writes): trees sorted by id, each with a slice of `table`.
+    Dense {
+        trees: Vec<DenseTree>,
+        table: Vec<u32>,
+    },
+    /// Any other layout.
+    Hashed(HashMap<(i64, i64), u32>),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct DenseTree {
+    id: i64,
+    first_node: i64,
+    offset: usize,
+    len: usize,
+}
+
+impl NodeIndex {
+    /// Indexes the nodes, refusing a (tree, node) pair that appears twice.
+    fn build(name: &str, tree_ids: &[i64], node_ids: &[i64]) -> TractResult<NodeIndex> {
+        let twice = |i: usize| {
+            format_err!(
+                "{name}: node {} of tree {} appears twice",
+                node_ids[i],
+                tree_ids[i]
+            )
+        };
+        if let Some(index) = NodeIndex::dense(tree_ids, node_ids, twice)? {
+            return Ok(index);
+        }
+        let mut index = HashMap::with_capacity(tree_ids.len());
+        for (i, key) in tree_ids.iter().zip(node_ids).enumerate() {
+            if index.insert((*key.0, *key.1), i as u32).is_some() {
+                return Err(twice(i));
+            }
+        }
+        Ok(NodeIndex::Hashed(index))
+    }
+
+    /// The table form, or `None` when a tree's nodes are split up or its ids too sparse
+    /// (the table then stays within twice the node count).
+    fn dense(
+        tree_ids: &[i64],
+        node_ids: &[i64],
+        twice: impl Fn(usize) -> TractError,
+    ) -> TractResult<Option<NodeIndex>> {
+        // Runs of one tree id in attribute order: (tree, first position, node count).
+        let mut runs: Vec<(i64, usize, usize)> = Vec::new();
+        let mut start = 0;
+        while start < tree_ids.len() {
+            let id = tree_ids[start];
+            let len = tree_ids[start..].iter().take_while(|&&t| t == id).count();
+            runs.push((id, start, len));
+            start += len;
+        }
+        let mut trees = Vec::with_capacity(runs.len());
+        let mut table = Vec::new();
+        for &(id, start, len) in &runs {
+            let ids = &node_ids[start..start + len];
+            let (lo, hi) = ids
+                .iter()
+                .fold((i64::MAX, i64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+            let span = match hi.checked_sub(lo).and_then(|d| usize::try_from(d).ok()) {
+                Some(d) if d < 2 * len => d + 1,
+                _ => return Ok(None),
+            };
+            let offset = table.len();
+            table.resize(offset + span, ABSENT);
+            for (k, &v) in ids.iter().enumerate() {
+                // lo <= v <= hi, so v - lo < span.
+                let slot = &mut table[offset + (v - lo) as usize];
+                if *slot != ABSENT {
+                    return Err(twice(start + k));
+                }
+                *slot = (start + k) as u32;
+            }
+            trees.push(DenseTree {
+                id,
+                first_node: lo,
+                offset,
+                len: span,
+            });
+        }
+        trees.sort_unstable_by_key(|t| t.id);
+        if trees.windows(2).any(|w| w[0].id == w[1].id) {
+            return Ok(None); // a tree in several pieces
+        }
+        Ok(Some(NodeIndex::Dense { trees, table }))
+    }
+
+    /// The position of node `node` of tree `tree`. `cache` remembers the last tree found,
+    /// since lookups come grouped by tree.
+    fn get(&self, tree: i64, node: i64, cache: &mut usize) -> Option<u32> {
+        match self {
+            NodeIndex::Hashed(map) => map.get(&(tree, node)).copied(),
+            NodeIndex::Dense { trees, table } => {
+                if trees.get(*cache).is_none_or(|t| t.id != tree) {
+                    *cache = trees.binary_search_by_key(&tree, |t| t.id).ok()?;
+                }
+                let t = trees[*cache];
+                let k = usize::try_from(node.checked_sub(t.first_node)?).ok()?;
+                if k >= t.len {
+                    return None;
+                }
+                Some(table[t.offset + k]).filter(|&i| i != ABSENT)
+            }
+        }
+    }
 }
 
 impl Forest {
     /// Parses the `nodes_*` attributes and the leaf weights named by `prefix`
     /// (`target` for regressors, `class` for classifiers).
     pub fn parse(ctx: &ParsingContext, node: &NodeProto, prefix: &str) -> TractResult<Forest> {
-        let tree_ids = ints(node, "nodes_treeids")?;
-        let node_ids = ints(node, "nodes_nodeids")?;
-        let features = ints(node, "nodes_featureids")?;
-        let modes: Vec<Mode> = node
-            .get_attr_opt_vec::<String>("nodes_modes")?
-            .unwrap_or_default()
+        // Borrowed, not copied: a big forest has hundreds of thousands of entries.
+        let modes = node
+            .get_attr_opt_slice::<Vec<u8>>("nodes_modes")?
+            .unwrap_or(&[])
             .iter()
             .map(|m| Mode::parse(m))
             .collect::<TractResult<_>>()?;
-        let values = floats(ctx, node, "nodes_values")?.unwrap_or_default();
-        let trues = ints(node, "nodes_truenodeids")?;
-        let falses = ints(node, "nodes_falsenodeids")?;
-        let missing = ints(node, "nodes_missing_value_tracks_true")?;
-        let n = tree_ids.len();
+        let nodes = NodeLists {
+            tree_ids: ints(node, "nodes_treeids")?,
+            node_ids: ints(node, "nodes_nodeids")?,
+            features: ints(node, "nodes_featureids")?,
+            modes,
+            values: floats(ctx, node, "nodes_values")?.unwrap_or_default(),
+            trues: ints(node, "nodes_truenodeids")?,
+            falses: ints(node, "nodes_falsenodeids")?,
+            missing: ints(node, "nodes_missing_value_tracks_true")?,
+        };
+        let weights = WeightLists {
+            ids: ints(node, &format!("{prefix}_ids"))?,
+            node_ids: ints(node, &format!("{prefix}_nodeids"))?,
+            tree_ids: ints(node, &format!("{prefix}_treeids"))?,
+            values: floats(ctx, node, &format!("{prefix}_weights"))?.unwrap_or_default(),
+        };
+        Forest::build(&node.name, nodes, &weights, prefix)
+    }
+
+    /// Builds the forest from its attribute lists, checking that they describe trees:
+    /// equal lengths, unique (tree, node) pairs, children that exist in the same tree, no
+    /// cycles, weights on existing nodes.
+    pub fn build(
+        name: &str,
+        nodes: NodeLists<'_>,
+        weights: &WeightLists<'_>,
+        prefix: &str,
+    ) -> TractResult<Forest> {
+        let n = nodes.tree_ids.len();
         for (what, len) in [
-            ("nodes_nodeids", node_ids.len()),
-            ("nodes_featureids", features.len()),
-            ("nodes_modes", modes.len()),
-            ("nodes_values", values.len()),
-            ("nodes_truenodeids", trues.len()),
-            ("nodes_falsenodeids", falses.len()),
+            ("nodes_nodeids", nodes.node_ids.len()),
+            ("nodes_featureids", nodes.features.len()),
+            ("nodes_modes", nodes.modes.len()),
+            ("nodes_values", nodes.values.len()),
+            ("nodes_truenodeids", nodes.trues.len()),
+            ("nodes_falsenodeids", nodes.falses.len()),
         ] {
             if len != n {
-                bail!(
-                    "{}: {what} has {len} entries but nodes_treeids has {n}",
-                    node.name
-                );
+                bail!("{name}: {what} has {len} entries but nodes_treeids has {n}");
             }
         }
         if n == 0 || n > u32::MAX as usize / 2 {
-            bail!(
-                "{}: a tree ensemble needs between 1 and 2^31 nodes",
-                node.name
-            );
+            bail!("{name}: a tree ensemble needs between 1 and 2^31 nodes");
         }
-        let mut index: HashMap<(i64, i64), u32> = HashMap::with_capacity(n);
-        for i in 0..n {
-            if index.insert((tree_ids[i], node_ids[i]), i as u32).is_some() {
-                bail!(
-                    "{}: node {} of tree {} appears twice",
-                    node.name,
-                    node_ids[i],
-                    tree_ids[i]
-                );
-            }
-        }
-        let child = |i: usize, id: i64, which: &str| -> TractResult<u32> {
-            let c = *index.get(&(tree_ids[i], id)).with_context(|| {
+        let (tree_ids, node_ids) = (nodes.tree_ids, nodes.node_ids);
+        let index = NodeIndex::build(name, tree_ids, node_ids)?;
+        let mut cache = 0;
+        let mut child = |i: usize, id: i64, which: &str| -> TractResult<u32> {
+            let c = index.get(tree_ids[i], id, &mut cache).with_context(|| {
                 format!(
-                    "{}: tree {} has no node {id} ({which} child of node {})",
-                    node.name, tree_ids[i], node_ids[i]
+                    "{name}: tree {} has no node {id} ({which} child of node {})",
+                    tree_ids[i], node_ids[i]
                 )
             })?;
             if c as usize == i {
                 bail!(
-                    "{}: node {} of tree {} is its own child",
-                    node.name,
+                    "{name}: node {} of tree {} is its own child",
                     node_ids[i],
                     tree_ids[i]
                 );
@@ -181,15 +340,15 @@ impl Forest {
             Ok(c)
         };
         let mut forest = Forest {
-            mode: modes,
+            unique_weight: nodes.values.iter().map(|v| *v as f32).collect(),
+            mode: nodes.modes,
             feature: Vec::with_capacity(n),
-            threshold: values.clone(),
+            threshold: nodes.values,
             true_child: vec![0; n],
             false_child: vec![0; n],
-            missing_true: (0..n).map(|i| missing.get(i) == Some(&1)).collect(),
+            missing_true: (0..n).map(|i| nodes.missing.get(i) == Some(&1)).collect(),
             weight_start: vec![0; n],
             weight_len: vec![0; n],
-            unique_weight: values.iter().map(|v| *v as f32).collect(),
             weights: Vec::new(),
             roots: Vec::new(),
             min_features: 0,
@@ -198,12 +357,12 @@ impl Forest {
             depth: Vec::new(),
         };
         for i in 0..n {
-            let f = u32::try_from(features[i])
-                .map_err(|_| format_err!("{}: negative feature id", node.name))?;
+            let f = u32::try_from(nodes.features[i])
+                .map_err(|_| format_err!("{name}: negative feature id"))?;
             forest.feature.push(f);
             if forest.mode[i] != Mode::Leaf {
-                forest.true_child[i] = child(i, trues[i], "true")?;
-                forest.false_child[i] = child(i, falses[i], "false")?;
+                forest.true_child[i] = child(i, nodes.trues[i], "true")?;
+                forest.false_child[i] = child(i, nodes.falses[i], "false")?;
                 forest.min_features = forest.min_features.max(f as usize + 1);
             }
             // A tree's root is its first node in attribute order, as onnxruntime takes it.
@@ -211,47 +370,9 @@ impl Forest {
                 forest.roots.push(i as u32);
             }
         }
-        forest.check_acyclic(&node.name)?;
-
-        let ids = ints(node, &format!("{prefix}_ids"))?;
-        let w_nodes = ints(node, &format!("{prefix}_nodeids"))?;
-        let w_trees = ints(node, &format!("{prefix}_treeids"))?;
-        let w_values = floats(ctx, node, &format!("{prefix}_weights"))?.unwrap_or_default();
-        if ids.len() != w_nodes.len() || ids.len() != w_trees.len() || ids.len() != w_values.len() {
-            bail!(
-                "{}: the {prefix}_* attributes have different lengths",
-                node.name
-            );
-        }
-        // Weights sorted by (tree, node), keeping attribute order within a leaf.
-        let mut order: Vec<usize> = (0..ids.len()).collect();
-        order.sort_by_key(|&k| (w_trees[k], w_nodes[k]));
-        let mut per_leaf: Vec<Vec<Weight>> = vec![Vec::new(); n];
-        for k in order {
-            let leaf = *index.get(&(w_trees[k], w_nodes[k])).with_context(|| {
-                format!(
-                    "{}: weight for missing node {} of tree {}",
-                    node.name, w_nodes[k], w_trees[k]
-                )
-            })? as usize;
-            if forest.mode[leaf] != Mode::Leaf {
-                continue; // onnxruntime ignores weights on branch nodes (old converters wrote them)
-            }
-            let id = u32::try_from(ids[k])
-                .map_err(|_| format_err!("{}: negative {prefix} id", node.name))?;
-            per_leaf[leaf].push(Weight {
-                id,
-                value: w_values[k] as f32,
-            });
-        }
-        for (i, ws) in per_leaf.into_iter().enumerate() {
-            forest.weight_start[i] = forest.weights.len() as u32;
-            forest.weight_len[i] = ws.len() as u32;
-            if let Some(first) = ws.first() {
-                forest.unique_weight[i] = first.value;
-            }
-            forest.weights.extend(ws);
-        }
+        let heights = forest.heights(name)?;
+        forest.depth = forest.roots.iter().map(|&r| heights[r as usize]).collect();
+        forest.attach_weights(name, &index, weights, prefix)?;
         forest.looped = (0..n)
             .map(|i| {
                 if forest.mode[i] == Mode::Leaf {
@@ -271,7 +392,6 @@ impl Forest {
                 }
             })
             .collect();
-        forest.depth = forest.roots.iter().map(|&r| forest.tree_depth(r)).collect();
         let branches = (0..n).filter(|&i| forest.mode[i] != Mode::Leaf);
         forest.fast_leq = branches
             .clone()
@@ -282,16 +402,95 @@ impl Forest {
         Ok(forest)
     }
 
-    /// Refuses cycles, which would make evaluation loop forever.
-    fn check_acyclic(&self, name: &str) -> TractResult<()> {
+    /// Groups the leaf weights by leaf, keeping attribute order within a leaf.
+    fn attach_weights(
+        &mut self,
+        name: &str,
+        index: &NodeIndex,
+        w: &WeightLists<'_>,
+        prefix: &str,
+    ) -> TractResult<()> {
+        let m = w.ids.len();
+        if w.node_ids.len() != m || w.tree_ids.len() != m || w.values.len() != m {
+            bail!("{name}: the {prefix}_* attributes have different lengths");
+        }
         let n = self.mode.len();
-        // 0 = unseen, 1 = on the current path, 2 = done.
+        // Counting sort by leaf: which leaf each weight goes to (ABSENT: a weight on a
+        // branch node, which onnxruntime ignores; old converters wrote them).
+        let mut leaf_of = Vec::with_capacity(m);
+        let mut count = vec![0u32; n];
+        let mut cache = 0;
+        for k in 0..m {
+            let (tree, node) = (w.tree_ids[k], w.node_ids[k]);
+            let leaf = index.get(tree, node, &mut cache).with_context(|| {
+                format!("{name}: weight for missing node {node} of tree {tree}")
+            })?;
+            if self.mode[leaf as usize] != Mode::Leaf {
+                leaf_of.push(ABSENT);
+                continue;
+            }
+            u32::try_from(w.ids[k]).map_err(|_| format_err!("{name}: negative {prefix} id"))?;
+            count[leaf as usize] += 1;
+            leaf_of.push(leaf);
+        }
+        let mut next = 0u32;
+        for (i, &c) in count.iter().enumerate() {
+            self.weight_start[i] = next;
+            self.weight_len[i] = c;
+            next += c;
+        }
+        self.weights = vec![Weight { id: 0, value: 0.0 }; next as usize];
+        let mut fill = self.weight_start.clone();
+        for (k, &leaf) in leaf_of.iter().enumerate() {
+            if leaf == ABSENT {
+                continue;
+            }
+            let at = &mut fill[leaf as usize];
+            self.weights[*at as usize] = Weight {
+                id: w.ids[k] as u32, // checked non-negative and within u32 above
+                value: w.values[k] as f32,
+            };
+            *at += 1;
+        }
+        for i in 0..n {
+            if self.weight_len[i] > 0 {
+                self.unique_weight[i] = self.weights[self.weight_start[i] as usize].value;
+            }
+        }
+        Ok(())
+    }
+
+    /// Per node, the longest path from it down to a leaf; refuses cycles, which would make
+    /// evaluation loop forever.
+    fn heights(&self, name: &str) -> TractResult<Vec<u32>> {
+        let n = self.mode.len();
+        let mut height = vec![0u32; n];
+        let is_leaf = |i: usize| self.mode[i] == Mode::Leaf;
+        // Children after their parents (as converters write trees): no cycle is possible,
+        // and one backward pass finds every height.
+        if (0..n).all(|i| {
+            is_leaf(i) || (self.true_child[i] as usize > i && self.false_child[i] as usize > i)
+        }) {
+            for i in (0..n).rev() {
+                if !is_leaf(i) {
+                    let (t, f) = (self.true_child[i] as usize, self.false_child[i] as usize);
+                    height[i] = 1 + height[t].max(height[f]);
+                }
+            }
+            return Ok(height);
+        }
+        // Otherwise a depth-first search: 0 = unseen, 1 = on the current path, 2 = done
+        // (its height known; children finish before their parent).
         let mut state = vec![0u8; n];
         for &root in &self.roots {
             let mut stack = vec![(root as usize, false)];
             while let Some((i, leaving)) = stack.pop() {
                 if leaving {
                     state[i] = 2;
+                    if !is_leaf(i) {
+                        let (t, f) = (self.true_child[i] as usize, self.false_child[i] as usize);
+                        height[i] = 1 + height[t].max(height[f]);
+                    }
                     continue;
                 }
                 match state[i] {
@@ -301,28 +500,13 @@ impl Forest {
                 }
                 state[i] = 1;
                 stack.push((i, true));
-                if self.mode[i] != Mode::Leaf {
+                if !is_leaf(i) {
                     stack.push((self.true_child[i] as usize, false));
                     stack.push((self.false_child[i] as usize, false));
                 }
             }
         }
-        Ok(())
-    }
-
-    /// The longest root-to-leaf path of the tree at `root` (trees are acyclic by now).
-    fn tree_depth(&self, root: u32) -> u32 {
-        let mut best = 0;
-        let mut stack = vec![(root as usize, 0u32)];
-        while let Some((i, d)) = stack.pop() {
-            if self.mode[i] == Mode::Leaf {
-                best = best.max(d);
-            } else {
-                stack.push((self.true_child[i] as usize, d + 1));
-                stack.push((self.false_child[i] as usize, d + 1));
-            }
-        }
-        best
+        Ok(height)
     }
 
     /// The leaves `LANES` rows reach in one tree, walked together without branches: every
@@ -495,4 +679,183 @@ pub struct LeafRef<'a> {
     pub weights: &'a [Weight],
     /// The first weight, or the leaf's node value when it has none.
     pub unique: f32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Mode::{Leaf, Leq};
+
+    /// A forest's node attributes, one entry per node, in attribute order.
+    #[derive(Clone)]
+    struct Spec {
+        tree: Vec<i64>,
+        node: Vec<i64>,
+        feature: Vec<i64>,
+        mode: Vec<Mode>,
+        value: Vec<f64>,
+        t: Vec<i64>,
+        f: Vec<i64>,
+    }
+
+    /// Two trees in skl2onnx's layout: tree 0 is `x0 <= 0.5 ? (x1 <= 2 ? 2 : 3) : 4`,
+    /// tree 1 is `x1 <= 1 ? 1 : 2`.
+    fn spec() -> Spec {
+        Spec {
+            tree: vec![0, 0, 0, 0, 0, 1, 1, 1],
+            node: vec![0, 1, 2, 3, 4, 0, 1, 2],
+            feature: vec![0, 1, 0, 0, 0, 1, 0, 0],
+            mode: vec![Leq, Leq, Leaf, Leaf, Leaf, Leq, Leaf, Leaf],
+            value: vec![0.5, 2.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+            t: vec![1, 2, 0, 0, 0, 1, 0, 0],
+            f: vec![4, 3, 0, 0, 0, 2, 0, 0],
+        }
+    }
+
+    impl Spec {
+        /// The nodes taken in another attribute order.
+        fn reorder(&self, order: &[usize]) -> Spec {
+            let i64s = |v: &Vec<i64>| order.iter().map(|&i| v[i]).collect();
+            Spec {
+                tree: i64s(&self.tree),
+                node: i64s(&self.node),
+                feature: i64s(&self.feature),
+                mode: order.iter().map(|&i| self.mode[i]).collect(),
+                value: order.iter().map(|&i| self.value[i]).collect(),
+                t: i64s(&self.t),
+                f: i64s(&self.f),
+            }
+        }
+
+        /// Node ids (and child references) multiplied by `k`.
+        fn scale_ids(&self, k: i64) -> Spec {
+            let mut s = self.clone();
+            for v in s.node.iter_mut().chain(&mut s.t).chain(&mut s.f) {
+                *v *= k;
+            }
+            s
+        }
+
+        /// One weight per leaf: 10 × tree + node id (before any scaling by `k`).
+        fn build(&self, k: i64) -> TractResult<Forest> {
+            let leaves: Vec<usize> = (0..self.mode.len())
+                .filter(|&i| self.mode[i] == Leaf)
+                .collect();
+            let w_trees: Vec<i64> = leaves.iter().map(|&i| self.tree[i]).collect();
+            let w_nodes: Vec<i64> = leaves.iter().map(|&i| self.node[i]).collect();
+            let ids = vec![0; leaves.len()];
+            let weights = WeightLists {
+                ids: &ids,
+                node_ids: &w_nodes,
+                tree_ids: &w_trees,
+                values: leaves
+                    .iter()
+                    .map(|&i| (10 * self.tree[i] + self.node[i] / k) as f64)
+                    .collect(),
+            };
+            let nodes = NodeLists {
+                tree_ids: &self.tree,
+                node_ids: &self.node,
+                features: &self.feature,
+                modes: self.mode.clone(),
+                values: self.value.clone(),
+                trues: &self.t,
+                falses: &self.f,
+                missing: &[],
+            };
+            Forest::build("t", nodes, &weights, "target")
+        }
+    }
+
+    /// Per row, the leaf weights reached, in tree order.
+    fn walk(forest: &Forest) -> Vec<Vec<f32>> {
+        let rows = [[0.0, 0.0], [0.0, 5.0], [1.0, 0.0], [f32::NAN, 1.0]];
+        let data: Vec<f32> = rows.iter().flatten().copied().collect();
+        let mut out = vec![vec![]; rows.len()];
+        forest.for_each_leaf(&data, 2, |r, leaf| out[r].push(leaf.unique));
+        out
+    }
+
+    fn expected() -> Vec<Vec<f32>> {
+        vec![
+            vec![2.0, 11.0],
+            vec![3.0, 12.0],
+            vec![4.0, 11.0],
+            vec![4.0, 11.0],
+        ]
+    }
+
+    fn error(r: TractResult<Forest>) -> String {
+        format!("{:#}", r.unwrap_err())
+    }
+
+    #[test]
+    fn converter_layout_uses_the_table_index() {
+        let forest = spec().build(1).unwrap();
+        assert_eq!(forest.depth, vec![2, 1]);
+        assert_eq!(walk(&forest), expected());
+    }
+
+    #[test]
+    fn other_layouts_use_the_hashed_index_and_walk_alike() {
+        // Sparse ids.
+        let sparse = spec().scale_ids(1000);
+        let forest = sparse.build(1000).unwrap();
+        assert!(matches!(
+            NodeIndex::build("t", &sparse.tree, &sparse.node).unwrap(),
+            NodeIndex::Hashed(_)
+        ));
+        assert_eq!(walk(&forest), expected());
+        // Tree 1 moved between pieces of tree 0 would change the roots, so reorder within
+        // trees instead: children before their parents (the depth-first height pass).
+        let reordered = spec().reorder(&[4, 3, 2, 1, 0, 7, 6, 5]);
+        let forest = reordered.build(1).unwrap();
+        assert_eq!(
+            forest.depth,
+            vec![0, 0],
+            "roots are the first nodes: leaves here"
+        );
+        let split = spec().reorder(&[0, 1, 5, 6, 7, 2, 3, 4]);
+        assert!(matches!(
+            NodeIndex::build("t", &split.tree, &split.node).unwrap(),
+            NodeIndex::Hashed(_)
+        ));
+        assert_eq!(split.build(1).unwrap().trees(), 3, "attribute-order roots");
+    }
+
+    #[test]
+    fn depth_first_heights_match_the_backward_pass() {
+        // Same tree 0, its leaves listed first: children before parents.
+        let mut s = spec();
+        s.node = vec![4, 3, 2, 0, 1, 0, 1, 2];
+        s.mode = vec![Leaf, Leaf, Leaf, Leq, Leq, Leq, Leaf, Leaf];
+        s.feature = vec![0, 0, 0, 0, 1, 1, 0, 0];
+        s.value = vec![0.0, 0.0, 0.0, 0.5, 2.0, 1.0, 0.0, 0.0];
+        s.t = vec![0, 0, 0, 1, 2, 1, 0, 0];
+        s.f = vec![0, 0, 0, 4, 3, 2, 0, 0];
+        // The root must come first in attribute order: rotate node 0 to the front.
+        let s = s.reorder(&[3, 0, 1, 2, 4, 5, 6, 7]);
+        let forest = s.build(1).unwrap();
+        assert_eq!(forest.depth, vec![2, 1]);
+        assert_eq!(walk(&forest), expected());
+    }
+
+    #[test]
+    fn refuses_duplicates_missing_children_and_cycles() {
+        let mut dup = spec();
+        dup.node[4] = 3;
+        assert!(error(dup.build(1)).contains("node 3 of tree 0 appears twice"));
+        let mut dup = spec().reorder(&[0, 1, 2, 5, 6, 7, 3, 4]);
+        dup.node[7] = 3;
+        assert!(error(dup.build(1)).contains("node 3 of tree 0 appears twice"));
+        let mut missing = spec();
+        missing.f[1] = 7;
+        assert!(error(missing.build(1)).contains("tree 0 has no node 7"));
+        let mut own = spec();
+        own.t[1] = 1;
+        assert!(error(own.build(1)).contains("node 1 of tree 0 is its own child"));
+        let mut cycle = spec();
+        cycle.f[1] = 0;
+        assert!(error(cycle.build(1)).contains("cycle"));
+    }
 }

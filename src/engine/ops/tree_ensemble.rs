@@ -5,6 +5,8 @@
 //! onnxruntime's tree aggregators rule for rule, including their quirks, because the
 //! promise is "the same outputs as onnxruntime".
 
+use std::sync::Arc;
+
 use tract_onnx::model::{OnnxOpRegister, ParsingContext};
 use tract_onnx::pb::NodeProto;
 use tract_onnx::tract_hir::internal::*;
@@ -39,7 +41,8 @@ struct Score {
 /// A parsed `TreeEnsembleRegressor`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TreeEnsembleRegressor {
-    forest: Forest,
+    /// Shared: tract clones operators while it optimises the graph.
+    forest: Arc<Forest>,
     targets: usize,
     aggregate: Aggregate,
     base: Vec<f32>,
@@ -82,7 +85,7 @@ fn build_regressor(
         other => bail!("{}: unknown aggregate_function {other:?}", node.name),
     };
     boxed(TreeEnsembleRegressor {
-        forest,
+        forest: Arc::new(forest),
         targets,
         aggregate,
         base: base_values(ctx, node)?,
@@ -200,7 +203,8 @@ fn combine(aggregate: Aggregate, s: &mut Score, v: f32) {
 /// A parsed `TreeEnsembleClassifier`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TreeEnsembleClassifier {
-    forest: Forest,
+    /// Shared: tract clones operators while it optimises the graph.
+    forest: Arc<Forest>,
     labels: ClassLabels,
     base: Vec<f32>,
     post_transform: PostTransform,
@@ -232,7 +236,7 @@ fn build_classifier(
     boxed(TreeEnsembleClassifier {
         binary_case: labels.len() == 2 && forest.distinct_ids() == 1,
         weights_all_positive: forest.weights_all_positive(),
-        forest,
+        forest: Arc::new(forest),
         labels,
         base: base_values(ctx, node)?,
         post_transform: PostTransform::parse(node.get_attr_opt::<&str>("post_transform")?)?,
