@@ -253,6 +253,7 @@ class Case:
     options: dict = field(default_factory=dict)  # skl2onnx options by estimator role
     nocl: bool = False  # LinearSVC / RidgeClassifier / hinge SGD: {"nocl": False}
     zipmap: bool = False  # default options: the probabilities end in a ZipMap
+    v5: bool = False  # the tree ensemble rewritten as ai.onnx.ml opset 5 TreeEnsemble
     input_kind: str = "float"  # float | double | columns | columns-float | labels-*
     nan_rows: int = 0  # held-out rows with NaN cells
     nan_train: float = 0.0  # fraction of NaN cells in the training data
@@ -363,6 +364,18 @@ def define_cases() -> None:
         synth_binary("str"), C, zipmap=True, note=zipmap_note)
     add("zipmap-svc-binary-int", scaled(SVC(kernel="rbf", probability=True, random_state=SEED)),
         synth_binary("int"), C, zipmap=True, note=zipmap_note)
+    # ---- tree ensembles as ai.onnx.ml opset 5 TreeEnsemble (skl2onnx 1.20 never writes it:
+    # the export is rewritten by tree_ensemble_v5 below) -------------------------------------
+    v5_note = ("skl2onnx's TreeEnsembleRegressor/Classifier rewritten as ai.onnx.ml opset 5 "
+               "TreeEnsemble (skl2onnx 1.20 never emits it)")
+    add("treeensemble5-rf-reg", RandomForestRegressor(n_estimators=20, max_depth=6,
+                                                      random_state=SEED), diabetes(), R,
+        v5=True, note=v5_note)
+    add("treeensemble5-rf-multiclass-str", RandomForestClassifier(n_estimators=15, max_depth=6,
+                                                                  random_state=SEED),
+        wine("str"), C, v5=True,
+        note=v5_note + "; one copy of each tree per class (opset 5 leaves hold one weight), "
+                       "label by ArgMax + Gather")
     # ---- regressors ------------------------------------------------------------------------
     add("linreg", LinearRegression(), diabetes(), R)
     add("linreg-float64", LinearRegression(), diabetes(), R, input_kind="double",
@@ -1040,6 +1053,8 @@ def write_case(case: Case) -> Result:
             o.pop("zipmap", None)
         onx = convert_sklearn(b.model, name=case.name, initial_types=b.initial_types,
                               target_opset=TARGET_OPSET, options=options)
+    if case.v5:
+        onx = tree_ensemble_v5(onx)
     onx = normalise_model(onx)
     onnx.checker.check_model(onx)
     data = onx.SerializeToString()
@@ -1105,6 +1120,196 @@ def write_case(case: Case) -> Result:
         problems.append(f"io.json is {io_bytes} bytes (> {MAX_IO_BYTES})")
     return Result(case.name, doc["ops"], tol, max_abs, max_rel, io_bytes, len(data), agrees,
                   int(drop.sum()), problems)
+
+
+# ai.onnx.ml opset 5 TreeEnsemble codes.
+V5_MODES = {"BRANCH_LEQ": 0, "BRANCH_LT": 1, "BRANCH_GTE": 2, "BRANCH_GT": 3, "BRANCH_EQ": 4,
+            "BRANCH_NEQ": 5}
+V5_MEMBER = 6
+V5_AGGREGATE = {"AVERAGE": 0, "SUM": 1, "MIN": 2, "MAX": 3}
+
+
+def tree_ensemble_v5(onx: onnx.ModelProto) -> onnx.ModelProto:
+    """Rewrites a skl2onnx export that is one TreeEnsembleRegressor or TreeEnsembleClassifier
+    (no base values, post_transform NONE) into an ai.onnx.ml opset 5 ``TreeEnsemble``.
+    Opset 5 leaves hold one weight each, so every tree is copied once per target/class (the
+    copies of tree t come before those of tree t+1, so each class still sums in tree order);
+    a classifier's label becomes ArgMax + Gather over its class labels."""
+    [node] = onx.graph.node
+    a = {x.name: onnx.helper.get_attribute_value(x) for x in node.attribute}
+    text = lambda v: v.decode() if isinstance(v, bytes) else v  # noqa: E731
+    classifier = node.op_type == "TreeEnsembleClassifier"
+    assert node.op_type in ("TreeEnsembleRegressor", "TreeEnsembleClassifier"), node.op_type
+    assert text(a.get("post_transform", "NONE")) == "NONE"
+    assert not any(a.get("base_values", []))
+    if classifier:
+        labels = list(a.get("classlabels_int64s") or [text(v) for v in a["classlabels_strings"]])
+        targets, prefix, aggregate = len(labels), "class", "SUM"
+    else:
+        targets, prefix = a["n_targets"], "target"
+        aggregate = text(a.get("aggregate_function", "SUM"))
+    assert targets == 1 or aggregate == "SUM", "copies per target only add up for SUM"
+    weights: dict[tuple[int, int, int], float] = {}
+    for key in zip(a[f"{prefix}_treeids"], a[f"{prefix}_nodeids"], a[f"{prefix}_ids"]):
+        assert key not in weights, f"two weights for {key}"
+    for t, n, k, w in zip(a[f"{prefix}_treeids"], a[f"{prefix}_nodeids"], a[f"{prefix}_ids"],
+                          a[f"{prefix}_weights"]):
+        weights[(t, n, k)] = w
+    trees: dict[int, list[int]] = {}  # tree id -> node indices in attribute order
+    for i, t in enumerate(a["nodes_treeids"]):
+        trees.setdefault(t, []).append(i)
+    modes = [text(m) for m in a["nodes_modes"]]
+    out: dict[str, list] = {k: [] for k in (
+        "modes", "features", "splits", "true", "true_leaf", "false", "false_leaf", "missing",
+        "roots", "leaf_targets", "leaf_weights")}
+    for t, nodes in trees.items():
+        assert modes[nodes[0]] != "LEAF", "a single-leaf tree"
+        for c in range(targets):
+            branch = {a["nodes_nodeids"][i]: len(out["modes"]) + k for k, i in
+                      enumerate(i for i in nodes if modes[i] != "LEAF")}
+            leaf = {}
+            for i in nodes:
+                if modes[i] == "LEAF":
+                    nid = a["nodes_nodeids"][i]
+                    leaf[nid] = len(out["leaf_targets"])
+                    out["leaf_targets"].append(c)
+                    out["leaf_weights"].append(weights.get((t, nid, c), 0.0))
+            out["roots"].append(branch[a["nodes_nodeids"][nodes[0]]])
+            for i in nodes:
+                if modes[i] == "LEAF":
+                    continue
+                out["modes"].append(V5_MODES[modes[i]])
+                out["features"].append(a["nodes_featureids"][i])
+                out["splits"].append(a["nodes_values"][i])
+                out["missing"].append(a["nodes_missing_value_tracks_true"][i]
+                                      if "nodes_missing_value_tracks_true" in a else 0)
+                for side in ("true", "false"):
+                    child = a[f"nodes_{side}nodeids"][i]
+                    is_leaf = child in leaf
+                    out[side].append(leaf[child] if is_leaf else branch[child])
+                    out[f"{side}_leaf"].append(int(is_leaf))
+    f32_tensor = lambda name, v: onnx.helper.make_tensor(  # noqa: E731
+        name, onnx.TensorProto.FLOAT, [len(v)], np.asarray(v, dtype=np.float32))
+    y = "probabilities" if classifier else node.output[0]
+    ensemble = onnx.helper.make_node(
+        "TreeEnsemble", list(node.input), [y], domain="ai.onnx.ml", name=node.name,
+        n_targets=targets, aggregate_function=V5_AGGREGATE[aggregate], post_transform=0,
+        tree_roots=out["roots"],
+        nodes_modes=onnx.helper.make_tensor("nodes_modes", onnx.TensorProto.UINT8,
+                                            [len(out["modes"])], out["modes"]),
+        nodes_featureids=out["features"], nodes_splits=f32_tensor("nodes_splits", out["splits"]),
+        nodes_truenodeids=out["true"], nodes_trueleafs=out["true_leaf"],
+        nodes_falsenodeids=out["false"], nodes_falseleafs=out["false_leaf"],
+        nodes_missing_value_tracks_true=out["missing"],
+        leaf_targetids=out["leaf_targets"],
+        leaf_weights=f32_tensor("leaf_weights", out["leaf_weights"]))
+    nodes, initializers = [ensemble], []
+    if classifier:
+        assert list(node.output) == ["label", "probabilities"], list(node.output)
+        initializers.append(onnx.helper.make_tensor(
+            "class_labels", onnx.TensorProto.INT64 if isinstance(labels[0], int)
+            else onnx.TensorProto.STRING, [len(labels)],
+            labels if isinstance(labels[0], int) else [s.encode() for s in labels]))
+        nodes.append(onnx.helper.make_node("ArgMax", ["probabilities"], ["label_index"],
+                                           axis=1, keepdims=0))
+        nodes.append(onnx.helper.make_node("Gather", ["class_labels", "label_index"], ["label"],
+                                           axis=0))
+    graph = onnx.helper.make_graph(nodes, onx.graph.name, list(onx.graph.input),
+                                   list(onx.graph.output), initializers)
+    opsets = [onnx.helper.make_opsetid("", max(o.version for o in onx.opset_import
+                                               if o.domain in ("", "ai.onnx"))),
+              onnx.helper.make_opsetid("ai.onnx.ml", 5)]
+    model = onnx.helper.make_model(graph, opset_imports=opsets)
+    model.ir_version = onx.ir_version
+    return model
+
+
+def write_treeensemble_handmade() -> Result:
+    """treeensemble5-handmade: an ai.onnx.ml opset 5 TreeEnsemble written by hand with what
+    no scikit-learn export has: every node mode, BRANCH_MEMBER with a small set and with a set
+    onnxruntime keeps as a "big set" (more than 30 or beyond 30), missing values sent to the
+    true side, two targets and post_transform 2, which onnxruntime 1.32 reads as SOFTMAX (the
+    ONNX-ML spec says LOGISTIC; onnxruntime's enum swaps 1 and 2). io.json holds inputs
+    (integer-valued categories, NaN cells) and onnxruntime's outputs only: there is no
+    scikit-learn model."""
+    name = "treeensemble5-handmade"
+    nan = math.nan
+    # Node index: (mode, feature, split, true, true is leaf, false, false is leaf, missing true)
+    nodes = [
+        (V5_MEMBER, 0, 0.0, 1, 0, 2, 0, 1),       # tree 0: x0 in {1, 3, 5}, NaN -> true
+        (0, 1, 0.5, 0, 1, 1, 1, 0),               # x1 <= 0.5
+        (3, 2, 0.25, 3, 0, 2, 1, 0),              # x2 > 0.25
+        (5, 3, 2.0, 3, 1, 4, 1, 0),               # x3 != 2
+        (V5_MEMBER, 3, 0.0, 5, 1, 5, 0, 0),       # tree 1: x3 in {2, 7, 11, 35, 40, 100}
+        (1, 1, -0.3, 6, 1, 6, 0, 1),              # x1 < -0.3, NaN -> true
+        (2, 0, 20.0, 7, 1, 8, 1, 0),              # x0 >= 20
+        (4, 0, 4.0, 9, 1, 10, 1, 0),              # tree 2: x0 == 4
+    ]
+    members = [1.0, 3.0, 5.0, nan, 2.0, 7.0, 11.0, 35.0, 40.0, 100.0, nan]
+    leaves = [(0, 1.5), (1, -2.0), (0, 0.75), (1, 3.0), (0, -1.25), (1, 0.5), (0, 2.0),
+              (1, -0.5), (0, 0.25), (0, 10.0), (1, 1.0)]
+    col = lambda k: [n[k] for n in nodes]  # noqa: E731
+    node = onnx.helper.make_node(
+        "TreeEnsemble", ["X"], ["Y"], domain="ai.onnx.ml", n_targets=2, aggregate_function=1,
+        post_transform=2, tree_roots=[0, 4, 7],
+        nodes_modes=onnx.helper.make_tensor("nodes_modes", onnx.TensorProto.UINT8,
+                                            [len(nodes)], col(0)),
+        nodes_featureids=col(1),
+        nodes_splits=onnx.helper.make_tensor("nodes_splits", onnx.TensorProto.FLOAT,
+                                             [len(nodes)], col(2)),
+        nodes_truenodeids=col(3), nodes_trueleafs=col(4), nodes_falsenodeids=col(5),
+        nodes_falseleafs=col(6), nodes_missing_value_tracks_true=col(7),
+        membership_values=onnx.helper.make_tensor("membership_values", onnx.TensorProto.FLOAT,
+                                                  [len(members)], members),
+        leaf_targetids=[t for t, _ in leaves],
+        leaf_weights=onnx.helper.make_tensor("leaf_weights", onnx.TensorProto.FLOAT,
+                                             [len(leaves)], [w for _, w in leaves]))
+    graph = onnx.helper.make_graph(
+        [node], name, [onnx.helper.make_tensor_value_info("X", onnx.TensorProto.FLOAT, [None, 4])],
+        [onnx.helper.make_tensor_value_info("Y", onnx.TensorProto.FLOAT, [None, 2])])
+    onx = onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", 17),
+                                                       onnx.helper.make_opsetid("ai.onnx.ml", 5)])
+    onx.ir_version = 8
+    onx = normalise_model(onx)
+    onnx.checker.check_model(onx)
+    data = onx.SerializeToString()
+    rng = np.random.RandomState(SEED)
+    n = 64
+    X = np.column_stack([
+        rng.choice([0, 1, 3, 4, 5, 6, 19, 20, 21, 40], n),
+        rng.normal(0.0, 1.0, n),
+        rng.uniform(-0.5, 1.0, n),
+        rng.choice([0, 2, 3, 7, 11, 35, 40, 100, 101], n),
+    ]).astype(np.float32)
+    X[rng.rand(n, 4) < 0.1] = np.nan
+    X[0, :] = np.nan
+    sess = session(data)
+    outs = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, {"X": X})))
+    doc = {
+        "estimator": "TreeEnsemble",
+        "task": "regression",
+        "ops": ops_of(onx),
+        "inputs": {"X": tensor_json(X)},
+        "onnxruntime": {k: tensor_json(v) for k, v in outs.items()},
+        "tolerance": TOLERANCES[0],
+        "label_type": None,
+        "pipeline": [],
+        "dataset": "64 generated rows: integer categories, normal and uniform columns, 10% NaN",
+        "rows": {"generated": n},
+        "max_error": {"absolute": 0.0, "relative": 0.0},
+        "agrees": True,
+        "note": "hand-written ai.onnx.ml opset 5 TreeEnsemble (every node mode, BRANCH_MEMBER "
+                "small and big sets, missing values to the true side, 2 targets, post_transform "
+                "2 = SOFTMAX for onnxruntime, LOGISTIC in the spec); no scikit-learn model",
+    }
+    text = dumps(doc) + "\n"
+    out = OUT_DIR / name
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "model.onnx").write_bytes(data)
+    (out / "io.json").write_text(text, encoding="utf-8")
+    check_round_trip(out / "io.json", data)
+    return Result(name, doc["ops"], doc["tolerance"], 0.0, 0.0, len(text.encode()), len(data),
+                  True, 0, [])
 
 
 def write_bench() -> Result:
@@ -1182,6 +1387,8 @@ def main(argv: list[str]) -> int:
         print(f"  {case.name}", file=sys.stderr)
     if everything or any("bench-forest".startswith(p) for p in prefixes):
         results.append(write_bench())
+    if everything or any("treeensemble5-handmade".startswith(p) for p in prefixes):
+        results.append(write_treeensemble_handmade())
 
     if everything:
         # Remove case folders of cases that no longer exist (or were skipped); other files

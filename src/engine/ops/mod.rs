@@ -23,12 +23,14 @@ mod reduce_log_sum_exp;
 mod scaler;
 mod svm;
 mod tree_ensemble;
+mod tree_ensemble_v5;
 
 /// tract's ONNX framework with the operators this crate adds (or replaces) registered on it.
 pub fn framework() -> Onnx {
     let mut onnx = tract_onnx::onnx();
     linear_classifier::register(&mut onnx.op_register);
     tree_ensemble::register(&mut onnx.op_register);
+    tree_ensemble_v5::register(&mut onnx.op_register);
     scaler::register(&mut onnx.op_register);
     imputer::register(&mut onnx.op_register);
     binarizer::register(&mut onnx.op_register);
