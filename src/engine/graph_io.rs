@@ -275,3 +275,36 @@ fn tensor(
     };
     built.map_err(|e| bad(&format!("{e:#}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tract_onnx::pb::{GraphProto, TypeProto, ValueInfoProto};
+
+    fn model(input_type: Option<TypeProto>) -> ModelProto {
+        ModelProto {
+            graph: Some(GraphProto {
+                input: vec![ValueInfoProto {
+                    name: "X".into(),
+                    r#type: input_type,
+                    ..ValueInfoProto::default()
+                }],
+                ..GraphProto::default()
+            }),
+            ..ModelProto::default()
+        }
+    }
+
+    #[test]
+    fn a_map_input_is_refused_by_name() {
+        // A map type decodes as a type without a tensor value.
+        let map = model(Some(TypeProto::default()));
+        let e = check_tensor_inputs(&map).unwrap_err().to_string();
+        assert!(e.contains("graph input \"X\" is not a tensor"), "{e}");
+        let tensor = model(Some(TypeProto {
+            value: Some(type_proto::Value::TensorType(type_proto::Tensor::default())),
+            ..TypeProto::default()
+        }));
+        assert!(check_tensor_inputs(&tensor).is_ok());
+    }
+}

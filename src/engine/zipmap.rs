@@ -247,6 +247,44 @@ mod tests {
         assert!(e.contains("ZipMap"), "{e}");
     }
 
+    fn outputs(names: &[&str], labels: Option<Vec<Json>>) -> Outputs {
+        Outputs {
+            task: crate::bundle::manifest::Task::Classification,
+            class_names: Some(names.iter().map(|n| n.to_string()).collect()),
+            class_labels: labels,
+            label: None,
+            probabilities: Some("out".into()),
+            value: None,
+        }
+    }
+
+    #[test]
+    fn the_manifest_must_list_the_classes_in_the_zipmap_order() {
+        let ints = ZipMapOutput {
+            output: "out".into(),
+            labels: ClassLabels::Ints(vec![3, 7]),
+        };
+        let labels = |v: &[i64]| Some(v.iter().map(|l| Json::from(*l)).collect());
+        assert!(ints
+            .check_manifest(&outputs(&["a", "b"], labels(&[3, 7])))
+            .is_ok());
+        let e = ints
+            .check_manifest(&outputs(&["b", "a"], labels(&[7, 3])))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("over the classes [3,7] but the manifest's class_labels are [7,3]"),
+            "{e}"
+        );
+        // Without class_labels, the class names must be the labels.
+        assert!(ints.check_manifest(&outputs(&["3", "7"], None)).is_ok());
+        let e = ints
+            .check_manifest(&outputs(&["7", "3"], None))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("class_names"), "{e}");
+    }
+
     #[test]
     fn rows_are_per_row_in_label_order() {
         let z = ZipMapOutput {
