@@ -33,7 +33,10 @@ pub enum EngineError {
         detail: String,
     },
     /// The manifest names a graph output that does not exist.
-    #[error("the manifest names output {name:?} but the graph's outputs are {available:?}")]
+    #[error(
+        "the manifest names output {name:?} but the graph's outputs are {available:?}; {}",
+        missing_output_hint(available)
+    )]
     MissingOutput {
         /// Name in the manifest.
         name: String,
@@ -68,6 +71,15 @@ pub enum EngineError {
         /// What is wrong.
         problem: String,
     },
+}
+
+/// What to do about a manifest output the graph does not have.
+fn missing_output_hint(available: &[String]) -> &'static str {
+    if available.iter().any(|a| a == "output_probability") {
+        "this is a default skl2onnx classifier export: name \"output_label\" and \"output_probability\" in the metadata's outputs"
+    } else {
+        "name one of them in the metadata's outputs"
+    }
 }
 
 /// An operator the engine cannot run.

@@ -230,6 +230,28 @@ fn zipmap_classes_in_another_order_are_refused() {
     assert!(!out.exists());
 }
 
+/// Metadata copied from a `zipmap: False` export (`label`, `probabilities`) does not fit a
+/// default export; pack says which names to use.
+#[test]
+fn zipmap_export_with_tensor_output_names_says_which_names_to_use() {
+    let dir = tempdir();
+    let src = case_dir("zipmap");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(src.join("meta.json")).unwrap()).unwrap();
+    meta["outputs"]["label"] = "label".into();
+    meta["outputs"]["probabilities"] = "probabilities".into();
+    let meta_path = dir.path().join("meta.json");
+    std::fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
+    pack_files(
+        &src.join("model.onnx"),
+        &meta_path,
+        &src.join("train.csv"),
+        &src.join("test_vectors.json"),
+        &dir.path().join("renamed.sonnx"),
+    )
+    .fails_with("this is a default skl2onnx classifier export: name \"output_label\" and \"output_probability\" in the metadata's outputs");
+}
+
 /// `tests/data/estimators/zipmap/zipmap-1.0.0.sonnx` (unsigned; the npm package's tests load
 /// it through the JS API) is exactly what `pack` builds from the files next to it. Rebuild it
 /// with: `sealed-onnx pack --model model.onnx --meta meta.json --train train.csv
