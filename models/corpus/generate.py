@@ -7,7 +7,9 @@ regenerate, the output is byte-identical):
 
 Each case is a fitted scikit-learn estimator or pipeline exported with skl2onnx defaults
 (``zipmap`` off, except in the ``zipmap-*`` cases, whose probabilities end in a ZipMap and are
-stored as onnxruntime's list of ``{label: probability}`` maps; no ``black_op``, so the graphs contain the ONNX-ML operators: Scaler,
+stored as onnxruntime's list of ``{label: probability}`` maps, and the ``treeensemble5-*``
+cases, rewritten into (or, for ``treeensemble5-handmade``, written as) the ai.onnx.ml opset 5
+``TreeEnsemble`` that skl2onnx 1.20 never emits; no ``black_op``, so the graphs contain the ONNX-ML operators: Scaler,
 Imputer, TreeEnsemble*, SVM*, Linear*, Normalizer, Binarizer, OneHotEncoder, LabelEncoder,
 ArrayFeatureExtractor, FeatureVectorizer, ...). Per case it writes
 
