@@ -251,6 +251,51 @@ function failedAt(v, depth, path) {
   return path;
 }
 
+/** Key of the tag objects of {@link encode} (see the crate's `schema::tagged_json`). */
+const TAG = "\u0000sealed-onnx";
+/**
+ * JSON.stringify writes a lone surrogate (and only a lone one) as a `\udXXX` escape, which
+ * is not valid JSON text for the crate's parser; it becomes U+FFFD, as the wasm boundary
+ * always read such strings. The look-behind skips escaped backslashes (`\\ud800` is text).
+ */
+const LONE_SURROGATE_ESCAPE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
+
+function tagged(v) {
+  switch (typeof v) {
+    case "number":
+      return Number.isFinite(v) ? v : { [TAG]: String(v) }; // NaN, Infinity, -Infinity
+    case "undefined":
+      return { [TAG]: "undefined" };
+    case "bigint":
+      return { [TAG]: "other:a bigint" };
+    case "function":
+      return { [TAG]: "other:a function" };
+    case "symbol":
+      return { [TAG]: "other:a symbol" };
+    default:
+      if (v === null) return v;
+      if (ArrayBuffer.isView(v)) {
+        const bigint =
+          (typeof BigInt64Array !== "undefined" && v instanceof BigInt64Array) ||
+          (typeof BigUint64Array !== "undefined" && v instanceof BigUint64Array);
+        return bigint || v instanceof DataView ? { [TAG]: "other:a bigint array or DataView" } : Array.from(v);
+      }
+      // A caller's object that looks like a tag (its only key is TAG) must not pass for one.
+      if (Object.prototype.hasOwnProperty.call(v, TAG) && Object.keys(v).length === 1) return { [TAG]: "other:an object" };
+      return v;
+  }
+}
+
+/**
+ * A snapshot as one JSON string for the wasm: a single crossing instead of one per value
+ * (~14 µs each). What JSON cannot say (NaN, ±Infinity, undefined, bigints, functions,
+ * symbols) travels as tag objects the crate decodes.
+ */
+export function encode(input) {
+  const json = JSON.stringify(input, (_key, v) => tagged(v));
+  return json.includes("\\ud") ? json.replace(LONE_SURROGATE_ESCAPE, "$1\\ufffd") : json;
+}
+
 /** Undoes the markers of `snapshot(input, true)` (in the worker). */
 export function revive(v, depth = 0) {
   if (v === null || typeof v !== "object" || depth >= MAX_DEPTH || ArrayBuffer.isView(v)) return v;
@@ -558,8 +603,8 @@ export class LocalModel {
       }
     }
     const chunks = splitBatch(input);
-    if (!chunks) return this.#call((m) => m.predict(input));
-    return this.#chunked(chunks, (m, part) => m.predict(part), (m, part) => m.validate(part));
+    if (!chunks) return this.#call((m) => m.predict(encode(input)));
+    return this.#chunked(chunks, (m, part) => m.predict(encode(part)), (m, part) => m.validate(encode(part)));
   }
 
   predictTypedJson(data, rows) {
@@ -615,14 +660,14 @@ export class LocalModel {
   validate(input) {
     this.check();
     const chunks = splitBatch(input);
-    if (!chunks) return JSON.parse(this.#call((m) => m.validate(input)));
+    if (!chunks) return JSON.parse(this.#call((m) => m.validate(encode(input))));
     const issues = [];
-    for (const chunk of chunks) addShifted(issues, JSON.parse(this.#call((m) => m.validate(chunk.input))), chunk);
+    for (const chunk of chunks) addShifted(issues, JSON.parse(this.#call((m) => m.validate(encode(chunk.input)))), chunk);
     return issues;
   }
 
   drift(input) {
-    return JSON.parse(this.#call((m) => m.drift(input)));
+    return JSON.parse(this.#call((m) => m.drift(encode(input))));
   }
 
   /** validate/drift of the typed form `{data, rows}`: as the records it stands for. */

@@ -418,6 +418,21 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
       assert.deepEqual(model.validate(proto).map((i) => i.path + " " + i.code), ["__proto__ unknown_feature"]);
       const odd = model.validate([{ sepal_length: () => 1, sepal_width: 2n, petal_length: { a: 1 }, petal_width: [1] }]);
       assert.deepEqual(odd.map((i) => i.code), ["wrong_type", "wrong_type", "wrong_type", "wrong_type"]);
+      assert.deepEqual(odd.map((i) => i.received), ["a function", "a bigint", "an object", "an array of 1"]);
+      // Inputs cross into the wasm as tagged JSON: what JSON cannot say still arrives as itself,
+      // and nothing a caller passes can pose as a tag.
+      const exotic = model.validate([
+        { ...SETOSA, sepal_length: -Infinity, sepal_width: undefined, petal_length: Symbol("s") },
+        { ...SETOSA, petal_width: { "\\u0000sealed-onnx": "NaN" }, "\\u0000sealed-onnx": "undefined", "odd \\uD800": 1 },
+      ]);
+      assert.deepEqual(exotic.map((i) => i.path + " " + i.code + " " + i.received), [
+        "rows[0].sepal_length not_finite -Infinity",
+        "rows[0].sepal_width null_not_allowed null",
+        "rows[0].petal_length wrong_type a symbol",
+        "rows[1].\\u0000sealed-onnx unknown_feature unknown feature \\"\\\\0sealed-onnx\\"",
+        "rows[1].odd \\uFFFD unknown_feature unknown feature \\"odd \\uFFFD\\"",
+        "rows[1].petal_width wrong_type an object",
+      ]);
 
       const afterAll = await model.predict(SETOSA);
       assert.deepEqual(afterAll, before, "the model predicts the same after every error");

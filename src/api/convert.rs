@@ -1,73 +1,12 @@
-//! Converting JS values into schema values, and results into JSON.
-
-use js_sys::{Array, Object};
-use wasm_bindgen::{JsCast, JsValue};
+//! Inputs from the wrapper into schema values (tagged JSON, typed arrays); issues as JSON.
 
 use super::errors::{model_error, JsResult};
 use crate::bundle::manifest::Feature;
-use crate::schema::{self, Batch, Cell, Issue, Shape, Value};
+use crate::schema::{self, tagged_json, Batch, Cell, Issue, Shape, Value};
 
-/// Deeper than batch → record → value nothing is a valid input; stopping there also keeps
-/// cyclic objects from recursing forever.
-const MAX_DEPTH: usize = 3;
-
-/// Converts a plain JS value (records, arrays, columns, typed arrays) into a [`Value`].
-pub fn to_value(v: &JsValue) -> Value {
-    convert(v, 0)
-}
-
-fn convert(v: &JsValue, depth: usize) -> Value {
-    if v.is_null() || v.is_undefined() {
-        return Value::Null;
-    }
-    if let Some(n) = v.as_f64() {
-        return Value::Number(n);
-    }
-    if let Some(b) = v.as_bool() {
-        return Value::Bool(b);
-    }
-    if let Some(s) = v.as_string() {
-        return Value::String(s);
-    }
-    if v.is_bigint() {
-        return Value::Other("a bigint".into());
-    }
-    if depth >= MAX_DEPTH || !v.is_object() {
-        return Value::Other(if v.is_function() {
-            "a function".into()
-        } else {
-            "a nested structure".into()
-        });
-    }
-    if Array::is_array(v) {
-        let a: &Array = v.unchecked_ref();
-        return Value::Array(a.iter().map(|x| convert(&x, depth + 1)).collect());
-    }
-    if js_sys::ArrayBuffer::is_view(v) {
-        if v.is_instance_of::<js_sys::BigInt64Array>()
-            || v.is_instance_of::<js_sys::BigUint64Array>()
-            || v.is_instance_of::<js_sys::DataView>()
-        {
-            return Value::Other("a bigint array or DataView".into());
-        }
-        return Value::Array(
-            js_sys::Float64Array::new(v)
-                .to_vec()
-                .into_iter()
-                .map(Value::Number)
-                .collect(),
-        );
-    }
-    let entries = Object::entries(v.unchecked_ref());
-    Value::Object(
-        entries
-            .iter()
-            .filter_map(|pair| {
-                let pair: Array = pair.dyn_into().ok()?;
-                Some((pair.get(0).as_string()?, convert(&pair.get(1), depth + 1)))
-            })
-            .collect(),
-    )
+/// The wrapper's tagged JSON text (see `schema::tagged_json`) as a [`Value`].
+pub fn from_json(text: &str) -> JsResult<Value> {
+    tagged_json::parse(text).map_err(|e| model_error(&format!("sealed-onnx internal error: {e}")))
 }
 
 /// Builds a batch from a flat row-major numeric array (numeric and boolean features only).

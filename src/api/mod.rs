@@ -74,10 +74,10 @@ impl Model {
         }))
     }
 
-    /// Predicts a record, an array of records, or columns; JSON: one prediction object for a
-    /// record, else an array of them.
-    pub fn predict(&self, input: JsValue) -> JsResult<String> {
-        let value = convert::to_value(&input);
+    /// Predicts a record, an array of records, or columns, given as the wrapper's tagged JSON
+    /// (`schema::tagged_json`); JSON: one prediction object for a record, else an array.
+    pub fn predict(&self, input: &str) -> JsResult<String> {
+        let value = convert::from_json(input)?;
         let (shape, predictions) = self.inner.predict(&value).map_err(|e| to_js(&e))?;
         json(&crate::engine::predictions_json(shape, &predictions))
     }
@@ -95,9 +95,10 @@ impl Model {
         ))
     }
 
-    /// The schema issues of `input` as a JSON array (empty when valid), without predicting.
-    pub fn validate(&self, input: JsValue) -> JsResult<String> {
-        let issues = match self.inner.validate(&convert::to_value(&input)) {
+    /// The schema issues of `input` (tagged JSON) as a JSON array (empty when valid),
+    /// without predicting.
+    pub fn validate(&self, input: &str) -> JsResult<String> {
+        let issues = match self.inner.validate(&convert::from_json(input)?) {
             Ok(_) => Vec::new(),
             Err(e) => e.issues,
         };
@@ -110,11 +111,11 @@ impl Model {
         self.inner.self_test().map_err(|e| to_js(&e))
     }
 
-    /// Per-feature drift of `input` against the training baseline, as JSON.
-    pub fn drift(&self, input: JsValue) -> JsResult<String> {
+    /// Per-feature drift of `input` (tagged JSON) against the training baseline, as JSON.
+    pub fn drift(&self, input: &str) -> JsResult<String> {
         let report = self
             .inner
-            .drift(&convert::to_value(&input))
+            .drift(&convert::from_json(input)?)
             .map_err(|e| to_js(&e))?;
         json(&report)
     }

@@ -4,6 +4,7 @@ pub mod compat;
 pub mod drift;
 mod error;
 pub mod infer;
+pub mod tagged_json;
 mod validate;
 mod value;
 
