@@ -402,6 +402,28 @@ describe("the demo page", () => {
     assert.deepEqual(errors, []);
   });
 
+  it("predicts a large CSV in chunks, with progress, and shows the first rows", async (t) => {
+    const { page, errors } = await open(t);
+    const ex = example("iris");
+    await loadExample(page, ex.name);
+    const [header, ...rows] = readFileSync(join(www, ex.csv), "utf8").trim().split("\n");
+    const many = [header, ...Array.from({ length: 12_000 }, (_, i) => rows[i % rows.length])].join("\n");
+    await page.evaluate(() => {
+      window.__status = [];
+      const el = document.getElementById("batch-status");
+      new MutationObserver(() => window.__status.push(el.textContent)).observe(el, { subtree: true, childList: true, characterData: true });
+    });
+    // Chosen as a file: the batch runs as soon as it is read.
+    await page.setInputFiles("#csv-file", { name: "many.csv", mimeType: "text/csv", buffer: Buffer.from(many) });
+    const summary = await page.waitForSelector(".batch-summary", { timeout: 60_000 });
+    assert.equal(await summary.getAttribute("data-valid"), "12000");
+    const seen = await page.evaluate(() => window.__status);
+    assert.ok(seen.some((s) => /Predicting… [\d,]+ of 12,000 rows/.test(s)), `progress shown: ${seen.slice(0, 3)}`);
+    assert.match(await page.textContent("#batch-table caption"), /First 500 of 12,000 rows/);
+    assert.equal(await page.$$eval("#batch-table tbody tr", (r) => r.length), 500);
+    assert.deepEqual(errors, []);
+  });
+
   it("works offline after the first visit: reload with the network off, load an example, predict", async (t) => {
     const own = await serve({ port: 0 }); // this test takes its server down
     t.after(() => own.close());
