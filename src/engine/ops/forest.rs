@@ -376,8 +376,10 @@ impl Forest {
         forest.looped = (0..n)
             .map(|i| {
                 if forest.mode[i] == Mode::Leaf {
+                    // Both children are the leaf itself, so the threshold is free: it
+                    // carries the first weight for `sum_leq`.
                     Packed {
-                        threshold: 0.0,
+                        threshold: forest.unique_weight[i],
                         feature: 0,
                         true_child: i as u32,
                         false_child: i as u32,
@@ -509,33 +511,6 @@ impl Forest {
         Ok(height)
     }
 
-    /// The leaves `LANES` rows reach in one tree, walked together without branches: every
-    /// lane takes `depth` steps (leaves loop on themselves), so independent rows overlap
-    /// their memory latency instead of waiting on mispredicted branches.
-    #[inline(always)]
-    fn leaves_leq<const LANES: usize>(
-        &self,
-        root: u32,
-        depth: u32,
-        data: &[f32],
-        offsets: &[usize; LANES],
-    ) -> [usize; LANES] {
-        let nodes = &self.looped;
-        let mut at = [root as usize; LANES];
-        for _ in 0..depth {
-            for lane in 0..LANES {
-                let node = nodes[at[lane]];
-                let x = data[offsets[lane] + node.feature as usize];
-                // Arithmetic rather than a branch: the size-optimised wasm build would
-                // otherwise emit a mispredicted jump per step.
-                let go = usize::from(x <= node.threshold);
-                let (t, f) = (node.true_child as usize, node.false_child as usize);
-                at[lane] = f.wrapping_add(go.wrapping_mul(t.wrapping_sub(f)));
-            }
-        }
-        at
-    }
-
     /// Number of trees.
     pub fn trees(&self) -> usize {
         self.roots.len()
@@ -620,9 +595,6 @@ impl Forest {
         width: usize,
         mut visit: impl FnMut(usize, LeafRef<'_>),
     ) {
-        const BLOCK: usize = 128;
-        const LANES: usize = 16;
-        let rows = data.len() / width.max(1);
         let leaf_ref = |leaf: usize| {
             let s = self.weight_start[leaf] as usize;
             let l = self.weight_len[leaf] as usize;
@@ -631,45 +603,124 @@ impl Forest {
                 unique: self.unique_weight[leaf],
             }
         };
+        let rows = data.len() / width.max(1);
         for start in (0..rows).step_by(BLOCK) {
             let end = (start + BLOCK).min(rows);
-            for (t, &root) in self.roots.iter().enumerate() {
-                let mut r = start;
-                // Measured with bench/run.sh: lanes are ~4x faster natively but slower in the
-                // size-optimised wasm build, which keeps the row-at-a-time walk.
-                if self.fast_leq && width > 0 && !cfg!(target_arch = "wasm32") {
-                    while r + LANES <= end {
-                        let mut offsets = [0usize; LANES];
-                        for (k, o) in offsets.iter_mut().enumerate() {
-                            *o = (r + k) * width;
-                        }
-                        let leaves = self.leaves_leq(root, self.depth[t], data, &offsets);
-                        for (k, leaf) in leaves.into_iter().enumerate() {
-                            visit(r + k, leaf_ref(leaf));
-                        }
-                        r += LANES;
+            for t in 0..self.roots.len() {
+                if self.fast_leq && width > 0 {
+                    self.walk_leq(t, data, width, start..end, |r, leaf| {
+                        visit(r, leaf_ref(leaf))
+                    });
+                } else {
+                    let root = self.roots[t];
+                    for r in start..end {
+                        let leaf = self.leaf(root, &data[r * width..(r + 1) * width]);
+                        visit(r, leaf_ref(leaf));
                     }
-                }
-                for r in r..end {
-                    let row = &data[r * width..(r + 1) * width];
-                    let leaf = if self.fast_leq {
-                        self.leaf_leq(root, row)
-                    } else {
-                        self.leaf(root, row)
-                    };
-                    let s = self.weight_start[leaf] as usize;
-                    let l = self.weight_len[leaf] as usize;
-                    visit(
-                        r,
-                        LeafRef {
-                            weights: &self.weights[s..s + l],
-                            unique: self.unique_weight[leaf],
-                        },
-                    );
                 }
             }
         }
     }
+
+    /// Per row, the sum over trees (in tree order, in f32, as onnxruntime adds) of the
+    /// leaf's first weight: a single-target regressor's score. `None` unless every branch
+    /// is `x <= t` (the branch-free walk).
+    ///
+    /// `width` must be at least [`Forest::min_features`] (checked by callers).
+    pub fn sum_leq(&self, data: &[f32], width: usize) -> Option<Vec<f32>> {
+        if !self.fast_leq || width == 0 {
+            return None;
+        }
+        let rows = data.len() / width;
+        let mut sums = vec![0f32; rows];
+        for start in (0..rows).step_by(BLOCK) {
+            let end = (start + BLOCK).min(rows);
+            let block = &mut sums[start..end];
+            for t in 0..self.roots.len() {
+                // A leaf's packed threshold is its first weight.
+                self.walk_leq(t, data, width, start..end, |r, leaf| {
+                    block[r - start] += self.looped[leaf].threshold
+                });
+            }
+        }
+        Some(sums)
+    }
+
+    /// Walks `rows` through tree `t` when every branch is `x <= t`, calling
+    /// `hit(row, leaf)` in row order: [`LANES`] rows at a time without branches, the rest
+    /// one by one.
+    #[inline(always)]
+    fn walk_leq(
+        &self,
+        t: usize,
+        data: &[f32],
+        width: usize,
+        rows: std::ops::Range<usize>,
+        mut hit: impl FnMut(usize, usize),
+    ) {
+        let nodes = &self.looped[..];
+        let (root, depth) = (self.roots[t] as usize, self.depth[t]);
+        let mut r = rows.start;
+        while r + LANES <= rows.end {
+            let leaves = lanes(nodes, data, root, depth, r * width, width);
+            for (k, &leaf) in leaves.iter().enumerate() {
+                hit(r + k, leaf);
+            }
+            r += LANES;
+        }
+        for r in r..rows.end {
+            hit(
+                r,
+                self.leaf_leq(root as u32, &data[r * width..(r + 1) * width]),
+            );
+        }
+    }
+}
+
+/// Rows per block: every tree is walked for a block of rows before the next tree, so the
+/// tree stays in cache (onnxruntime does the same).
+const BLOCK: usize = 128;
+
+/// Rows walked together through one tree.
+const LANES: usize = 8;
+
+/// The leaves [`LANES`] consecutive rows (the first at `base`) reach in the tree at `root`,
+/// walked together without branches: every lane takes `depth` steps (leaves loop on
+/// themselves), so independent rows overlap their memory latency instead of waiting on
+/// mispredicted branches. Written out lane by lane, so that each lane's position is a
+/// local (a register) even in the size-optimised wasm build, which unrolls nothing.
+#[inline(always)]
+fn lanes(
+    nodes: &[Packed],
+    data: &[f32],
+    root: usize,
+    depth: u32,
+    base: usize,
+    width: usize,
+) -> [usize; LANES] {
+    macro_rules! walk {
+        ($(($at:ident, $off:ident, $k:literal)),+) => {{
+            $(let mut $at = root; let $off = base + $k * width;)+
+            for _ in 0..depth {
+                $(
+                    let node = nodes[$at];
+                    let x = data[$off + node.feature as usize];
+                    $at = if x <= node.threshold { node.true_child } else { node.false_child } as usize;
+                )+
+            }
+            [$($at),+]
+        }};
+    }
+    walk!(
+        (a0, o0, 0),
+        (a1, o1, 1),
+        (a2, o2, 2),
+        (a3, o3, 3),
+        (a4, o4, 4),
+        (a5, o5, 5),
+        (a6, o6, 6),
+        (a7, o7, 7)
+    )
 }
 
 /// What a row reached in one tree.
@@ -838,6 +889,34 @@ mod tests {
         let forest = s.build(1).unwrap();
         assert_eq!(forest.depth, vec![2, 1]);
         assert_eq!(walk(&forest), expected());
+    }
+
+    #[test]
+    fn lane_walk_and_sums_agree_with_the_general_walk() {
+        let forest = spec().build(1).unwrap();
+        assert!(forest.fast_leq);
+        // 2 * LANES + 5 rows, NaNs included, in two blocks' worth of lanes and a remainder.
+        let rows = 2 * LANES + 5;
+        let data: Vec<f32> = (0..rows * 2)
+            .map(|i| match (i * 7919) % 13 {
+                0 => f32::NAN,
+                v => v as f32 * 0.3 - 0.5,
+            })
+            .collect();
+        let mut fast = vec![vec![]; rows];
+        forest.for_each_leaf(&data, 2, |r, leaf| fast[r].push(leaf.unique));
+        let mut sums = vec![0f32; rows];
+        for r in 0..rows {
+            let row = &data[r * 2..r * 2 + 2];
+            let general: Vec<f32> = forest
+                .roots
+                .iter()
+                .map(|&root| forest.unique_weight[forest.leaf(root, row)])
+                .collect();
+            assert_eq!(fast[r], general, "row {r}");
+            sums[r] = general.iter().sum();
+        }
+        assert_eq!(forest.sum_leq(&data, 2), Some(sums));
     }
 
     #[test]

@@ -120,19 +120,30 @@ impl Kernel for TreeEnsembleRegressor {
         check_width(&self.forest, width, self.name())?;
         let rows = x.len() / width.max(1);
         let k = self.targets;
-        let mut scores = vec![Score::default(); rows * k];
         let single = k == 1;
-        self.forest.for_each_leaf(&x, width, |r, leaf| {
-            let row = &mut scores[r * k..(r + 1) * k];
-            if single {
-                // onnxruntime's single-target path uses the leaf's first weight.
-                combine(self.aggregate, &mut row[0], leaf.unique);
-            } else {
-                for w in leaf.weights {
-                    combine(self.aggregate, &mut row[w.id as usize], w.value);
-                }
+        let mut scores = vec![Score::default(); rows * k];
+        // The common case (one target, summed) without per-leaf callbacks.
+        let sums = match self.aggregate {
+            Aggregate::Sum | Aggregate::Average if single => self.forest.sum_leq(&x, width),
+            _ => None,
+        };
+        if let Some(sums) = sums {
+            for (s, value) in scores.iter_mut().zip(sums) {
+                *s = Score { value, has: true };
             }
-        });
+        } else {
+            self.forest.for_each_leaf(&x, width, |r, leaf| {
+                let row = &mut scores[r * k..(r + 1) * k];
+                if single {
+                    // onnxruntime's single-target path uses the leaf's first weight.
+                    combine(self.aggregate, &mut row[0], leaf.unique);
+                } else {
+                    for w in leaf.weights {
+                        combine(self.aggregate, &mut row[w.id as usize], w.value);
+                    }
+                }
+            });
+        }
         let trees = self.forest.trees() as f32;
         let mut out = Vec::with_capacity(rows * k);
         for row in scores.chunks_mut(k) {
