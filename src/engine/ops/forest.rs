@@ -635,12 +635,24 @@ impl Forest {
         let mut sums = vec![0f32; rows];
         for start in (0..rows).step_by(BLOCK) {
             let end = (start + BLOCK).min(rows);
-            let block = &mut sums[start..end];
             for t in 0..self.roots.len() {
-                // A leaf's packed threshold is its first weight.
-                self.walk_leq(t, data, width, start..end, |r, leaf| {
-                    block[r - start] += self.looped[leaf].threshold
-                });
+                // Written out rather than through `walk_leq`'s callback, which the
+                // size-optimised wasm build does not inline. A leaf's packed threshold is
+                // its first weight.
+                let nodes = &self.looped[..];
+                let (root, depth) = (self.roots[t] as usize, self.depth[t]);
+                let mut r = start;
+                while r + LANES <= end {
+                    let leaves = lanes(nodes, data, root, depth, r * width, width);
+                    for (sum, &leaf) in sums[r..r + LANES].iter_mut().zip(&leaves) {
+                        *sum += nodes[leaf].threshold;
+                    }
+                    r += LANES;
+                }
+                for (r, sum) in sums.iter_mut().enumerate().take(end).skip(r) {
+                    let leaf = self.leaf_leq(root as u32, &data[r * width..(r + 1) * width]);
+                    *sum += nodes[leaf].threshold;
+                }
             }
         }
         Some(sums)
@@ -681,8 +693,9 @@ impl Forest {
 /// tree stays in cache (onnxruntime does the same).
 const BLOCK: usize = 128;
 
-/// Rows walked together through one tree.
-const LANES: usize = 8;
+/// Rows walked together through one tree (measured: 16 beats 8 by ~5% in wasm and ~8%
+/// natively).
+const LANES: usize = 16;
 
 /// The leaves [`LANES`] consecutive rows (the first at `base`) reach in the tree at `root`,
 /// walked together without branches: every lane takes `depth` steps (leaves loop on
@@ -719,7 +732,15 @@ fn lanes(
         (a4, o4, 4),
         (a5, o5, 5),
         (a6, o6, 6),
-        (a7, o7, 7)
+        (a7, o7, 7),
+        (a8, o8, 8),
+        (a9, o9, 9),
+        (a10, o10, 10),
+        (a11, o11, 11),
+        (a12, o12, 12),
+        (a13, o13, 13),
+        (a14, o14, 14),
+        (a15, o15, 15)
     )
 }
 
