@@ -53,7 +53,7 @@ fn main() {
         columns: batch.columns.iter().map(|c| vec![c[0].clone()]).collect(),
         shape: Shape::Record,
     };
-    let single: Vec<f64> = (0..200)
+    let single: Vec<f64> = (0..300)
         .map(|_| {
             let t = Instant::now();
             model.predict_batch(&one).expect("predict");
@@ -63,6 +63,7 @@ fn main() {
     println!(
         "{}",
         serde_json::json!({
+            "first_ms": loads[0],
             "load_ms": median(loads),
             "rows_per_s": rows.len() as f64 / median(runs),
             "single_ms": median(single),
