@@ -173,9 +173,12 @@ impl SealedModel {
             None => false,
         };
         let bundle = Bundle::read(bytes, &options.limits)?;
-        check_file_digests(&bundle)?;
+        // The model is hashed once, for its manifest digest and for the signature (a big
+        // model's sha256 is a good part of its load time).
+        let model_sha256 = trust::sha256(&bundle.model);
+        check_model_digest(&bundle, &model_sha256)?;
         let signer = match &options.public_key {
-            Some(key) => Some(verify_signature(&bundle, key)?),
+            Some(key) => Some(verify_signature(&bundle, &model_sha256, key)?),
             None => None,
         };
         let engine = Engine::load(&bundle.model, &bundle.manifest)?;
@@ -283,9 +286,14 @@ impl SealedModel {
 /// # Errors
 /// [`VerificationError::FileDigest`] naming the entry and both digests.
 pub fn check_file_digests(bundle: &Bundle) -> Result<(), VerificationError> {
+    check_model_digest(bundle, &trust::sha256(&bundle.model))
+}
+
+/// [`check_file_digests`] with the model's sha256 already computed.
+fn check_model_digest(bundle: &Bundle, model_sha256: &[u8; 32]) -> Result<(), VerificationError> {
     for (name, expected) in &bundle.manifest.files {
-        let data = match name.as_str() {
-            bundle::MODEL_ENTRY => &bundle.model,
+        let digest = match name.as_str() {
+            bundle::MODEL_ENTRY => model_sha256,
             // The manifest check allows no other names; refuse rather than skip if that changes.
             _ => {
                 return Err(VerificationError::FileDigest {
@@ -295,7 +303,7 @@ pub fn check_file_digests(bundle: &Bundle) -> Result<(), VerificationError> {
                 })
             }
         };
-        let actual = trust::to_hex(&trust::sha256(data));
+        let actual = trust::to_hex(digest);
         if &actual != expected {
             return Err(VerificationError::FileDigest {
                 name: name.clone(),
@@ -315,16 +323,24 @@ pub fn signed_resources(model: &[u8], manifest_bytes: &[u8]) -> Vec<Resource> {
     ]
 }
 
-fn verify_signature(bundle: &Bundle, key: &VerifyingKey) -> Result<String, VerificationError> {
+fn verify_signature(
+    bundle: &Bundle,
+    model_sha256: &[u8; 32],
+    key: &VerifyingKey,
+) -> Result<String, VerificationError> {
     let sig = bundle
         .signature
         .as_deref()
         .ok_or(VerificationError::Unsigned)?;
-    let valid = trust::verify(
-        sig,
-        &signed_resources(&bundle.model, &bundle.manifest_bytes),
-        key,
-    )?;
+    // The same files as `signed_resources`, the model's digest reused.
+    let resources = [
+        Resource::new(bundle::MANIFEST_ENTRY, &bundle.manifest_bytes),
+        Resource {
+            name: bundle::MODEL_ENTRY.into(),
+            sha256: *model_sha256,
+        },
+    ];
+    let valid = trust::verify(sig, &resources, key)?;
     Ok(valid.fingerprint)
 }
 
