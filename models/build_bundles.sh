@@ -13,7 +13,7 @@ fi
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1795392000}" # 2026-11-23T00:00:00Z
 key="models/keys/demo-private-key.DO-NOT-USE.pem"
 out_dir="${SEALED_ONNX_OUT:-models}"
-for name in iris diabetes breast-cancer; do
+for name in iris diabetes breast-cancer study; do
   version="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "models/$name/meta.json")"
   out="$out_dir/$name-$version.sonnx"
   "$bin" pack --force --model "models/$name/model.onnx" --meta "models/$name/meta.json" \

@@ -3,7 +3,7 @@
 
     models/.venv/bin/python models/compare_sizes.py [--runs 20] [--write-readme models/README.md]
 
-For each example (iris, diabetes, breast-cancer) it measures
+For each example (iris, diabetes, breast-cancer, study) it measures
 
 * the size of ``models/<name>/model.pkl``, ``models/<name>/model.joblib`` and
   ``models/<name>-<version>.sonnx``: raw bytes and ``gzip -9`` bytes;
@@ -40,7 +40,7 @@ import joblib
 
 MODELS_DIR = Path(__file__).resolve().parent
 REPO_DIR = MODELS_DIR.parent
-EXAMPLES = ["iris", "diabetes", "breast-cancer"]
+EXAMPLES = ["iris", "diabetes", "breast-cancer", "study"]
 PUBLIC_KEY = MODELS_DIR / "keys" / "demo-public-key.pem"
 DEFAULT_CLI = REPO_DIR / "target" / "release" / "sealed-onnx"
 COLD_RUNS = 5  # new Python processes are slow; a few runs suffice

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Train and export the three example models of sealed-onnx.
+"""Train and export the four example models of sealed-onnx.
 
 Run from anywhere with the pinned environment:
 
     models/.venv/bin/python models/export.py
 
-For each example (iris, diabetes, breast-cancer) this writes ``models/<name>/``:
+For each example (iris, diabetes, breast-cancer, study) this writes ``models/<name>/``:
 
-* ``model.onnx``        skl2onnx export of the whole fitted pipeline (one float input ``X``)
+* ``model.onnx``        skl2onnx export of the whole fitted pipeline (one float input ``X``;
+                        study: one input per column, the category as a string)
 * ``train.csv``         the training split (features, then the target column)
 * ``meta.json``         pack metadata: provenance, feature descriptions, outputs, model card
 * ``test_vectors.json`` up to 20 held-out rows with scikit-learn's own predictions
@@ -54,7 +55,7 @@ import onnxruntime as ort
 import skl2onnx
 import sklearn
 from skl2onnx import convert_sklearn
-from skl2onnx.common.data_types import FloatTensorType
+from skl2onnx.common.data_types import FloatTensorType, StringTensorType
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -808,6 +809,358 @@ def check_cases(
                 fail(f"{ex.name}: {what} {i}: value out of tolerance")
 
 
+# --------------------------------------------------------------------------------------------
+# The fourth example: mixed feature types (float with missing values, integer, boolean,
+# string category), one graph input per column, generated data (nothing downloaded)
+# --------------------------------------------------------------------------------------------
+
+STUDY_N = 500
+STUDY_NUMERIC = ["hours_studied", "lab_attendance", "prior_grade", "submitted_project"]
+STUDY_FEATURES = STUDY_NUMERIC + ["track"]
+STUDY_TARGET = "result"
+# The ONNX-ML operators the crate implements itself, besides the linear ones.
+STUDY_ALLOWED_ML_OPS = ALLOWED_ML_OPS | {"Imputer", "OneHotEncoder"}
+STUDY_META = {
+    "hours_studied": ("h/week", "Self-reported hours studied per week; missing (null) means the "
+                      "student did not report it, imputed with the training median"),
+    "lab_attendance": ("%", "Share of lab sessions attended"),
+    "prior_grade": (None, "Grade in the prerequisite course, 1 (best) to 5 (worst)"),
+    "submitted_project": (None, "Whether the course project was submitted"),
+    "track": (None, "Study track: math, cs or bio"),
+}
+
+
+def study_data() -> tuple[Any, np.ndarray]:
+    """A generated course: whether a student passes, from a made-up logistic rule plus noise."""
+    import pandas as pd
+
+    rng = np.random.default_rng(SEED)
+    n = STUDY_N
+    track = rng.choice(["math", "cs", "bio"], n, p=[0.35, 0.4, 0.25])
+    hours = np.round(np.clip(rng.gamma(4.0, 2.0, n), 0.0, 40.0), 1)
+    lab = np.round(np.clip(rng.normal(80.0, 15.0, n), 0.0, 100.0), 0)
+    prior = rng.integers(1, 6, n)
+    project = rng.random(n) < 0.75
+    z = (
+        0.30 * hours + 0.05 * lab - 0.7 * prior + 1.5 * project
+        + np.select([track == "math", track == "bio"], [-0.5, 0.3], 0.0)
+        - 5.0 + rng.logistic(0.0, 1.0, n)
+    )
+    y = np.where(z > 0, "pass", "fail")
+    hours_reported = hours.copy()
+    hours_reported[rng.random(n) < 0.12] = np.nan  # not reported
+    df = pd.DataFrame(
+        {
+            "hours_studied": hours_reported,
+            "lab_attendance": lab,
+            "prior_grade": prior.astype(np.float64),
+            "submitted_project": project.astype(np.float64),
+            "track": track,
+        }
+    )
+    return df, y
+
+
+def study_feed(df: Any) -> dict[str, np.ndarray]:
+    feed = {c: df[[c]].to_numpy(np.float32) for c in STUDY_NUMERIC}
+    feed["track"] = df[["track"]].to_numpy().astype(object)
+    return feed
+
+
+def study_record(row: Any) -> dict[str, Any]:
+    h = float(row["hours_studied"])
+    return {
+        "hours_studied": None if math.isnan(h) else h,
+        "lab_attendance": float(row["lab_attendance"]),
+        "prior_grade": int(row["prior_grade"]),
+        "submitted_project": bool(row["submitted_project"]),
+        "track": str(row["track"]),
+    }
+
+
+def study_frame(records: list[dict[str, Any]]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "hours_studied": [np.nan if r["hours_studied"] is None else float(r["hours_studied"]) for r in records],
+            "lab_attendance": [float(r["lab_attendance"]) for r in records],
+            "prior_grade": [float(r["prior_grade"]) for r in records],
+            "submitted_project": [float(r["submitted_project"]) for r in records],
+            "track": [r["track"] for r in records],
+        }
+    )
+
+
+def study_check(sess: ort.InferenceSession, classes: list[str], tv: dict[str, Any], what: str) -> None:
+    tol = tv["tolerance"]
+    df = study_frame([c["input"] for c in tv["cases"]])
+    labels, proba = sess.run(None, study_feed(df))
+    labels = np.asarray(labels).reshape(-1)
+    for i, case in enumerate(tv["cases"]):
+        exp = case["expected"]
+        if str(labels[i]) != exp["label"]:
+            fail(f"study: {what} {i}: onnx label {labels[i]!r} != {exp['label']!r}")
+        for k, c in enumerate(classes):
+            e, g = exp["probabilities"][c], float(proba[i, k])
+            if abs(g - e) > tol["absolute"] + tol["relative"] * abs(e):
+                fail(f"study: {what} {i}: probability of {c} out of tolerance")
+
+
+def export_study(commit: str | None) -> dict[str, Any]:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder
+
+    name = "study"
+    print(f"=== {name} ===")
+    out_dir = MODELS_DIR / name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    df, y = study_data()
+    X_train, X_test, y_train, y_test = train_test_split(
+        df, y, test_size=TEST_SIZE, random_state=SEED, stratify=y
+    )
+    X_train = X_train.reset_index(drop=True)
+    X_test = X_test.reset_index(drop=True)
+    prep = ColumnTransformer(
+        [
+            (
+                "numeric",
+                Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]),
+                STUDY_NUMERIC,
+            ),
+            ("category", OneHotEncoder(handle_unknown="ignore"), ["track"]),
+        ]
+    )
+    pipeline = Pipeline([("prep", prep), ("model", LogisticRegression())])
+    cv = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=SEED)
+    scores = cross_val_score(clone(pipeline), X_train, y_train, cv=cv, scoring="accuracy")
+    cv_metric = {"name": "accuracy", "mean": float(np.mean(scores)), "std": float(np.std(scores)), "folds": CV_FOLDS}
+    print(f"cv accuracy: {cv_metric['mean']:.4f} ± {cv_metric['std']:.4f} ({CV_FOLDS} folds)")
+    pipeline.fit(X_train, y_train)
+    model = pipeline.named_steps["model"]
+    y_pred = pipeline.predict(X_test)
+    accuracy = float(accuracy_score(y_test, y_pred))
+    print(f"test accuracy: {accuracy:.4f} ({len(X_test)} rows)")
+
+    initial_types = [(c, FloatTensorType([None, 1])) for c in STUDY_NUMERIC]
+    initial_types.append(("track", StringTensorType([None, 1])))
+    onx = convert_sklearn(
+        pipeline,
+        name=name,
+        initial_types=initial_types,
+        options={id(model): {"zipmap": False}},
+        target_opset=TARGET_OPSET,
+        black_op=BLACK_OPS,
+    )
+    onnx.checker.check_model(onx, full_check=True)
+    op_types = [(n.domain or "ai.onnx", n.op_type) for n in onx.graph.node]
+    print("op types:", ", ".join(f"{d}:{t}" for d, t in op_types))
+    unsupported = sorted(
+        {t for d, t in op_types if d != "ai.onnx" and t not in STUDY_ALLOWED_ML_OPS}
+        | {t for d, t in op_types if d not in ("ai.onnx", "ai.onnx.ml")}
+    )
+    if unsupported:
+        fail(f"{name}: graph uses operators outside the supported set: {unsupported}")
+    if [v.name for v in onx.graph.input] != STUDY_FEATURES:
+        fail(f"{name}: expected one input per column {STUDY_FEATURES}")
+    if [v.name for v in onx.graph.output] != ["label", "probabilities"]:
+        fail(f"{name}: unexpected outputs")
+    inputs = [describe_value_info(v) for v in onx.graph.input]
+    outputs = [describe_value_info(v) for v in onx.graph.output]
+    print("inputs: ", "; ".join(inputs))
+    print("outputs:", "; ".join(outputs))
+    model_bytes = onx.SerializeToString()
+    classes = [str(c) for c in model.classes_]
+
+    sess = ort_session(model_bytes)
+    labels, got_scores = sess.run(None, study_feed(X_test))
+    labels = np.asarray(labels).reshape(-1)
+    mismatches = [i for i, (a, b) in enumerate(zip(labels.tolist(), y_pred.tolist())) if a != b]
+    if mismatches:
+        fail(f"{name}: ONNX labels differ from sklearn on test rows {mismatches}")
+    expected_scores = pipeline.predict_proba(X_test)
+    err = score_errors(expected_scores, got_scores)
+    try:
+        chosen = TOLERANCES[err["passes"].index(True)]
+    except ValueError:
+        fail(f"{name}: scores exceed even the loosest tolerance {TOLERANCES[-1]}")
+    print(
+        f"onnxruntime vs sklearn on {len(X_test)} test rows (labels identical): max abs err "
+        f"{err['max_abs']:.3e}, max rel err {err['max_rel']:.3e}; tolerance chosen: relative "
+        f"{chosen['relative']:g}, absolute {chosen['absolute']:g}"
+    )
+    usage = err["usage"][TOLERANCES.index(chosen)]
+
+    cases = []
+    for i in range(len(X_test)):
+        cases.append(
+            {
+                "input": study_record(X_test.iloc[i]),
+                "expected": {
+                    "label": str(y_pred[i]),
+                    "probabilities": {c: float(p) for c, p in zip(classes, expected_scores[i])},
+                },
+            }
+        )
+    test_vectors = {"tolerance": dict(chosen), "cases": cases[:N_TEST_VECTORS]}
+    holdout = {"tolerance": dict(chosen), "cases": cases}
+    if not any(c["input"]["hours_studied"] is None for c in test_vectors["cases"]):
+        fail(f"{name}: no test vector with a missing value")
+
+    training: dict[str, Any] = {
+        "framework": {"name": "scikit-learn", "version": sklearn.__version__},
+        "converter": {"name": "skl2onnx", "version": skl2onnx.__version__},
+        "data_source": (
+            f"generated by models/export.py (study_data: numpy default_rng({SEED}), "
+            f"{STUDY_N} synthetic students), 80% stratified training split (random_state={SEED})"
+        ),
+    }
+    if commit:
+        training["git_commit"] = commit
+    training["random_seed"] = SEED
+    training["cv_metric"] = cv_metric
+    training["hyperparameters"] = hyperparameters(pipeline)
+
+    features_meta = {}
+    operating_ranges = {}
+    for f in STUDY_FEATURES:
+        unit, description = STUDY_META[f]
+        entry = {"unit": unit} if unit else {}
+        entry["description"] = description
+        features_meta[f] = entry
+        col = X_train[f]
+        if f == "track":
+            operating_ranges[f] = "math, cs, bio (training categories)"
+        elif f == "submitted_project":
+            operating_ranges[f] = "true or false"
+        else:
+            lo, hi = col.min(), col.max()
+            lo_t = str(int(lo)) if f == "prior_grade" else number_text(lo)
+            hi_t = str(int(hi)) if f == "prior_grade" else number_text(hi)
+            operating_ranges[f] = f"{lo_t}–{hi_t}{' ' + unit if unit else ''} (training range)"
+    n_missing = int(X_train["hours_studied"].isna().sum())
+    pass_share = float(np.mean(y_train == "pass"))
+    meta = {
+        "name": name,
+        "version": VERSION,
+        "target": STUDY_TARGET,
+        "training": training,
+        "features": features_meta,
+        "outputs": {
+            "task": "classification",
+            "class_names": classes,
+            "class_labels": classes,
+            "label": "label",
+            "probabilities": "probabilities",
+        },
+        "card": {
+            "description": (
+                "Logistic regression that predicts whether a student passes a course (pass or "
+                "fail) from hours studied per week (may be missing: median-imputed), lab "
+                "attendance, prior grade, whether the project was submitted and the study track "
+                "(one-hot encoded); numeric features standardised, one graph input per column. "
+                f"Trained on {len(X_train)} SYNTHETIC students generated by a made-up rule with "
+                f"noise (models/export.py); held-out accuracy: {accuracy:.3f} on {len(X_test)} "
+                "synthetic students."
+            ),
+            "intended_use": (
+                "Demonstrating sealed-onnx with mixed input types (numbers with units, an "
+                "integer, a boolean, a category, a nullable feature) in course exercises and "
+                "the demo page."
+            ),
+            "out_of_scope": (
+                "Any decision about real students: admission, grading, counselling, predicting "
+                "anyone's success. The data are invented and say nothing about real people."
+            ),
+            "limitations": (
+                "Synthetic data from a simple logistic rule with noise, so the model mostly "
+                "recovers that invented rule; the accuracy says nothing about real courses. "
+                f"{n_missing} of {len(X_train)} training students have no reported hours "
+                "(missing completely at random by construction, which real non-reporting rarely "
+                "is). Unknown tracks are ignored by the one-hot encoder rather than refused by "
+                "the model (the bundle's schema refuses them). Probabilities are not calibrated."
+            ),
+            "fairness": (
+                "Synthetic: no real people are described, so no group was measured or harmed, "
+                "and no fairness property can be claimed or tested here. The study track is the "
+                "only group-like feature and its effect was chosen arbitrarily by the generator; "
+                "a model trained on real student records would need its own fairness review "
+                "(protected attributes, proxies, unequal error rates). "
+                f"Classes: {pass_share:.0%} of training students pass."
+            ),
+            "authors": AUTHORS,
+            "license": "MIT (generated data and model)",
+            "operating_ranges": operating_ranges,
+        },
+    }
+
+    (out_dir / "model.onnx").write_bytes(model_bytes)
+    rows = []
+    for i in range(len(X_train)):
+        r = study_record(X_train.iloc[i])
+        rows.append(
+            [
+                "" if r["hours_studied"] is None else r["hours_studied"],
+                r["lab_attendance"],
+                r["prior_grade"],
+                "true" if r["submitted_project"] else "false",
+                r["track"],
+                str(y_train[i]),
+            ]
+        )
+    write_text(out_dir / "train.csv", csv_text(STUDY_FEATURES + [STUDY_TARGET], rows))
+    write_json(out_dir / "meta.json", meta)
+    write_json(out_dir / "test_vectors.json", test_vectors)
+    write_json(out_dir / "holdout.json", holdout)
+    with open(out_dir / "model.pkl", "wb") as f:
+        pickle.dump(pipeline, f)
+    joblib.dump(pipeline, out_dir / "model.joblib")
+
+    # Read back what was written and check it again.
+    with open(out_dir / "train.csv", newline="", encoding="utf-8") as f:
+        body = list(csv.reader(f))[1:]
+    back = study_frame(
+        [
+            {
+                "hours_studied": None if r[0] == "" else float(r[0]),
+                "lab_attendance": float(r[1]),
+                "prior_grade": int(r[2]),
+                "submitted_project": r[3] == "true",
+                "track": r[4],
+            }
+            for r in body
+        ]
+    )
+    if not back.equals(X_train) or [r[5] for r in body] != [str(v) for v in y_train]:
+        fail(f"{name}: train.csv does not round-trip exactly")
+    onx = onnx.load(out_dir / "model.onnx")
+    sess = ort_session(onx.SerializeToString())
+    tv = json.loads((out_dir / "test_vectors.json").read_text(encoding="utf-8"))
+    ho = json.loads((out_dir / "holdout.json").read_text(encoding="utf-8"))
+    if tv["cases"] != ho["cases"][: len(tv["cases"])]:
+        fail(f"{name}: test_vectors.json is not the start of holdout.json")
+    study_check(sess, classes, tv, "test vector")
+    study_check(sess, classes, ho, "hold-out row")
+    X_ho = study_frame([c["input"] for c in ho["cases"]])
+    with open(out_dir / "model.pkl", "rb") as f:
+        from_pickle = pickle.load(f)
+    for other in (from_pickle, joblib.load(out_dir / "model.joblib")):
+        if not np.array_equal(other.predict(X_ho), pipeline.predict(X_ho)):
+            fail(f"{name}: reloaded pickle predicts differently")
+    print(f"written files re-read and verified ({len(tv['cases'])} test vectors, {len(cases)} hold-out rows)")
+    return {
+        "name": name,
+        "op_types": [t for _, t in op_types],
+        "inputs": inputs,
+        "outputs": outputs,
+        "tolerance": chosen,
+        "max_abs": err["max_abs"],
+        "max_rel": err["max_rel"],
+        "usage": usage,
+    }
+
+
 def main() -> None:
     commit = git_commit()
     print(
@@ -819,6 +1172,7 @@ def main() -> None:
         export(build(), commit)
         for build in (iris_example, diabetes_example, breast_cancer_example)
     ]
+    summaries.append(export_study(commit))
     print("=== summary ===")
     for s in summaries:
         tol = s["tolerance"]

@@ -113,7 +113,7 @@ const { loadModel, SchemaError, VerificationError, ModelError, _internals } = so
 const MODELS = process.env.SEALED_ONNX_MODELS;
 const SERVER = process.env.SEALED_ONNX_SERVER;
 const zip = await import(process.env.SEALED_ONNX_ZIP);
-const EXAMPLES = ["iris", "diabetes", "breast-cancer"];
+const EXAMPLES = ["iris", "diabetes", "breast-cancer", "study"];
 const key = readFileSync(join(MODELS, "keys/demo-public-key.pem"), "utf8");
 const KEY_FINGERPRINT = createHash("sha256").update(readFileSync(join(MODELS, "keys/demo-public-key.pem"))).digest("hex");
 const bundlePath = (name) => join(MODELS, name + "-1.0.0.sonnx");

@@ -8,7 +8,7 @@ use sealed_onnx::trust;
 
 use crate::support::*;
 
-const EXAMPLES: [&str; 3] = ["iris", "diabetes", "breast-cancer"];
+const EXAMPLES: [&str; 4] = ["iris", "diabetes", "breast-cancer", "study"];
 
 fn demo_key() -> p256::ecdsa::VerifyingKey {
     trust::parse_public_key_pem(&std::fs::read_to_string(demo_pub()).unwrap()).unwrap()
