@@ -25,28 +25,36 @@ const wasmDir = process.env.SEALED_WASM_DIR ? `file://${process.env.SEALED_WASM_
 // onnxruntime-web's first InferenceSession.create does for its own.
 const glue = await import(new URL("sealed_onnx.js", wasmDir).href);
 const wasmBytes = readFileSync(fileURLToPath(new URL("sealed_onnx_bg.wasm", wasmDir)));
+const ort = await import("onnxruntime-web");
+ort.env.wasm.numThreads = 1;
+const feeds = (data, rowsN) => ({ X: new ort.Tensor("float32", data, [rowsN, width]) });
+
+// The two engines take turns at every measurement, so that a busy moment on the machine
+// hits both alike.
 const oursStart = await time(() => glue.initSync({ module: wasmBytes }));
-const oursLoad = [];
-let model;
-for (let i = 0; i < 5; i++) oursLoad.push(await time(() => { model?.free(); model = glue.Model.load(bundle, undefined, undefined, true); }));
+const oursLoad = [], ortLoad = [];
+let model, session;
+const loadOurs = async () => oursLoad.push(await time(() => { model?.free(); model = glue.Model.load(bundle, undefined, undefined, true); }));
+const loadOrt = async () => ortLoad.push(await time(async () => { session = await ort.InferenceSession.create(onnxBytes); }));
+for (let i = 0; i < 5; i++) { await loadOurs(); if (i < 3) await loadOrt(); }
 const oursFirst = oursStart + oursLoad[0];
 const check = JSON.parse(model.predictTyped(flat64, n));
 const worst = Math.max(...check.map((p, i) => Math.abs(p.value - expected[i]) / (1e-4 + 1e-5 * Math.abs(expected[i]))));
 if (!(worst <= 1)) throw new Error(`sealed-onnx disagrees with onnxruntime (worst ${worst} tolerances)`);
-const oursBatch = []; for (let i = 0; i < 20; i++) oursBatch.push(await time(() => model.predictTyped(flat64, n)));
-const one = flat64.subarray(0, width);
-const oursOne = []; for (let i = 0; i < 300; i++) oursOne.push(await time(() => model.predictTyped(one, 1)));
-
-// onnxruntime-web, single-threaded wasm.
-const ort = await import("onnxruntime-web");
-ort.env.wasm.numThreads = 1;
-const ortLoad = [];
-let session;
-for (let i = 0; i < 3; i++) ortLoad.push(await time(async () => { session = await ort.InferenceSession.create(onnxBytes); }));
-const feeds = (data, rowsN) => ({ X: new ort.Tensor("float32", data, [rowsN, width]) });
-const ortBatch = []; for (let i = 0; i < 20; i++) ortBatch.push(await time(() => session.run(feeds(flat32, n))));
-const one32 = flat32.subarray(0, width);
-const ortOne = []; for (let i = 0; i < 300; i++) ortOne.push(await time(() => session.run(feeds(one32, 1))));
+// Warm-up batches, so that the medians measure optimised code rather than how soon the
+// JavaScript engine's background compiler finishes.
+for (let i = 0; i < 10; i++) { model.predictTyped(flat64, n); await session.run(feeds(flat32, n)); }
+const oursBatch = [], ortBatch = [];
+for (let i = 0; i < 20; i++) {
+  oursBatch.push(await time(() => model.predictTyped(flat64, n)));
+  ortBatch.push(await time(() => session.run(feeds(flat32, n))));
+}
+const one = flat64.subarray(0, width), one32 = flat32.subarray(0, width);
+const oursOne = [], ortOne = [];
+for (let block = 0; block < 10; block++) { // single rows in turns of 30 calls each
+  for (let i = 0; i < 30; i++) oursOne.push(await time(() => model.predictTyped(one, 1)));
+  for (let i = 0; i < 30; i++) ortOne.push(await time(() => session.run(feeds(one32, 1))));
+}
 
 const native = process.argv.find((a) => a.startsWith("--native="));
 const nat = native ? JSON.parse(native.slice(9)) : null;
@@ -60,7 +68,7 @@ const lines = [
   `| ratio (sealed-onnx ÷ onnxruntime-web) | ${fmt(median(ortLoad) / median(oursLoad))}× faster | ${fmt(ortLoad[0] / oursFirst)}× faster | ${fmt(rps(median(oursBatch)) / rps(median(ortBatch)))}× | ${fmt(median(ortOne) / median(oursOne))}× faster |`,
 ];
 if (nat) lines.push(`| sealed-onnx native (for reference) | ${fmt(nat.load_ms)} | ${fmt(nat.first_ms)} | ${fmt(nat.rows_per_s, 0)} | ${fmt(nat.single_ms, 3)} |`);
-const table = lines.join("\n") + "\n\nsealed-onnx's load includes reading the bundle, checking its digests, optimising the graph and running its test vectors; onnxruntime-web's is `InferenceSession.create` on the raw ONNX file. Medians of repeated runs (5 loads, 3 for onnxruntime-web; 20 batches; 300 single rows); the first load is the first in a fresh process, including the wasm engine's compilation and instantiation and before the JavaScript engine has optimised any hot code. Measured side by side in one run by `bash bench/run.sh`.";
+const table = lines.join("\n") + "\n\nsealed-onnx's load includes reading the bundle, checking its digests, optimising the graph and running its test vectors; onnxruntime-web's is `InferenceSession.create` on the raw ONNX file. Medians of repeated runs, the two engines taking turns (5 loads, 3 for onnxruntime-web; 20 batches after 10 warm-up batches; 300 single rows); the first load is the first in a fresh process, including the wasm engine's compilation and instantiation and before the JavaScript engine has optimised any hot code. Measured side by side in one run by `bash bench/run.sh`.";
 console.log(table);
 if (process.argv.includes("--write-readme")) {
   const path = here("../README.md");
