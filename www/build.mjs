@@ -63,7 +63,7 @@ const sri = (bytes) => `sha256-${createHash("sha256").update(bytes).digest("base
 
 /** The example bundles, in the order the page lists them. */
 function exampleBundles() {
-  const order = ["iris", "diabetes", "breast-cancer"];
+  const order = ["iris", "study", "diabetes", "breast-cancer"];
   const found = readdirSync(models)
     .map((file) => /^(.+)-(\d+\.\d+\.\d+)\.sonnx$/.exec(file))
     .filter((m) => m && existsSync(join(models, m[1], "meta.json")))

@@ -201,7 +201,7 @@ export class PredictForm {
               probs.map(([name, v]) =>
                 h(
                   "li",
-                  { class: name === p.label ? "top" : "" },
+                  { class: name === p.label ? "best" : "" },
                   h("span", { class: "bar-name" }, name),
                   h("span", { class: "bar", "aria-hidden": "true" }, h("span", { style: `width: ${Math.max(0, Math.min(1, v)) * 100}%` })),
                   h("span", { class: "bar-value" }, percent(v)),

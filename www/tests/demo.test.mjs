@@ -264,6 +264,10 @@ describe("the demo page", () => {
       assert.match(result, /\d+(\.\d+)? ms/, "latency shown");
       if (want.probabilities) {
         assert.equal(await page.$$eval("#result .bars li", (l) => l.length), Object.keys(want.probabilities).length);
+        // Every bar row is laid out alike, the predicted class's included.
+        const widths = await page.$$eval("#result .bars .bar", (b) => b.map((e) => Math.round(e.getBoundingClientRect().width)));
+        assert.ok(widths.every((w) => w > 50 && w === widths[0]), `bar widths ${widths}`);
+        assert.equal(await page.textContent("#result .bars li.best .bar-name"), want.label);
       }
       m.dispose();
     }
@@ -333,8 +337,45 @@ describe("the demo page", () => {
       }
       m.dispose();
     }
-    console.log(`# control kinds across the examples: ${[...kinds].join(", ")}`);
-    assert.ok(kinds.has("number"));
+    assert.deepEqual([...kinds].sort(), ["checkbox", "missing", "number", "select"], "the examples show every kind of control");
+  });
+
+  it("fills a select, a checkbox and a missing toggle, and predicts what Node predicts", async (t) => {
+    const { page, errors } = await open(t);
+    const ex = example("study");
+    await loadExample(page, ex.name);
+    const m = await nodeModel(ex);
+    const schema = Object.fromEntries(m.info.schema.map((f) => [f.name, f]));
+    const category = Object.keys(schema).find((n) => schema[n].categories);
+    const flag = Object.keys(schema).find((n) => schema[n].type === "boolean");
+    const nullable = Object.keys(schema).find((n) => schema[n].nullable);
+    const choice = schema[category].categories.at(-1);
+    await page.selectOption(`#f-${category}`, choice);
+    await page.setChecked(`#f-${flag}`, !ex.sample[flag]);
+    await page.check(`#f-${nullable}-missing`);
+    assert.equal(await page.isDisabled(`#f-${nullable}`), true, "a missing value disables its field");
+    await submitForm(page);
+    const record = { ...ex.sample, [category]: choice, [flag]: !ex.sample[flag], [nullable]: null };
+    assert.deepEqual(await prediction(page), JSON.parse(JSON.stringify(await m.predict(record))));
+
+    // An unchosen category is reported by the package next to the select.
+    await page.selectOption(`#f-${category}`, "");
+    await submitForm(page);
+    const unchosen = { ...record };
+    delete unchosen[category];
+    const issue = m.validate(unchosen).find((i) => i.path === category);
+    assert.equal(issue.code, "missing_feature");
+    assert.equal(await page.textContent(`#f-${category}-error`), `Expected ${issue.expected}; got ${issue.received}.`);
+
+    // The held-out CSV (empty cells for missing values, true/false) predicts every row.
+    await page.fill("#csv-text", readFileSync(join(www, ex.csv), "utf8"));
+    await page.click("#run-batch");
+    const summary = await page.waitForSelector(".batch-summary");
+    assert.equal(await summary.getAttribute("data-valid"), String(ex.rows));
+    assert.equal(await summary.getAttribute("data-invalid"), "0");
+    await page.waitForSelector(`#drift .drift-card[data-feature="${category}"] svg.hist`);
+    m.dispose();
+    assert.deepEqual(errors, []);
   });
 
   it("predicts a CSV batch with one bad row, lists the error, downloads every row; drift and audit follow", async (t) => {
