@@ -63,12 +63,10 @@ fn run_prints_a_final_zipmap_as_one_object_per_row() {
     }
 }
 
-/// A ZipMap whose output is not a graph output cannot be read before: refused by name and
-/// domain, with the reason.
-#[test]
-fn a_zipmap_inside_the_graph_is_refused_by_name() {
-    let model = repo("tests/data/zipmap_inside.onnx");
-    let tensors = br#"{"X": {"dtype": "float32", "shape": [1, 4], "data": [5.1, 3.5, 1.4, 0.2]}}"#;
+/// `sealed-onnx run <model> -i -` with `tensors` on standard input (`model` relative to the
+/// repository).
+fn run_on_stdin(model: &str, tensors: &[u8]) -> Run {
+    let model = repo(model);
     cli_stdin(
         [
             "run".as_ref(),
@@ -78,6 +76,16 @@ fn a_zipmap_inside_the_graph_is_refused_by_name() {
         ],
         Some(tensors),
     )
+}
+
+/// A ZipMap whose output is not a graph output cannot be read before: refused by name and
+/// domain, with the reason.
+#[test]
+fn a_zipmap_inside_the_graph_is_refused_by_name() {
+    run_on_stdin(
+        "tests/data/zipmap_inside.onnx",
+        br#"{"X": {"dtype": "float32", "shape": [1, 4], "data": [5.1, 3.5, 1.4, 0.2]}}"#,
+    )
     .fails_with("ZipMap (domain ai.onnx.ml: only a ZipMap that produces a graph output is supported; or export");
 }
 
@@ -85,16 +93,9 @@ fn a_zipmap_inside_the_graph_is_refused_by_name() {
 /// name and domain, saying why.
 #[test]
 fn dict_vectorizer_is_refused_with_the_reason() {
-    let model = repo("tests/data/dict_vectorizer.onnx");
-    let tensors = br#"{"X": {"dtype": "float32", "shape": [1, 1], "data": [1]}}"#;
-    cli_stdin(
-        [
-            "run".as_ref(),
-            model.as_os_str(),
-            "-i".as_ref(),
-            "-".as_ref(),
-        ],
-        Some(tensors),
+    run_on_stdin(
+        "tests/data/dict_vectorizer.onnx",
+        br#"{"X": {"dtype": "float32", "shape": [1, 1], "data": [1]}}"#,
     )
     .fails_with("DictVectorizer (domain ai.onnx.ml: it reads maps, and sealed-onnx graph inputs are tensors only; use named columns");
 }
