@@ -626,6 +626,18 @@ def from_json(t: dict) -> np.ndarray:
     return a.reshape(t["shape"])
 
 
+def write_files(name: str, doc: dict, data: bytes) -> int:
+    """Writes OUT_DIR/<name>/model.onnx and io.json, checks they read back, and returns the
+    size of io.json in bytes."""
+    text = dumps(doc) + "\n"
+    out = OUT_DIR / name
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "model.onnx").write_bytes(data)
+    (out / "io.json").write_text(text, encoding="utf-8")
+    check_round_trip(out / "io.json", data)
+    return len(text.encode("utf-8"))
+
+
 def check_round_trip(path: Path, onx_bytes: bytes) -> None:
     """Re-read io.json, re-run onnxruntime on its inputs: the outputs must be the stored ones,
     bit for bit."""
@@ -1111,13 +1123,7 @@ def write_case(case: Case) -> Result:
     }
     if case.note:
         doc["note"] = case.note
-    text = dumps(doc) + "\n"
-    out = OUT_DIR / case.name
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "model.onnx").write_bytes(data)
-    (out / "io.json").write_text(text, encoding="utf-8")
-    check_round_trip(out / "io.json", data)
-    io_bytes = len(text.encode("utf-8"))
+    io_bytes = write_files(case.name, doc, data)
     if io_bytes > MAX_IO_BYTES:
         problems.append(f"io.json is {io_bytes} bytes (> {MAX_IO_BYTES})")
     return Result(case.name, doc["ops"], tol, max_abs, max_rel, io_bytes, len(data), agrees,
@@ -1304,13 +1310,8 @@ def write_treeensemble_handmade() -> Result:
                 "small and big sets, missing values to the true side, 2 targets, post_transform "
                 "2 = SOFTMAX for onnxruntime, LOGISTIC in the spec); no scikit-learn model",
     }
-    text = dumps(doc) + "\n"
-    out = OUT_DIR / name
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "model.onnx").write_bytes(data)
-    (out / "io.json").write_text(text, encoding="utf-8")
-    check_round_trip(out / "io.json", data)
-    return Result(name, doc["ops"], doc["tolerance"], 0.0, 0.0, len(text.encode()), len(data),
+    io_bytes = write_files(name, doc, data)
+    return Result(name, doc["ops"], doc["tolerance"], 0.0, 0.0, io_bytes, len(data),
                   True, 0, [])
 
 
@@ -1356,13 +1357,8 @@ def write_bench() -> Result:
         "note": "benchmark case: RandomForestRegressor(n_estimators=100, max_depth=12); "
                 "scikit-learn outputs not stored",
     }
-    text = dumps(doc) + "\n"
-    out = OUT_DIR / name
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "model.onnx").write_bytes(data)
-    (out / "io.json").write_text(text, encoding="utf-8")
-    check_round_trip(out / "io.json", data)
-    return Result(name, doc["ops"], tol, max_abs, max_rel, len(text.encode()), len(data),
+    io_bytes = write_files(name, doc, data)
+    return Result(name, doc["ops"], tol, max_abs, max_rel, io_bytes, len(data),
                   not problems, 0, problems)
 
 
