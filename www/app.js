@@ -98,7 +98,7 @@ function show(model, request, took) {
   dispose();
   current = { model, request };
   $("trust").hidden = false;
-  renderTrust($("trust-body"), model.info, { took, label: request.label });
+  renderTrust($("trust-body"), model.info, { took });
   renderCard($("card-body"), model.info);
   form.show(model, request.example?.sample ?? null);
   batch.show(model, request.example ?? null);
@@ -107,12 +107,12 @@ function show(model, request, took) {
   document.body.dataset.model = `${model.info.name}@${model.info.version}`;
 }
 
-async function showFailure(request, error) {
+function showFailure(request, error) {
   dispose();
   for (const s of modelSections) s.hidden = true;
   delete document.body.dataset.model;
   $("trust").hidden = false;
-  renderTrustFailure($("trust-body"), error, { label: request.label, bytes: request.bytes });
+  renderTrustFailure($("trust-body"), error, { bytes: request.bytes });
   $("trust").scrollIntoView({ block: "nearest" });
 }
 

@@ -14,6 +14,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { toCsv } from "./lib/csv.js";
+
 const www = dirname(fileURLToPath(import.meta.url));
 const root = join(www, "..");
 const models = join(root, "models");
@@ -72,16 +74,6 @@ function exampleBundles() {
   return found.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
 }
 
-function csvCell(v) {
-  if (v === null || v === undefined) return "";
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-function csv(header, rows) {
-  return [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\n") + "\n";
-}
-
 /** Copies the bundles and the key, writes examples/index.json and the exercise CSV files. */
 function writeExamples() {
   const dir = join(www, "examples");
@@ -98,7 +90,7 @@ function writeExamples() {
     const holdout = JSON.parse(readFileSync(join(models, b.name, "holdout.json"), "utf8")).cases;
     const rows = holdout.map((c) => features.map((f) => c.input[f]));
     const holdoutCsv = `${b.name}-holdout.csv`;
-    writeFileSync(join(dir, holdoutCsv), csv(features, rows));
+    writeFileSync(join(dir, holdoutCsv), toCsv(features, rows, "\n"));
     list.push({
       name: b.name,
       version: b.version,

@@ -15,12 +15,20 @@ const MIME = {
   ".mjs": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".json": "application/json; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
   ".wasm": "application/wasm",
   ".pem": "text/plain; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
   ".csv": "text/csv; charset=utf-8",
   ".svg": "image/svg+xml",
+  ".ico": "image/x-icon",
   ".sonnx": "application/octet-stream",
 };
+
+/** The MIME type a file is served with (also by the package tests' server). */
+export function mimeType(name) {
+  return MIME[extname(name).toLowerCase()] ?? "application/octet-stream";
+}
 
 /** What may be served: the page's own files and the installed package, nothing else. */
 function allowed(rel) {
@@ -65,7 +73,7 @@ export async function serve({ root = www, port = 8080, host = "127.0.0.1", log =
       return;
     }
     res.writeHead(200, {
-      "Content-Type": MIME[extname(file).toLowerCase()] ?? "application/octet-stream",
+      "Content-Type": mimeType(file),
       "Content-Length": statSync(file).size,
       // Always revalidate: a rebuilt page is seen at once (offline use is the service worker's job).
       "Cache-Control": "no-cache",

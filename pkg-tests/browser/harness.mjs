@@ -5,34 +5,15 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, extname, join, normalize, sep } from "node:path";
+import { dirname, join, normalize, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+import { mimeType } from "../../www/serve.mjs";
 import { modelsDir, repoRoot } from "../lib/install.mjs";
 
 export { modelsDir };
 const here = dirname(fileURLToPath(import.meta.url));
 export const CHROMIUM = "/usr/bin/chromium";
-
-const MIME = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".pem": "text/plain; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".ico": "image/x-icon",
-  ".sonnx": "application/octet-stream",
-};
-
-/** The MIME type the server sends for a file name. */
-export function mimeType(name) {
-  return MIME[extname(name).toLowerCase()] ?? "application/octet-stream";
-}
 
 /**
  * A static server on 127.0.0.1 with an ephemeral port.

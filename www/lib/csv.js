@@ -66,11 +66,11 @@ export function parseCsv(text) {
 
 function cell(v) {
   if (v === null || v === undefined) return "";
-  const s = typeof v === "number" && !Number.isFinite(v) ? String(v) : String(v);
+  const s = String(v);
   return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** Writes rows (arrays of values) as CSV text with a header row. */
-export function toCsv(header, rows) {
-  return [header, ...rows].map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+/** Writes rows (arrays of values) as CSV text with a header row (RFC 4180's CRLF lines by default). */
+export function toCsv(header, rows, newline = "\r\n") {
+  return [header, ...rows].map((r) => r.map(cell).join(",")).join(newline) + newline;
 }
