@@ -12,6 +12,8 @@ use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::tract_hir::internal::*;
 
+use super::forest_lanes::{self, LaneForest};
+
 /// Node comparison, or leaf.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -74,24 +76,11 @@ pub struct Forest {
     roots: Vec<u32>,
     /// Smallest input width the trees can read.
     pub min_features: usize,
-    /// The one comparison every branch uses, when it is `<=` with f32 thresholds and no
-    /// missing-value tracking: then evaluation takes the fast path.
-    fast_leq: bool,
-    /// Every node in 16 bytes for the hot loops, leaves pointing at themselves (and reading
-    /// feature 0): a fixed number of branch-free steps lands every row on its leaf, and a
-    /// walk that checks stops where a node is its own child.
-    looped: Vec<Packed>,
+    /// The same trees laid out for the branch-free walk, when every branch is `x <= t`
+    /// with an f32 threshold and no missing-value tracking (the fast path).
+    lanes: Option<LaneForest>,
     /// Per tree: the longest root-to-leaf path.
     depth: Vec<u32>,
-}
-
-/// A node as the evaluation loops read it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Packed {
-    threshold: f32,
-    feature: u32,
-    true_child: u32,
-    false_child: u32,
 }
 
 /// Reads a float list attribute, or its `*_as_tensor` form (opset 3).
@@ -352,8 +341,7 @@ impl Forest {
             weights: Vec::new(),
             roots: Vec::new(),
             min_features: 0,
-            fast_leq: false,
-            looped: Vec::new(),
+            lanes: None,
             depth: Vec::new(),
         };
         for i in 0..n {
@@ -373,35 +361,31 @@ impl Forest {
         let heights = forest.heights(name)?;
         forest.depth = forest.roots.iter().map(|&r| heights[r as usize]).collect();
         forest.attach_weights(name, &index, weights, prefix)?;
-        forest.looped = (0..n)
-            .map(|i| {
-                if forest.mode[i] == Mode::Leaf {
-                    // Both children are the leaf itself, so the threshold is free: it
-                    // carries the first weight for `sum_leq`.
-                    Packed {
-                        threshold: forest.unique_weight[i],
-                        feature: 0,
-                        true_child: i as u32,
-                        false_child: i as u32,
-                    }
-                } else {
-                    Packed {
-                        threshold: forest.threshold[i] as f32,
-                        feature: forest.feature[i],
-                        true_child: forest.true_child[i],
-                        false_child: forest.false_child[i],
-                    }
-                }
-            })
-            .collect();
-        let branches = (0..n).filter(|&i| forest.mode[i] != Mode::Leaf);
-        forest.fast_leq = branches
-            .clone()
-            .all(|i| forest.mode[i] == Mode::Leq && !forest.missing_true[i])
-            && branches
-                .clone()
-                .all(|i| f64::from(forest.threshold[i] as f32) == forest.threshold[i]);
+        forest.lanes = forest.lane_forest();
         Ok(forest)
+    }
+
+    /// The fast layout, when every branch is `x <= t` with an f32 threshold and no
+    /// missing-value tracking.
+    fn lane_forest(&self) -> Option<LaneForest> {
+        let nodes = (0..self.mode.len())
+            .map(|i| match self.mode[i] {
+                Mode::Leaf => Some(forest_lanes::Node::Leaf {
+                    value: self.unique_weight[i],
+                }),
+                Mode::Leq if !self.missing_true[i] => {
+                    let threshold = self.threshold[i] as f32;
+                    (f64::from(threshold) == self.threshold[i]).then_some(forest_lanes::Node::Leq {
+                        feature: self.feature[i],
+                        threshold,
+                        true_child: self.true_child[i],
+                        false_child: self.false_child[i],
+                    })
+                }
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        LaneForest::build(&nodes, &self.roots, &self.depth, self.min_features)
     }
 
     /// Groups the leaf weights by leaf, keeping attribute order within a leaf.
@@ -538,26 +522,6 @@ impl Forest {
         ids.len()
     }
 
-    /// The leaf a row ends in for one tree, when every branch is `x <= t` (f32): a NaN
-    /// compares false and goes to the false branch, as in onnxruntime without missing tracks.
-    #[inline]
-    fn leaf_leq(&self, root: u32, row: &[f32]) -> usize {
-        let nodes = &self.looped;
-        let mut i = root as usize;
-        loop {
-            let node = nodes[i];
-            if node.true_child as usize == i {
-                return i;
-            }
-            let x = row[node.feature as usize];
-            i = if x <= node.threshold {
-                node.true_child
-            } else {
-                node.false_child
-            } as usize;
-        }
-    }
-
     /// The leaf a row ends in for one tree.
     #[inline]
     fn leaf(&self, root: u32, row: &[f32]) -> usize {
@@ -603,145 +567,32 @@ impl Forest {
                 unique: self.unique_weight[leaf],
             }
         };
+        if let (Some(lanes), true) = (&self.lanes, width > 0) {
+            return lanes.for_each_leaf(data, width, |r, leaf| visit(r, leaf_ref(leaf)));
+        }
         let rows = data.len() / width.max(1);
-        for start in (0..rows).step_by(BLOCK) {
-            let end = (start + BLOCK).min(rows);
-            for t in 0..self.roots.len() {
-                if self.fast_leq && width > 0 {
-                    self.walk_leq(t, data, width, start..end, |r, leaf| {
-                        visit(r, leaf_ref(leaf))
-                    });
-                } else {
-                    let root = self.roots[t];
-                    for r in start..end {
-                        let leaf = self.leaf(root, &data[r * width..(r + 1) * width]);
-                        visit(r, leaf_ref(leaf));
-                    }
+        for start in (0..rows).step_by(forest_lanes::BLOCK) {
+            let end = (start + forest_lanes::BLOCK).min(rows);
+            for &root in &self.roots {
+                for r in start..end {
+                    let leaf = self.leaf(root, &data[r * width..(r + 1) * width]);
+                    visit(r, leaf_ref(leaf));
                 }
             }
         }
     }
 
     /// Per row, the sum over trees (in tree order, in f32, as onnxruntime adds) of the
-    /// leaf's first weight: a single-target regressor's score. `None` unless every branch
-    /// is `x <= t` (the branch-free walk).
+    /// leaf's first weight: a single-target regressor's score. `None` unless the forest
+    /// takes the branch-free walk.
     ///
     /// `width` must be at least [`Forest::min_features`] (checked by callers).
     pub fn sum_leq(&self, data: &[f32], width: usize) -> Option<Vec<f32>> {
-        if !self.fast_leq || width == 0 {
-            return None;
-        }
-        let rows = data.len() / width;
-        let mut sums = vec![0f32; rows];
-        for start in (0..rows).step_by(BLOCK) {
-            let end = (start + BLOCK).min(rows);
-            for t in 0..self.roots.len() {
-                // Written out rather than through `walk_leq`'s callback, which the
-                // size-optimised wasm build does not inline. A leaf's packed threshold is
-                // its first weight.
-                let nodes = &self.looped[..];
-                let (root, depth) = (self.roots[t] as usize, self.depth[t]);
-                let mut r = start;
-                while r + LANES <= end {
-                    let leaves = lanes(nodes, data, root, depth, r * width, width);
-                    for (sum, &leaf) in sums[r..r + LANES].iter_mut().zip(&leaves) {
-                        *sum += nodes[leaf].threshold;
-                    }
-                    r += LANES;
-                }
-                for (r, sum) in sums.iter_mut().enumerate().take(end).skip(r) {
-                    let leaf = self.leaf_leq(root as u32, &data[r * width..(r + 1) * width]);
-                    *sum += nodes[leaf].threshold;
-                }
-            }
-        }
-        Some(sums)
-    }
-
-    /// Walks `rows` through tree `t` when every branch is `x <= t`, calling
-    /// `hit(row, leaf)` in row order: [`LANES`] rows at a time without branches, the rest
-    /// one by one.
-    #[inline(always)]
-    fn walk_leq(
-        &self,
-        t: usize,
-        data: &[f32],
-        width: usize,
-        rows: std::ops::Range<usize>,
-        mut hit: impl FnMut(usize, usize),
-    ) {
-        let nodes = &self.looped[..];
-        let (root, depth) = (self.roots[t] as usize, self.depth[t]);
-        let mut r = rows.start;
-        while r + LANES <= rows.end {
-            let leaves = lanes(nodes, data, root, depth, r * width, width);
-            for (k, &leaf) in leaves.iter().enumerate() {
-                hit(r + k, leaf);
-            }
-            r += LANES;
-        }
-        for r in r..rows.end {
-            hit(
-                r,
-                self.leaf_leq(root as u32, &data[r * width..(r + 1) * width]),
-            );
+        match &self.lanes {
+            Some(lanes) if width > 0 => Some(lanes.sums(data, width)),
+            _ => None,
         }
     }
-}
-
-/// Rows per block: every tree is walked for a block of rows before the next tree, so the
-/// tree stays in cache (onnxruntime does the same).
-const BLOCK: usize = 128;
-
-/// Rows walked together through one tree (measured: 16 beats 8 by ~5% in wasm and ~8%
-/// natively).
-const LANES: usize = 16;
-
-/// The leaves [`LANES`] consecutive rows (the first at `base`) reach in the tree at `root`,
-/// walked together without branches: every lane takes `depth` steps (leaves loop on
-/// themselves), so independent rows overlap their memory latency instead of waiting on
-/// mispredicted branches. Written out lane by lane, so that each lane's position is a
-/// local (a register) even in the size-optimised wasm build, which unrolls nothing.
-#[inline(always)]
-fn lanes(
-    nodes: &[Packed],
-    data: &[f32],
-    root: usize,
-    depth: u32,
-    base: usize,
-    width: usize,
-) -> [usize; LANES] {
-    macro_rules! walk {
-        ($(($at:ident, $off:ident, $k:literal)),+) => {{
-            $(let mut $at = root; let $off = base + $k * width;)+
-            for _ in 0..depth {
-                $(
-                    let node = nodes[$at];
-                    let x = data[$off + node.feature as usize];
-                    $at = if x <= node.threshold { node.true_child } else { node.false_child } as usize;
-                )+
-            }
-            [$($at),+]
-        }};
-    }
-    walk!(
-        (a0, o0, 0),
-        (a1, o1, 1),
-        (a2, o2, 2),
-        (a3, o3, 3),
-        (a4, o4, 4),
-        (a5, o5, 5),
-        (a6, o6, 6),
-        (a7, o7, 7),
-        (a8, o8, 8),
-        (a9, o9, 9),
-        (a10, o10, 10),
-        (a11, o11, 11),
-        (a12, o12, 12),
-        (a13, o13, 13),
-        (a14, o14, 14),
-        (a15, o15, 15)
-    )
 }
 
 /// What a row reached in one tree.
@@ -756,6 +607,7 @@ pub struct LeafRef<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use forest_lanes::LANES;
     use Mode::{Leaf, Leq};
 
     /// A forest's node attributes, one entry per node, in attribute order.
@@ -915,7 +767,7 @@ mod tests {
     #[test]
     fn lane_walk_and_sums_agree_with_the_general_walk() {
         let forest = spec().build(1).unwrap();
-        assert!(forest.fast_leq);
+        assert!(forest.lanes.is_some());
         // 2 * LANES + 5 rows, NaNs included, in two blocks' worth of lanes and a remainder.
         let rows = 2 * LANES + 5;
         let data: Vec<f32> = (0..rows * 2)

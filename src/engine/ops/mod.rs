@@ -13,6 +13,7 @@ mod binarizer;
 pub(crate) mod class_labels;
 mod feature_vectorizer;
 mod forest;
+mod forest_lanes;
 mod imputer;
 mod kernel;
 mod label_encoder;
