@@ -168,29 +168,8 @@ impl LaneForest {
     ///
     /// `width` must cover every feature the trees read (checked by callers).
     pub fn sums(&self, data: &[f32], width: usize) -> Vec<f32> {
-        let rows = data.len() / width.max(1);
-        let mut sums = vec![0f32; rows];
-        // Written out rather than through `for_each_leaf`'s callback, which the
-        // size-optimised wasm build does not inline.
-        let mut scratch = Vec::new();
-        for start in (0..rows).step_by(BLOCK) {
-            let end = (start + BLOCK).min(rows);
-            let groups = self.fill(&mut scratch, data, width, start..end);
-            for tree in &self.trees {
-                let (nodes, mask) = self.tree(tree);
-                for (g, group) in scratch[..groups].iter().enumerate() {
-                    let leaves = lanes(nodes, mask, group, tree.depth);
-                    let first = start + g * LANES;
-                    for (sum, &leaf) in sums[first..first + LANES].iter_mut().zip(&leaves) {
-                        *sum += nodes[leaf & mask].threshold;
-                    }
-                }
-                for r in start + groups * LANES..end {
-                    let leaf = leaf(nodes, &data[r * width..(r + 1) * width]);
-                    sums[r] += nodes[leaf].threshold;
-                }
-            }
-        }
+        let mut sums = vec![0f32; data.len() / width.max(1)];
+        self.walk(data, width, |r, _, leaf| sums[r] += leaf.threshold);
         sums
     }
 
@@ -199,6 +178,14 @@ impl LaneForest {
     ///
     /// `width` must cover every feature the trees read (checked by callers).
     pub fn for_each_leaf(&self, data: &[f32], width: usize, mut hit: impl FnMut(usize, usize)) {
+        self.walk(data, width, |r, origin, _| hit(r, origin as usize));
+    }
+
+    /// Calls `hit(row, origin, leaf)` for every row and every tree, trees in order for each
+    /// row: the reached leaf's node in the original forest, and the leaf itself. Always
+    /// inlined, so that the size-optimised wasm build keeps `hit` inside the loop.
+    #[inline(always)]
+    fn walk(&self, data: &[f32], width: usize, mut hit: impl FnMut(usize, u32, &Packed)) {
         let rows = data.len() / width.max(1);
         let mut scratch = Vec::new();
         for start in (0..rows).step_by(BLOCK) {
@@ -210,12 +197,16 @@ impl LaneForest {
                 for (g, group) in scratch[..groups].iter().enumerate() {
                     let leaves = lanes(nodes, mask, group, tree.depth);
                     for (k, &leaf) in leaves.iter().enumerate() {
-                        hit(start + g * LANES + k, origin[leaf & mask] as usize);
+                        hit(
+                            start + g * LANES + k,
+                            origin[leaf & mask],
+                            &nodes[leaf & mask],
+                        );
                     }
                 }
                 for r in start + groups * LANES..end {
                     let leaf = leaf(nodes, &data[r * width..(r + 1) * width]);
-                    hit(r, origin[leaf] as usize);
+                    hit(r, origin[leaf], &nodes[leaf]);
                 }
             }
         }
