@@ -135,12 +135,17 @@ export function initWasm() {
       installPanicHook();
       const url = new URL("./wasm/sealed_onnx_bg.wasm", import.meta.url);
       try {
+        let exports;
         if (url.protocol === "file:") {
           const fs = await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_FS);
-          await init({ module_or_path: await fs.readFile(url) });
+          exports = await init({ module_or_path: await fs.readFile(url) });
         } else {
-          await init({ module_or_path: url });
+          exports = await init({ module_or_path: url });
         }
+        // The Rust side's static constructors (tract registers its kernels in them), run
+        // once per instance: scripts/build-wasm.sh exports them instead of letting the
+        // linker re-run them at every call into the wasm.
+        exports.__wasm_call_ctors();
       } catch (e) {
         throw new ModelError(`cannot load sealed-onnx's WebAssembly from ${url.href}: ${describe(e)}`, {
           cause: e,

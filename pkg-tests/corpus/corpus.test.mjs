@@ -14,7 +14,8 @@ const wasmDir = `${root}js/wasm/`;
 test("every corpus case matches onnxruntime in wasm", async () => {
   assert.ok(existsSync(`${wasmDir}sealed_onnx_bg.wasm`), "build the wasm first: bash scripts/build-wasm.sh");
   const glue = await import(`${wasmDir}sealed_onnx.js`);
-  glue.initSync({ module: readFileSync(`${wasmDir}sealed_onnx_bg.wasm`) });
+  // As the npm wrapper does (js/core.js): instantiate, then run the static constructors once.
+  glue.initSync({ module: readFileSync(`${wasmDir}sealed_onnx_bg.wasm`) }).__wasm_call_ctors();
   const corpus = `${root}tests/corpus/`;
   const cases = readdirSync(corpus).filter((c) => existsSync(`${corpus}${c}/io.json`) && c !== "bench-forest").sort();
   assert.ok(cases.length >= 30, `only ${cases.length} corpus cases`);
