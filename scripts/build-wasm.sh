@@ -21,8 +21,9 @@ fi
 
 echo "== cargo (wasm32, profile wasm: LTO, opt-level z, +simd128)" >&2
 # --export=__wasm_call_ctors: without it the linker wraps every export (malloc and free
-# included) in a call to the static constructors, which made a one-row prediction ~25%
-# slower; the npm wrapper (js/core.js) calls them once after instantiating.
+# included) in a call to the static constructors (a one-row prediction in Node: 9.0 µs
+# with the wrappers, 7.8 without); the npm wrapper (js/core.js) calls them once after
+# instantiating.
 RUSTFLAGS="-C target-feature=+simd128" cargo rustc --lib --profile wasm \
   --target wasm32-unknown-unknown --no-default-features --features wasm --crate-type cdylib \
   -- -C link-arg=--export=__wasm_call_ctors

@@ -26,31 +26,28 @@ fn build(
     })
 }
 
-impl Binarizer {
-    /// `x > threshold` as 1 or 0 in the input's type, compared as onnxruntime compares
-    /// (the float threshold against the value). A NaN is refused, as scikit-learn's and
-    /// onnxruntime's Binarizers refuse it, rather than silently mapped to 0.
-    fn binarize<T: Datum + Copy>(
-        &self,
-        x: &Tensor,
-        above: impl Fn(T) -> Option<bool>,
-        one: T,
-        zero: T,
-    ) -> TractResult<Tensor> {
-        let y = x
-            .to_plain_array_view::<T>()?
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| match above(v) {
-                Some(true) => Ok(one),
-                Some(false) => Ok(zero),
-                None => {
-                    bail!("Binarizer: input value {i} is NaN (impute missing values before it)")
-                }
-            })
-            .collect::<TractResult<Vec<T>>>()?;
-        Tensor::from_shape(x.shape(), &y)
-    }
+/// Each value of `x` as `one` or `zero` (in the input's type) by `above`: whether it is
+/// above the threshold, `None` for NaN. A NaN is refused, as scikit-learn's and
+/// onnxruntime's Binarizers refuse it, rather than silently mapped to 0.
+fn binarize<T: Datum + Copy>(
+    x: &Tensor,
+    above: impl Fn(T) -> Option<bool>,
+    one: T,
+    zero: T,
+) -> TractResult<Tensor> {
+    let y = x
+        .to_plain_array_view::<T>()?
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| match above(v) {
+            Some(true) => Ok(one),
+            Some(false) => Ok(zero),
+            None => {
+                bail!("Binarizer: input value {i} is NaN (impute missing values before it)")
+            }
+        })
+        .collect::<TractResult<Vec<T>>>()?;
+    Tensor::from_shape(x.shape(), &y)
 }
 
 /// `Some(v > t)`, `None` for NaN.
@@ -75,10 +72,10 @@ impl Kernel for Binarizer {
         let x = &inputs[0];
         let t = self.threshold;
         let y = match x.datum_type() {
-            DatumType::F32 => self.binarize(x, |v: f32| above(v, t), 1.0, 0.0)?,
-            DatumType::F64 => self.binarize(x, |v: f64| above(v, f64::from(t)), 1.0, 0.0)?,
-            DatumType::I64 => self.binarize(x, |v: i64| above(v as f64, f64::from(t)), 1, 0)?,
-            DatumType::I32 => self.binarize(x, |v: i32| above(f64::from(v), f64::from(t)), 1, 0)?,
+            DatumType::F32 => binarize(x, |v: f32| above(v, t), 1.0, 0.0)?,
+            DatumType::F64 => binarize(x, |v: f64| above(v, f64::from(t)), 1.0, 0.0)?,
+            DatumType::I64 => binarize(x, |v: i64| above(v as f64, f64::from(t)), 1, 0)?,
+            DatumType::I32 => binarize(x, |v: i32| above(f64::from(v), f64::from(t)), 1, 0)?,
             other => bail!("Binarizer takes float, double, int32 or int64 inputs, not {other:?}"),
         };
         Ok(tvec![y])
