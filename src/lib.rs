@@ -3,7 +3,8 @@
 //! The modules depend on each other in one direction:
 //! [`bundle`] (zip container, manifest) ← [`trust`] (digests, signatures) ← [`schema`]
 //! (input validation) ← [`engine`] (tract) ← [`loader`] (all checks, in order). The command
-//! line tool lives in the binary; the JavaScript boundary is a separate thin layer.
+//! line tool is [`cli`] (feature `cli`), run by the binary and by the Python package's
+//! `sealed-onnx` command; the JavaScript boundary is a separate thin layer.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -11,6 +12,8 @@
 #[cfg(feature = "wasm")]
 pub mod api;
 pub mod bundle;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod engine;
 pub mod loader;
 pub mod schema;

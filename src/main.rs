@@ -1,11 +1,9 @@
-//! The `sealed-onnx` command-line tool.
+//! The `sealed-onnx` command-line tool (the Python wheel runs the same [`sealed_onnx::cli`]).
 
 #![forbid(unsafe_code)]
-
-mod cli;
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    cli::main()
+    sealed_onnx::cli::main()
 }

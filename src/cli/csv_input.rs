@@ -1,9 +1,9 @@
 //! CSV files as columns of text, and as records typed by a schema.
 
+use crate::bundle::manifest::{Feature, FeatureType};
+use crate::schema::infer::is_missing;
+use crate::schema::Value;
 use anyhow::{bail, Context, Result};
-use sealed_onnx::bundle::manifest::{Feature, FeatureType};
-use sealed_onnx::schema::infer::is_missing;
-use sealed_onnx::schema::Value;
 
 /// A CSV file: header and rows, all text.
 pub struct Table {

@@ -3,8 +3,8 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::bundle::{Bundle, Limits};
 use anyhow::{bail, Context, Result};
-use sealed_onnx::bundle::{Bundle, Limits};
 
 /// Reads a file, or standard input for `-`.
 pub fn read(path: &Path) -> Result<Vec<u8>> {

@@ -2,13 +2,12 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
+use crate::bundle::manifest::{Binding, FeatureType, Manifest};
+use crate::bundle::Bundle;
+use crate::schema::{expectation, format_number};
+use crate::trust;
 use anyhow::Result;
-use sealed_onnx::bundle::manifest::{Binding, FeatureType, Manifest};
-use sealed_onnx::bundle::Bundle;
-use sealed_onnx::schema::{expectation, format_number};
-use sealed_onnx::trust;
 
 use super::files;
 
@@ -33,7 +32,7 @@ fn claimed_signer(sig: &[u8]) -> Option<String> {
 }
 
 /// Runs the command.
-pub fn run(a: Args) -> Result<ExitCode> {
+pub fn run(a: Args) -> Result<u8> {
     let (bytes, b) = files::read_bundle(&a.bundle)?;
     let digest = trust::sri_sha256(&bytes);
     let signer = b
@@ -49,10 +48,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
             "manifest": b.manifest,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
-        return Ok(ExitCode::SUCCESS);
+        return Ok(0);
     }
     print!("{}", render(&b, &digest, bytes.len(), signer.as_deref()));
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 fn render(b: &Bundle, digest: &str, size: usize, signer: Option<&str>) -> String {

@@ -1,10 +1,9 @@
 //! `sealed-onnx keygen`: a new ECDSA P-256 key pair.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
+use crate::trust;
 use anyhow::Result;
-use sealed_onnx::trust;
 
 use super::files;
 
@@ -25,7 +24,7 @@ pub struct Args {
 }
 
 /// Runs the command.
-pub fn run(a: Args) -> Result<ExitCode> {
+pub fn run(a: Args) -> Result<u8> {
     let key = trust::generate_key();
     files::write(
         &a.private_key,
@@ -43,5 +42,5 @@ pub fn run(a: Args) -> Result<ExitCode> {
         "key fingerprint: {}",
         trust::fingerprint(key.verifying_key())
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }

@@ -46,9 +46,27 @@ enum Command {
     Diff(diff::Args),
 }
 
-/// Parses arguments, runs the command, prints the error chain on failure.
+/// Runs the command line of this process (`std::env::args_os`).
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    ExitCode::from(run_args(std::env::args_os()))
+}
+
+/// Parses `args` (the first is the program name), runs the command and prints the error chain
+/// on failure; returns the exit code (0 success, 1 failure, 2 usage error). Never exits the
+/// process itself, so a host such as the Python package can call it.
+pub fn run_args<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are "errors" that print to stdout and exit 0.
+            let _ = e.print();
+            return u8::try_from(e.exit_code()).unwrap_or(2);
+        }
+    };
     let result = match cli.command {
         Command::Keygen(a) => keygen::run(a),
         Command::Pack(a) => pack::run(a),
@@ -67,7 +85,7 @@ pub fn main() -> ExitCode {
             } else {
                 eprintln!("error: {e:#}");
             }
-            ExitCode::FAILURE
+            1
         }
     }
 }

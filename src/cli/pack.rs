@@ -3,18 +3,17 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
-use sealed_onnx::bundle::manifest::{
+use crate::bundle::manifest::{
     Binding, Card, ColumnBinding, CvMetric, DriftBaseline, Feature, FeatureType, Inputs, Manifest,
     Outputs, TensorType, TestVectors, Tool, Training, TrainingData, FORMAT,
 };
-use sealed_onnx::bundle::{self, Bundle};
-use sealed_onnx::engine::graph_inputs;
-use sealed_onnx::loader::{LoadOptions, SealedModel};
-use sealed_onnx::schema::infer::{infer_feature, is_missing, InferOptions};
-use sealed_onnx::trust;
+use crate::bundle::{self, Bundle};
+use crate::engine::graph_inputs;
+use crate::loader::{LoadOptions, SealedModel};
+use crate::schema::infer::{infer_feature, is_missing, InferOptions};
+use crate::trust;
+use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use super::{csv_input, files};
@@ -139,7 +138,7 @@ fn created(given: Option<String>) -> Result<String> {
 }
 
 /// Runs the command.
-pub fn run(a: Args) -> Result<ExitCode> {
+pub fn run(a: Args) -> Result<u8> {
     if !(a.range_margin.is_finite() && a.range_margin >= 0.0) {
         bail!("--range-margin must be a non-negative number");
     }
@@ -221,7 +220,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         "unsigned: run `sealed-onnx sign {} --key <private.pem>`",
         a.out.display()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 fn infer_schema(

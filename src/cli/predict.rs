@@ -1,13 +1,12 @@
 //! `sealed-onnx predict`: verified predictions from CSV or JSON.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
+use crate::bundle::manifest::Task;
+use crate::engine::{predictions_json, Prediction};
+use crate::loader::{PredictError, SealedModel};
+use crate::schema::{self, Shape, Value};
 use anyhow::{Context, Result};
-use sealed_onnx::bundle::manifest::Task;
-use sealed_onnx::engine::{predictions_json, Prediction};
-use sealed_onnx::loader::{PredictError, SealedModel};
-use sealed_onnx::schema::{self, Shape, Value};
 
 use super::trust_args::TrustArgs;
 use super::{csv_input, files};
@@ -58,7 +57,7 @@ fn input_format(path: &Path, given: Option<Format>) -> Format {
 }
 
 /// Runs the command.
-pub fn run(a: Args) -> Result<ExitCode> {
+pub fn run(a: Args) -> Result<u8> {
     let mut options = a.trust.options()?;
     options.schema.allow_unknown_features = a.ignore_unknown;
     let bytes = files::read(&a.bundle)?;
@@ -79,7 +78,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         Ok(p) => p,
         Err(PredictError::Schema(e)) => {
             eprintln!("error: {e}");
-            return Ok(ExitCode::FAILURE);
+            return Ok(1);
         }
         Err(e) => return Err(e.into()),
     };
@@ -91,7 +90,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if !model.verification().verified {
         eprintln!("warning: the bundle is UNVERIFIED (no public key or integrity string)");
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 fn json_output(model: &SealedModel, shape: Shape, predictions: &[Prediction]) -> Result<Vec<u8>> {

@@ -1,10 +1,9 @@
 //! `sealed-onnx run`: run a raw ONNX file on JSON tensors.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
+use crate::engine::{run_raw, RawTensor};
 use anyhow::{bail, Context, Result};
-use sealed_onnx::engine::{run_raw, RawTensor};
 
 use super::files;
 
@@ -34,7 +33,7 @@ pub struct Args {
 }
 
 /// Runs the command.
-pub fn run(a: Args) -> Result<ExitCode> {
+pub fn run(a: Args) -> Result<u8> {
     let model = files::read(&a.model)?;
     let text = files::read(&a.input)?;
     let json: serde_json::Value = serde_json::from_slice(&text)
@@ -56,5 +55,5 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let mut text = serde_json::to_vec_pretty(&out)?;
     text.push(b'\n');
     files::write_or_stdout(a.output.as_deref(), &text, a.force)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }

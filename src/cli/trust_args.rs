@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
+use crate::loader::{LoadOptions, SealedModel};
+use crate::trust;
 use anyhow::{Context, Result};
-use sealed_onnx::loader::{LoadOptions, SealedModel};
-use sealed_onnx::trust;
 
 use super::files;
 

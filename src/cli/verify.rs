@@ -1,7 +1,6 @@
 //! `sealed-onnx verify`: run every check a loader runs, and say which passed.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
@@ -20,7 +19,7 @@ pub struct Args {
 }
 
 /// Runs the command.
-pub fn run(a: Args) -> Result<ExitCode> {
+pub fn run(a: Args) -> Result<u8> {
     if a.trust.public_key.is_none() && a.trust.integrity.is_none() && !a.trust.allow_unverified {
         bail!("nothing to verify against: pass --public-key (the signer's key) and/or --integrity (sha256-…); --allow-unverified checks everything but the signature");
     }
@@ -43,5 +42,5 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if !v.verified {
         println!("UNVERIFIED: no key or integrity string vouched for this bundle");
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
