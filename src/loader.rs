@@ -45,11 +45,13 @@ pub struct Verification {
 #[non_exhaustive]
 pub enum VerificationError {
     /// Neither a public key nor an integrity string, and unverified loading not allowed.
-    #[error("refusing an unverified bundle: pass the signer's public key or an integrity string (sha256-…), or allow unverified loading explicitly")]
+    #[error("refusing an unverified bundle: pass the signer's public key or an integrity string (sha256-…), or load it unverified on purpose (--allow-unverified on the command line, allowUnverified: true in JavaScript)")]
     NoTrustAnchor,
     /// The whole-bundle digest does not match the integrity string.
+    // Not `#[from]`: that would also make the inner error the `source()`, and a cause chain
+    // (`{:#}`) would print it twice ("X: X").
     #[error("bundle integrity check failed: {0}")]
-    Integrity(#[from] IntegrityError),
+    Integrity(IntegrityError),
     /// A file does not match the digest the manifest lists for it.
     #[error("{name} does not match its digest in manifest.json (expected sha256 {expected}, got {actual}): the bundle was modified")]
     FileDigest {
@@ -65,7 +67,19 @@ pub enum VerificationError {
     Unsigned,
     /// The signature does not verify.
     #[error("signature check failed: {0}")]
-    Signature(#[from] SignatureError),
+    Signature(SignatureError),
+}
+
+impl From<IntegrityError> for VerificationError {
+    fn from(e: IntegrityError) -> Self {
+        VerificationError::Integrity(e)
+    }
+}
+
+impl From<SignatureError> for VerificationError {
+    fn from(e: SignatureError) -> Self {
+        VerificationError::Signature(e)
+    }
 }
 
 /// A test vector whose prediction differs from what the training framework produced.

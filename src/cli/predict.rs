@@ -1,15 +1,19 @@
 //! `sealed-onnx predict`: verified predictions from CSV or JSON.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::bundle::manifest::Task;
 use crate::engine::{predictions_json, Prediction};
 use crate::loader::{PredictError, SealedModel};
 use crate::schema::{self, Shape, Value};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use super::trust_args::TrustArgs;
 use super::{csv_input, files};
+
+/// How many rows with problems are listed on standard error (the output has every one).
+const SHOWN_ROW_PROBLEMS: usize = 100;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,8 +25,14 @@ enum Format {
 /// Predict from a CSV file (header row of feature names) or JSON (a record, an array of
 /// records, or columns {"feature": [...]}).
 ///
-/// The bundle is verified first (same flags as `verify`). Input problems are all listed with
-/// their row and feature, and nothing is predicted until they are fixed.
+/// The bundle is verified first (same flags as `verify`). Every result says which bundle
+/// (digest) produced it and whether that bundle was verified.
+///
+/// CSV input is read as the demo page reads it: columns that are not features (the target,
+/// notes) are ignored, a missing feature column is one error, and rows with problems are
+/// listed on standard error (and in the output's `error` column) while the other rows are
+/// predicted; the exit code is 1 when any row failed. With --strict nothing is predicted
+/// unless every row is valid. JSON input is all or nothing.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The bundle.
@@ -44,9 +54,12 @@ pub struct Args {
     /// Replace an existing output file.
     #[arg(long)]
     force: bool,
-    /// Ignore input columns that are not features (e.g. the target column).
+    /// JSON input: ignore keys that are not features (CSV input always ignores such columns).
     #[arg(long)]
     ignore_unknown: bool,
+    /// CSV input: predict nothing unless every row is valid.
+    #[arg(long)]
+    strict: bool,
 }
 
 fn input_format(path: &Path, given: Option<Format>) -> Format {
@@ -56,6 +69,9 @@ fn input_format(path: &Path, given: Option<Format>) -> Format {
     })
 }
 
+/// One output row: a prediction, or why that input row has none.
+type Outcome = std::result::Result<Prediction, String>;
+
 /// Runs the command.
 pub fn run(a: Args) -> Result<u8> {
     let mut options = a.trust.options()?;
@@ -64,41 +80,217 @@ pub fn run(a: Args) -> Result<u8> {
     let model = SealedModel::load(&bytes, &options)
         .with_context(|| format!("cannot load {}", a.bundle.display()))?;
     let raw = files::read(&a.input)?;
-    let input = match input_format(&a.input, a.input_format) {
-        Format::Csv => csv_input::records(
-            &csv_input::parse(&raw, &a.input.display().to_string())?,
-            &model.manifest().inputs.features,
-        ),
-        Format::Json => Value::from(
-            serde_json::from_slice::<serde_json::Value>(&raw)
-                .with_context(|| format!("{} is not valid JSON", a.input.display()))?,
-        ),
+    let what = if a.input.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        a.input.display().to_string()
     };
-    let (shape, predictions) = match model.predict(&input) {
-        Ok(p) => p,
-        Err(PredictError::Schema(e)) => {
-            eprintln!("error: {e}");
-            return Ok(1);
+    let (shape, outcomes) = match input_format(&a.input, a.input_format) {
+        Format::Csv => (Shape::Records, predict_csv(&model, &raw, &what, a.strict)?),
+        Format::Json => {
+            let input = Value::from(
+                serde_json::from_slice::<serde_json::Value>(&raw)
+                    .with_context(|| format!("{what} is not valid JSON"))?,
+            );
+            match model.predict(&input) {
+                Ok((shape, predictions)) => {
+                    (shape, Some(predictions.into_iter().map(Ok).collect()))
+                }
+                Err(PredictError::Schema(e)) => {
+                    eprintln!("error: {e}");
+                    return Ok(1);
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
-        Err(e) => return Err(e.into()),
+    };
+    let Some(outcomes) = outcomes else {
+        return Ok(1); // --strict, and a row failed: nothing predicted
     };
     let out = match a.format {
-        Format::Json => json_output(&model, shape, &predictions)?,
-        Format::Csv => csv_output(&model, &predictions)?,
+        Format::Json => json_output(&model, shape, &outcomes)?,
+        Format::Csv => csv_output(&model, &outcomes)?,
     };
     files::write_or_stdout(a.output.as_deref(), &out, a.force)?;
     if !model.verification().verified {
-        eprintln!("warning: the bundle is UNVERIFIED (no public key or integrity string)");
+        eprintln!("warning: the bundle is UNVERIFIED (no public key or integrity string): every result is marked verified=false");
     }
-    Ok(0)
+    Ok(if outcomes.iter().any(|o| o.is_err()) {
+        1
+    } else {
+        0
+    })
 }
 
-fn json_output(model: &SealedModel, shape: Shape, predictions: &[Prediction]) -> Result<Vec<u8>> {
+/// Predicts every valid row of a CSV file; bad rows get their problems instead, listed on
+/// standard error. `None` when `strict` and some row failed.
+fn predict_csv(
+    model: &SealedModel,
+    raw: &[u8],
+    what: &str,
+    strict: bool,
+) -> Result<Option<Vec<Outcome>>> {
+    let features = &model.manifest().inputs.features;
+    let (table, shape_problems) = csv_input::parse_lenient(raw, what)?;
+    let columns = csv_input::columns(&table, features);
+    if !columns.missing.is_empty() {
+        let (s, them) = if columns.missing.len() == 1 {
+            ("", "it")
+        } else {
+            ("s", "them")
+        };
+        bail!(
+            "{what} has no column{s} {}: the model needs every feature ({}); add {them} (empty cells for missing values)",
+            quoted(&columns.missing),
+            quoted(&features.iter().map(|f| f.name.clone()).collect::<Vec<_>>()),
+        );
+    }
+    if !columns.ignored.is_empty() {
+        eprintln!(
+            "note: ignoring column{} {} of {what}: not model inputs",
+            if columns.ignored.len() == 1 { "" } else { "s" },
+            quoted(&columns.ignored)
+        );
+    }
+    // Problems per input row (the file's data rows, 0-based), with the line they start on.
+    let mut problems: BTreeMap<usize, (u64, Vec<String>)> = BTreeMap::new();
+    for p in &shape_problems {
+        problems.insert(p.row, (p.line, vec![p.message.clone()]));
+    }
+    // The rows that could be read, and which file row each is.
+    let file_rows: Vec<usize> = {
+        let bad: Vec<usize> = shape_problems.iter().map(|p| p.row).collect();
+        (0..table.rows.len() + bad.len())
+            .filter(|i| !bad.contains(i))
+            .collect()
+    };
+    let records = match csv_input::records(&table, features) {
+        Value::Array(records) => records,
+        _ => Vec::new(),
+    };
+    if let Err(e) = model.validate(&Value::Array(records.clone())) {
+        for issue in &e.issues {
+            let Some((k, rest)) = row_of(&issue.path) else {
+                bail!("{e}");
+            };
+            let Some(&row) = file_rows.get(k) else {
+                bail!("{e}");
+            };
+            let line = table.lines.get(k).copied().unwrap_or(0);
+            let text = format!(
+                "{}: expected {}, received {} ({})",
+                rest,
+                issue.expected,
+                issue.received,
+                issue.code.as_str()
+            );
+            problems
+                .entry(row)
+                .or_insert((line, Vec::new()))
+                .1
+                .push(text);
+        }
+    }
+    report(&problems, what);
+    if strict && !problems.is_empty() {
+        eprintln!(
+            "error: --strict: nothing predicted because {} row(s) have problems",
+            problems.len()
+        );
+        return Ok(None);
+    }
+    let good: Vec<(usize, Value)> = file_rows
+        .iter()
+        .zip(records)
+        .filter(|(row, _)| !problems.contains_key(row))
+        .map(|(row, r)| (*row, r))
+        .collect();
+    let (rows, good): (Vec<usize>, Vec<Value>) = good.into_iter().unzip();
+    let predictions = if good.is_empty() {
+        Vec::new()
+    } else {
+        model
+            .predict(&Value::Array(good))
+            .map_err(anyhow::Error::from)?
+            .1
+    };
+    let mut by_row: BTreeMap<usize, Prediction> = rows.into_iter().zip(predictions).collect();
+    let total = file_rows.len() + shape_problems.len();
+    Ok(Some(
+        (0..total)
+            .map(|i| match by_row.remove(&i) {
+                Some(p) => Ok(p),
+                None => Err(problems
+                    .get(&i)
+                    .map(|(_, msgs)| msgs.join("; "))
+                    .unwrap_or_else(|| "not predicted".into())),
+            })
+            .collect(),
+    ))
+}
+
+/// `rows[12].petal_width` → (12, "petal_width").
+fn row_of(path: &str) -> Option<(usize, &str)> {
+    let rest = path.strip_prefix("rows[")?;
+    let end = rest.find(']')?;
+    let k = rest[..end].parse().ok()?;
+    Some((k, rest[end + 1..].trim_start_matches('.')))
+}
+
+/// Lists the rows with problems on standard error (the first SHOWN_ROW_PROBLEMS).
+fn report(problems: &BTreeMap<usize, (u64, Vec<String>)>, what: &str) {
+    if problems.is_empty() {
+        return;
+    }
+    eprintln!(
+        "{} row{} of {what} not predicted:",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for (row, (line, msgs)) in problems.iter().take(SHOWN_ROW_PROBLEMS) {
+        eprintln!("  row {} (line {line}): {}", row + 1, msgs.join("; "));
+    }
+    if problems.len() > SHOWN_ROW_PROBLEMS {
+        eprintln!(
+            "  …and {} more (every one is in the output's error column)",
+            problems.len() - SHOWN_ROW_PROBLEMS
+        );
+    }
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn json_output(model: &SealedModel, shape: Shape, outcomes: &[Outcome]) -> Result<Vec<u8>> {
     let m = model.manifest();
-    let results = predictions_json(shape, predictions);
+    let v = model.verification();
+    let predictions: Vec<Prediction> = outcomes.iter().filter_map(|o| o.clone().ok()).collect();
+    let results = if outcomes.iter().all(Result::is_ok) {
+        serde_json::to_value(predictions_json(shape, &predictions))?
+    } else {
+        // Some CSV rows failed: one entry per input row, an error in place of a prediction.
+        let mut ok = match serde_json::to_value(predictions_json(Shape::Records, &predictions))? {
+            serde_json::Value::Array(list) => list.into_iter(),
+            _ => Vec::new().into_iter(),
+        };
+        serde_json::Value::Array(
+            outcomes
+                .iter()
+                .map(|o| match o {
+                    Ok(_) => ok.next().unwrap_or(serde_json::Value::Null),
+                    Err(msg) => serde_json::json!({ "error": msg }),
+                })
+                .collect(),
+        )
+    };
     let out = serde_json::json!({
-        "model": {"name": m.name, "version": m.version, "digest": model.verification().digest,
-                  "verified": model.verification().verified},
+        "model": {"name": m.name, "version": m.version, "digest": v.digest,
+                  "verified": v.verified},
         "predictions": results,
     });
     let mut text = serde_json::to_vec_pretty(&out)?;
@@ -106,10 +298,12 @@ fn json_output(model: &SealedModel, shape: Shape, predictions: &[Prediction]) ->
     Ok(text)
 }
 
-fn csv_output(model: &SealedModel, predictions: &[Prediction]) -> Result<Vec<u8>> {
+fn csv_output(model: &SealedModel, outcomes: &[Outcome]) -> Result<Vec<u8>> {
     let m = model.manifest();
+    let v = model.verification();
     let mut w = csv::Writer::from_writer(Vec::new());
     let classes = m.outputs.class_names.clone().unwrap_or_default();
+    // `row` counts the input's data rows from 1, as the messages about bad rows do.
     let mut header = vec!["row".to_string()];
     if m.outputs.task == Task::Regression {
         header.push("value".into());
@@ -117,21 +311,35 @@ fn csv_output(model: &SealedModel, predictions: &[Prediction]) -> Result<Vec<u8>
         header.push("label".into());
         header.extend(classes.iter().map(|c| format!("p_{c}")));
     }
+    // Every row says which bundle answered and whether it was verified, so a row copied out
+    // of an unverified run cannot pass for a verified one.
+    header.extend(["verified", "digest", "error"].map(String::from));
     w.write_record(&header)?;
-    for (i, p) in predictions.iter().enumerate() {
-        let mut row = vec![i.to_string()];
-        if let Some(v) = p.value {
-            row.push(schema::format_number(v));
-        }
-        if let Some(l) = &p.label {
-            row.push(l.clone());
-            for c in &classes {
-                let v = p
-                    .probabilities
-                    .as_ref()
-                    .and_then(|ps| ps.iter().find(|(n, _)| n == c))
-                    .map(|(_, v)| *v);
-                row.push(v.map(schema::format_number).unwrap_or_default());
+    let width = header.len() - 4;
+    for (i, o) in outcomes.iter().enumerate() {
+        let mut row = vec![(i + 1).to_string()];
+        match o {
+            Ok(p) => {
+                if let Some(v) = p.value {
+                    row.push(schema::format_number(v));
+                }
+                if let Some(l) = &p.label {
+                    row.push(l.clone());
+                    for c in &classes {
+                        let v = p
+                            .probabilities
+                            .as_ref()
+                            .and_then(|ps| ps.iter().find(|(n, _)| n == c))
+                            .map(|(_, v)| *v);
+                        row.push(v.map(schema::format_number).unwrap_or_default());
+                    }
+                }
+                row.resize(1 + width, String::new());
+                row.extend([v.verified.to_string(), v.digest.clone(), String::new()]);
+            }
+            Err(msg) => {
+                row.resize(1 + width, String::new());
+                row.extend([v.verified.to_string(), v.digest.clone(), msg.clone()]);
             }
         }
         w.write_record(&row)?;

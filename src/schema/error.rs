@@ -85,6 +85,10 @@ pub struct SchemaError {
     pub issues: Vec<Issue>,
 }
 
+/// How many issues the message of a [`SchemaError`] lists one by one; the rest are counted
+/// per code (the error's `issues` still holds every one).
+pub const SHOWN_ISSUES: usize = 100;
+
 impl fmt::Display for SchemaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.issues.len();
@@ -93,11 +97,33 @@ impl fmt::Display for SchemaError {
             "input does not match the model's schema ({n} problem{}):",
             if n == 1 { "" } else { "s" }
         )?;
-        for issue in &self.issues {
+        for issue in self.issues.iter().take(SHOWN_ISSUES) {
             write!(f, "\n  {issue}")?;
+        }
+        if n > SHOWN_ISSUES {
+            // A huge batch gets a summary, not a message of every row: counts per code, in
+            // the order the codes first appear.
+            let mut counts: Vec<(&'static str, usize)> = Vec::new();
+            for issue in &self.issues {
+                let code = issue.code.as_str();
+                match counts.iter_mut().find(|(c, _)| *c == code) {
+                    Some((_, k)) => *k += 1,
+                    None => counts.push((code, 1)),
+                }
+            }
+            let per_code: Vec<String> = counts.iter().map(|(c, k)| format!("{k} {c}")).collect();
+            write!(
+                f,
+                "\n  …and {} more; all {n} by code: {}",
+                n - SHOWN_ISSUES,
+                per_code.join(", ")
+            )?;
         }
         Ok(())
     }
 }
 
 impl std::error::Error for SchemaError {}
+
+#[cfg(test)]
+mod tests;

@@ -154,7 +154,7 @@ pub enum SignatureError {
     #[error("signature was not made with a key pair (its verification material has no public key): only key-based model_signing signatures are supported")]
     NotKeyBased,
     /// The bundle names a key other than the one given.
-    #[error("signature was made with another key (hint {hint}, given key {fingerprint}): check you passed the signer's public key")]
+    #[error("signed by a different key: its fingerprint is {hint}, you gave {fingerprint}; pass the signer's public key")]
     KeyMismatch {
         /// The key hint in the signature.
         hint: String,

@@ -72,9 +72,15 @@ fn predict_csv_in_csv_out_and_integrity() {
         Some(csv),
     );
     let lines: Vec<&str> = out.ok().lines().collect();
-    assert_eq!(lines[0], "row,label,p_setosa,p_versicolor,p_virginica");
-    assert!(lines[1].starts_with("0,setosa,"), "{}", lines[1]);
-    assert!(lines[2].starts_with("1,virginica,"), "{}", lines[2]);
+    assert_eq!(
+        lines[0],
+        "row,label,p_setosa,p_versicolor,p_virginica,verified,digest,error"
+    );
+    assert!(lines[1].starts_with("1,setosa,"), "{}", lines[1]);
+    assert!(lines[2].starts_with("2,virginica,"), "{}", lines[2]);
+    for line in &lines[1..] {
+        assert!(line.ends_with(&format!(",true,{sri},")), "{line}");
+    }
 
     let wrong = format!("sha256-{}", "A".repeat(43) + "=");
     cli_stdin(

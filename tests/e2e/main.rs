@@ -3,6 +3,7 @@
 
 mod bad_bundles;
 mod cli;
+mod csv_predict;
 mod corpus;
 mod estimators;
 mod examples;
