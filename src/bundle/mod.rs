@@ -36,26 +36,48 @@ pub struct Bundle {
 impl Bundle {
     /// Reads a bundle, refusing unexpected, duplicate or missing entries and invalid manifests.
     ///
+    /// The whole zip directory, every entry name and every declared size are checked before
+    /// anything is inflated; then only the three bundle entries are inflated, each into
+    /// exactly its declared size.
+    ///
     /// # Errors
     /// A [`BundleError`] naming the first structural problem found.
     pub fn read(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
-        let mut model = None;
-        let mut manifest_bytes = None;
-        let mut signature = None;
-        for entry in zip::read(bytes, limits)? {
+        let directory = zip::read_directory(bytes, limits)?;
+        let (mut model, mut manifest, mut signature) = (None, None, None);
+        for entry in &directory {
             let slot = match entry.name.as_str() {
                 MODEL_ENTRY => &mut model,
-                MANIFEST_ENTRY => &mut manifest_bytes,
+                MANIFEST_ENTRY => &mut manifest,
                 SIGNATURE_ENTRY => &mut signature,
-                _ => return Err(BundleError::UnexpectedEntry { name: entry.name }),
+                _ => {
+                    return Err(BundleError::UnexpectedEntry {
+                        name: entry.name.clone(),
+                    })
+                }
             };
-            *slot = Some(entry.data);
+            *slot = Some(entry);
         }
         let model = model.ok_or(BundleError::MissingEntry { name: MODEL_ENTRY })?;
-        let manifest_bytes = manifest_bytes.ok_or(BundleError::MissingEntry {
+        let manifest = manifest.ok_or(BundleError::MissingEntry {
             name: MANIFEST_ENTRY,
         })?;
+        if manifest.uncompressed_size > limits.max_manifest_bytes {
+            return Err(BundleError::ManifestTooLarge {
+                size: manifest.uncompressed_size,
+                limit: limits.max_manifest_bytes,
+            });
+        }
+        if let Some(sig) = signature.filter(|s| s.uncompressed_size > limits.max_signature_bytes) {
+            return Err(BundleError::SignatureTooLarge {
+                size: sig.uncompressed_size,
+                limit: limits.max_signature_bytes,
+            });
+        }
+        let manifest_bytes = zip::inflate(bytes, manifest)?;
         let manifest = parse_manifest(&manifest_bytes)?;
+        let signature = signature.map(|s| zip::inflate(bytes, s)).transpose()?;
+        let model = zip::inflate(bytes, model)?;
         Ok(Bundle {
             model,
             manifest_bytes,

@@ -42,8 +42,9 @@ impl TrustArgs {
 
     /// Reads and loads a bundle with these flags.
     pub fn load(&self, bundle: &std::path::Path) -> Result<SealedModel> {
-        let bytes = files::read(bundle)?;
-        SealedModel::load(&bytes, &self.options()?)
+        let options = self.options()?;
+        let bytes = files::read_bundle_bytes(bundle, &options.limits)?;
+        SealedModel::load(&bytes, &options)
             .with_context(|| format!("cannot load {}", bundle.display()))
     }
 }

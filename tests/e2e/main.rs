@@ -1,12 +1,15 @@
 //! End-to-end tests: the real CLI binary, real bundles packed from the real scikit-learn
 //! exports in `models/`. One test binary, one module per area.
 
+mod agreement;
 mod bad_bundles;
 mod cli;
 mod csv_predict;
 mod corpus;
 mod estimators;
 mod examples;
+mod hostile;
+mod limits;
 mod maps;
 mod model_signing;
 mod support;
