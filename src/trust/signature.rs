@@ -110,6 +110,11 @@ pub fn sign(resources: &[Resource], model_name: &str, key: &SigningKey) -> Vec<u
 /// listed digests; finally the signed files must be exactly `expected`, same names and same
 /// digests.
 ///
+/// Both S forms of an ECDSA signature are accepted (high S is not normalised away), as
+/// OpenSSL, Go's `crypto/ecdsa` and Python's `cryptography` accept them: `model_signing`
+/// signatures are high-S about half of the time. A valid `model.sig` can therefore be
+/// re-encoded without the key; it still covers exactly the same files (see SECURITY.md).
+///
 /// # Errors
 ///
 /// A [`SignatureError`] naming the first check that failed; for the file list,

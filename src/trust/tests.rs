@@ -586,6 +586,36 @@ fn tampered_signature_fails() {
     ));
 }
 
+/// Decision (issue 13, item 7): both S forms of a signature verify, as they do in OpenSSL
+/// (which `model_signing` signs and verifies with), Go's `crypto/ecdsa` (cosign, sigstore-go)
+/// and Python's `cryptography`. Refusing high S would refuse about half of the signatures
+/// `model_signing` makes (and two of the four example bundles). The other form can be made
+/// from a valid signature without the key; it covers the same files, so what a loader
+/// verifies is unchanged, but it is a different `model.sig` and so a different bundle digest
+/// (SECURITY.md, "Signatures").
+#[test]
+fn both_s_forms_of_a_signature_verify() {
+    let k = key(1);
+    let sig = sign(&files(), "m", &k);
+    let b64 = json(&sig)["dsseEnvelope"]["signatures"][0]["sig"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let original = Signature::from_der(&STANDARD.decode(b64).unwrap()).unwrap();
+    let (r, s) = original.split_scalars();
+    let flipped = Signature::from_scalars(r, -s).unwrap();
+    assert_ne!(flipped, original);
+    // Exactly one of the two is the low-S form.
+    assert!(original.normalize_s().is_some() != flipped.normalize_s().is_some());
+    let other = edit_bundle(&sig, |v| {
+        v["dsseEnvelope"]["signatures"][0]["sig"] =
+            STANDARD.encode(flipped.to_der().as_bytes()).into();
+    });
+    assert_ne!(other, sig);
+    assert!(verify(&other, &files(), k.verifying_key()).is_ok());
+    assert!(verify(&sig, &files(), k.verifying_key()).is_ok());
+}
+
 #[test]
 fn wrong_key_fails() {
     let sig = sign(&files(), "m", &key(2));
