@@ -525,9 +525,20 @@ function addShifted(out, issues, { offset, kind }) {
   }
 }
 
-function schemaMessage(issues) {
-  const lines = issues.map((i) => `  ${i.path}: expected ${i.expected}, received ${i.received} (${i.code})`);
-  return `input does not match the model's schema (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
+/** How many issues a SchemaError's message lists (its `issues` holds every one), as the crate. */
+export const SHOWN_ISSUES = 100;
+
+/** The message of a SchemaError: the first SHOWN_ISSUES issues, then counts per code. */
+export function schemaMessage(issues) {
+  const n = issues.length;
+  const lines = issues.slice(0, SHOWN_ISSUES).map((i) => `  ${i.path}: expected ${i.expected}, received ${i.received} (${i.code})`);
+  if (n > SHOWN_ISSUES) {
+    const counts = new Map();
+    for (const i of issues) counts.set(i.code, (counts.get(i.code) ?? 0) + 1);
+    const perCode = [...counts].map(([code, k]) => `${k} ${code}`).join(", ");
+    lines.push(`  …and ${n - SHOWN_ISSUES} more; all ${n} by code: ${perCode}`);
+  }
+  return `input does not match the model's schema (${n} problem${n === 1 ? "" : "s"}):\n${lines.join("\n")}`;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -158,8 +158,11 @@ export interface ModelInfo {
   verified: boolean;
   /** Whether an `integrity` string was given and matched. */
   integrityChecked: boolean;
-  /** The embedded test vectors run at load time. */
-  testVectors: { passed: number; total: number };
+  /**
+   * The embedded test vectors run at load time, and their inputs (valid rows of the schema,
+   * usable as example rows).
+   */
+  testVectors: { passed: number; total: number; inputs: InputRecord[] };
   /** sha256 (hex) of every other entry of the bundle. */
   files: Record<string, string>;
   /** Where the bytes came from. */
@@ -187,14 +190,59 @@ export interface TypedInput {
   rows: number;
 }
 
+/** A problem `fromCsv` found while reading a row (the row is kept, and reported). */
+export interface CsvProblem {
+  /** The line the row starts on (the header is line 1). */
+  line: number;
+  message: string;
+}
+
+/**
+ * CSV text read by {@link fromCsv}: header and rows of text cells. `predict`, `validate` and
+ * `drift` accept it and convert each cell by its feature's type; columns that are not
+ * features (the target, an index) are ignored; a missing column is one issue
+ * (`missing_column`), an unreadable row one issue (`csv_row`), a file separated by `;` or
+ * tabs one issue (`csv_separator`).
+ */
+export class CsvTable {
+  private constructor();
+  readonly header: string[];
+  readonly rows: string[][];
+  /** The line each row starts on. */
+  readonly lines: number[];
+  readonly problems: CsvProblem[];
+  /** `";"` or `"\t"` when the file looks separated by that instead of commas. */
+  readonly separator: ";" | "\t" | null;
+  /**
+   * The readable rows as records for `schema` (`model.info.schema`); `rows[k]` is the table
+   * row of `records[k]`; `issues` are the table's own problems; `ignored` the columns that
+   * are not features; `missing` the features without a column.
+   */
+  records(schema: readonly Feature[]): {
+    records: InputRecord[];
+    rows: number[];
+    issues: Issue[];
+    ignored: string[];
+    missing: string[];
+  };
+}
+
+/**
+ * Reads CSV text (a header row naming the features, then one row per example):
+ * `await model.predict(fromCsv(text))`. Empty cells are missing values.
+ */
+export function fromCsv(text: string): CsvTable;
+
 /** Anything `predict`, `validate` and `drift` accept. */
-export type ModelInput = InputRecord | readonly InputRecord[] | InputColumns | TypedInput;
+export type ModelInput = InputRecord | readonly InputRecord[] | InputColumns | TypedInput | CsvTable;
 
 /** Which model produced a prediction. */
 export interface ModelStamp {
   name: string;
   version: string;
   digest: string;
+  /** `false` when the bundle was loaded with `allowUnverified` (no key or digest vouched for it). */
+  verified: boolean;
 }
 
 /** One prediction: `label` and `probabilities` for classifiers, `value` for regressors. */
@@ -212,6 +260,8 @@ export interface PredictionRecord {
   model: string;
   version: string;
   digest: string;
+  /** `false` when the bundle was loaded with `allowUnverified`: treat the result as untrusted. */
+  verified: boolean;
   /** ISO 8601, when the prediction was made. */
   timestamp: string;
   label?: string;
@@ -234,6 +284,9 @@ export type IssueCode =
   | "not_a_record"
   | "column_length"
   | "not_a_batch"
+  | "missing_column"
+  | "csv_row"
+  | "csv_separator"
   // codes a newer version may add
   | (string & {});
 
@@ -293,8 +346,8 @@ export interface Model {
   readonly info: Readonly<ModelInfo>;
   /** One prediction for one record. */
   predict(input: InputRecord): Promise<Prediction>;
-  /** One prediction per row for an array of records, columns, or the typed form. */
-  predict(input: readonly InputRecord[] | InputColumns | TypedInput): Promise<Prediction[]>;
+  /** One prediction per row for an array of records, columns, the typed form, or a CSV table. */
+  predict(input: readonly InputRecord[] | InputColumns | TypedInput | CsvTable): Promise<Prediction[]>;
   predict(input: ModelInput): Promise<Prediction | Prediction[]>;
   /** The schema issues of `input` (empty when valid), without predicting. */
   validate(input: ModelInput): Issue[];
@@ -310,7 +363,7 @@ export interface Model {
 export interface WorkerModel {
   readonly info: Readonly<ModelInfo>;
   predict(input: InputRecord): Promise<Prediction>;
-  predict(input: readonly InputRecord[] | InputColumns | TypedInput): Promise<Prediction[]>;
+  predict(input: readonly InputRecord[] | InputColumns | TypedInput | CsvTable): Promise<Prediction[]>;
   predict(input: ModelInput): Promise<Prediction | Prediction[]>;
   validate(input: ModelInput): Promise<Issue[]>;
   selfTest(): Promise<SelfTestResult>;
@@ -337,7 +390,9 @@ export type VerificationCheck =
   | "signature"
   | "testVectors"
   | "bundle"
-  | "publicKey";
+  | "publicKey"
+  /** The graph cannot run as the manifest describes it (inputs, outputs, operators). */
+  | "graph";
 
 /** The bundle failed verification; `check` names the check. */
 export class VerificationError extends Error {

@@ -8,13 +8,17 @@ import {
   UNUSABLE,
   VerificationError,
   abortReason,
+  featuresOf,
+  schemaMessage,
   errorFromData,
   initWasm,
   snapshot,
   typedInput,
 } from "./core.js";
 
-export { ModelError, SchemaError, VerificationError };
+import { CsvTable, fromCsv, isCsvTable } from "./csv.js";
+
+export { CsvTable, ModelError, SchemaError, VerificationError, fromCsv };
 
 /** Cache Storage cache that `cache: true` keeps verified bundles in. */
 const CACHE_NAME = "sealed-onnx-v1";
@@ -318,8 +322,32 @@ class BaseModel {
 
   constructor(info, source, opts) {
     this.info = Object.freeze({ ...info, source });
-    this.#stamp = Object.freeze({ name: info.name, version: info.version, digest: info.digest });
+    // Every prediction and audit record says whether a key or digest vouched for the bundle,
+    // so an unverified result can never pass for a verified one.
+    this.#stamp = Object.freeze({ name: info.name, version: info.version, digest: info.digest, verified: info.verified === true });
     this.#onPrediction = opts.onPrediction;
+  }
+
+  /**
+   * A `fromCsv` table as records for this model's schema, or undefined for other input.
+   * Throws a SchemaError when the table itself has problems (a missing column, an unreadable
+   * row, a wrong separator), together with the schema issues of its readable rows, paths
+   * counting the table's rows.
+   */
+  _fromCsv(input, validate) {
+    if (!isCsvTable(input)) return undefined;
+    const { records, rows, issues } = input.records(featuresOf(this.info.schema));
+    if (!issues.length) return records;
+    const missing = new Set(issues.filter((i) => i.code === "missing_column").map((i) => i.path));
+    const all = [...issues];
+    for (const issue of validate(records)) {
+      const m = /^rows\[(\d+)\](.*)$/.exec(issue.path);
+      if (issue.code === "missing_feature" && m && missing.has(m[2].slice(1))) continue; // said once, above
+      all.push(m ? { ...issue, path: `rows[${rows[Number(m[1])]}]${m[2]}` } : issue);
+    }
+    const row = (i) => (/^rows\[(\d+)\]/.exec(i.path) ? Number(/^rows\[(\d+)\]/.exec(i.path)[1]) : -1);
+    all.sort((a, b) => row(a) - row(b));
+    throw new SchemaError(schemaMessage(all), all);
   }
 
   /** Parses the wasm's JSON predictions, stamps them with the model, calls onPrediction. */
@@ -332,7 +360,7 @@ class BaseModel {
     if (hook) {
       const timestamp = new Date().toISOString();
       for (const p of list) {
-        const record = { model: stamp.name, version: stamp.version, digest: stamp.digest, timestamp };
+        const record = { model: stamp.name, version: stamp.version, digest: stamp.digest, verified: stamp.verified, timestamp };
         if (p.label !== undefined) record.label = p.label;
         if (p.probabilities) {
           let best = -Infinity;
@@ -359,6 +387,7 @@ class MainThreadModel extends BaseModel {
   async predict(input) {
     const local = this.#local;
     local.check();
+    input = this._fromCsv(input, (r) => this.validate(r)) ?? input;
     const typed = typedInput(input);
     const json = typed ? local.predictTypedJson(typed.data, typed.rows) : local.predictJson(snapshot(input));
     return this._finish(json);
@@ -367,6 +396,14 @@ class MainThreadModel extends BaseModel {
   validate(input) {
     const local = this.#local;
     local.check();
+    if (isCsvTable(input)) {
+      try {
+        input = this._fromCsv(input, (r) => this.validate(r));
+      } catch (e) {
+        if (e instanceof SchemaError) return e.issues;
+        throw e;
+      }
+    }
     let typed;
     try {
       typed = typedInput(input);
@@ -380,6 +417,7 @@ class MainThreadModel extends BaseModel {
   drift(input) {
     const local = this.#local;
     local.check();
+    input = this._fromCsv(input, (r) => this.validate(r)) ?? input;
     const typed = typedInput(input);
     return typed ? local.driftTyped(typed.data, typed.rows) : local.drift(snapshot(input));
   }
@@ -477,8 +515,18 @@ class WorkerModel extends BaseModel {
     return { op: "", args: { input: value, opaque: !!state.opaque }, transfer: [] };
   }
 
+  /** A `fromCsv` table as records (converted here, on the calling thread), else the input. */
+  async #csv(input) {
+    if (!isCsvTable(input)) return input;
+    const { records, issues } = input.records(featuresOf(this.info.schema));
+    if (!issues.length) return records;
+    const found = await this.#call("validate", { input: records, opaque: false });
+    return this._fromCsv(input, () => found);
+  }
+
   async predict(input) {
     this.#check();
+    input = await this.#csv(input);
     const { op, args, transfer } = this.#prepare(input);
     return this._finish(await this.#call(`predict${op}`, args, transfer));
   }
@@ -487,6 +535,7 @@ class WorkerModel extends BaseModel {
     this.#check();
     let prepared;
     try {
+      input = await this.#csv(input);
       prepared = this.#prepare(input);
     } catch (e) {
       if (e instanceof SchemaError) return e.issues;
@@ -498,6 +547,7 @@ class WorkerModel extends BaseModel {
 
   async drift(input) {
     this.#check();
+    input = await this.#csv(input);
     const { op, args, transfer } = this.#prepare(input);
     return this.#call(`drift${op}`, args, transfer);
   }

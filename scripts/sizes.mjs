@@ -5,7 +5,7 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 // Exactly what the package ships: its package.json "files" (the README excepted).
 const pkg = JSON.parse(readFileSync("js/package.json", "utf8"));
-const files = pkg.files.filter((f) => !f.endsWith(".md") && !f.endsWith(".d.ts")).map((f) => `js/${f}`).filter(existsSync);
+const files = pkg.files.filter((f) => !f.endsWith(".md") && !/\.d\.c?ts$/.test(f)).map((f) => `js/${f}`).filter(existsSync);
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 let total = [0, 0, 0];
 const rows = files.map((f) => {

@@ -154,7 +154,7 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
       assert.ok(info.testVectors.total > 0, `${name}: has test vectors`);
       assert.equal(info.testVectors.passed, info.testVectors.total, `${name}: all test vectors pass`);
       assert.equal(typeof info.card.description, "string", `${name}: card`);
-      assert.deepEqual(r.records[0].model, { name, version: "1.0.0", digest: info.digest }, `${name}: model stamp`);
+      assert.deepEqual(r.records[0].model, { name, version: "1.0.0", digest: info.digest, verified: true }, `${name}: model stamp`);
       assert.deepEqual(r.selfTest, { passed: info.testVectors.total, total: info.testVectors.total }, `${name}: selfTest`);
       assert.ok(Array.isArray(r.drift), `${name}: drift() is a per-feature list`);
       assert.deepEqual(r.drift.map((d) => d.feature), r.features, `${name}: drift() covers every feature, in order`);
@@ -165,6 +165,7 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
         assert.equal(a.model, name);
         assert.equal(a.version, "1.0.0");
         assert.equal(a.digest, info.digest);
+        assert.equal(a.verified, true);
         assert.ok(!Number.isNaN(Date.parse(a.timestamp)), `${name}: audit timestamp ${a.timestamp}`);
       }
       if ("label" in cases[0].expected) {

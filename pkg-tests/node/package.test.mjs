@@ -274,7 +274,7 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
         const single = await model.predict(inputs[0]);
         assert.ok(!Array.isArray(single));
         assert.deepEqual(single, records[0]);
-        assert.deepEqual(records[0].model, { name, version: "1.0.0", digest: model.info.digest });
+        assert.deepEqual(records[0].model, { name, version: "1.0.0", digest: model.info.digest, verified: true });
         assert.deepEqual(await model.predict([]), []);
         console.log("# " + name + ": " + inputs.length + " held-out rows match scikit-learn (records, columns, typed)");
         for (const m of Object.values(models)) m.dispose();
@@ -342,7 +342,33 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
       assert.equal(byIntegrity.info.signer, null, "no key: no verified signer");
       const p = await byKey.predict(SETOSA);
       assert.equal(p.label, "setosa");
-      for (const m of models) assert.deepEqual(await m.predict(SETOSA), p);
+      for (const m of models) {
+        const q = await m.predict(SETOSA);
+        assert.deepEqual({ ...q, model: undefined }, { ...p, model: undefined });
+        assert.deepEqual(q.model, { name: "iris", version: "1.0.0", digest: sri(iris), verified: m.info.verified });
+      }
+    `);
+  });
+
+  it("a graph that does not match its manifest is a VerificationError (check graph), pinned or not", async (t) => {
+    await consumer(t, `
+      const iris = bundle("iris");
+      const wrongOutput = zip.editEntry(iris, "manifest.json", (d) => {
+        const m = JSON.parse(d);
+        m.outputs.label = "no_such_output";
+        return Buffer.from(JSON.stringify(m));
+      });
+      const refuse = (source, options, what) => failure(() => loadModel(source, options), what);
+      for (const [options, what] of [
+        [{ integrity: sri(wrongOutput) }, "pinned by its digest"],
+        [{ allowUnverified: true }, "unverified"],
+      ]) {
+        const e = await refuse(wrongOutput, options, what);
+        assertVerificationError(e, "graph", what);
+        assert.match(e.message, /no_such_output/, what);
+      }
+      // The same page goes on loading good bundles.
+      assert.equal((await (await loadModel(iris, { publicKey: key })).predict(SETOSA)).label, "setosa");
     `);
   });
 
@@ -493,6 +519,147 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
     `);
   });
 
+  it("fromCsv: CSV text predicts like records; the page's cases (quotes, CRLF, BOM, target column, bad rows, missing column, ';')", async (t) => {
+    await consumer(t, `
+      const { fromCsv, CsvTable } = so;
+      assert.equal(typeof fromCsv, "function");
+      const iris = await loadModel(bundle("iris"), { publicKey: key });
+      const { cases } = holdout("iris");
+      const features = iris.info.schema.map((f) => f.name);
+      // The held-out rows as a student's CSV: the target column last, CRLF lines, a BOM, a blank line.
+      const text = "\\uFEFF" + [[...features, "species"].join(","),
+        ...cases.map((c) => [...features.map((f) => c.input[f]), c.expected.label].join(",")), ""].join("\\r\\n") + "\\r\\n";
+      const table = fromCsv(text);
+      assert.ok(table instanceof CsvTable);
+      assert.deepEqual(table.header, [...features, "species"]);
+      assert.equal(table.rows.length, cases.length);
+      const viaCsv = await iris.predict(table);
+      const viaRecords = await iris.predict(cases.map((c) => c.input));
+      assert.deepEqual(viaCsv, viaRecords, "CSV text predicts exactly what the records predict");
+      assert.deepEqual(iris.validate(table), []);
+      assert.deepEqual(iris.drift(table), iris.drift(cases.map((c) => c.input)));
+      assert.deepEqual(table.records(iris.info.schema).ignored, ["species"]);
+
+      // Quoted fields, doubled quotes, a quoted newline; strings stay strings for string features.
+      const quoted = fromCsv('a,"b, with comma","say ""hi"""\\n1,"two\\nlines",3\\n');
+      assert.deepEqual(quoted.header, ["a", "b, with comma", 'say "hi"']);
+      assert.deepEqual(quoted.rows, [["1", "two\\nlines", "3"]]);
+      assert.deepEqual(quoted.lines, [2]);
+
+      // A bad value and a short row: one issue each, paths counting the file's rows; the
+      // other rows are still valid records.
+      const bad = fromCsv(features.join(",") + "\\n5.1,3.5,1.4,0.2\\n5.0,3.1,x,0.2\\n6.7,3.0\\n6.7,3.0,5.2,2.3\\n");
+      const issues = iris.validate(bad);
+      assert.deepEqual(issues.map((i) => [i.path, i.code]), [["rows[1].petal_length", "wrong_type"], ["rows[2]", "csv_row"]]);
+      assert.match(issues[1].received, /2 cells, the header has 4 \\(line 4\\)/);
+      const e = await failure(() => iris.predict(bad));
+      assert.ok(e instanceof SchemaError);
+      assert.deepEqual(e.issues, issues);
+      const { records, rows } = bad.records(iris.info.schema);
+      assert.deepEqual(rows, [0, 1, 3], "the readable rows, by file row");
+      assert.equal((await iris.predict([records[0], records[2]])).length, 2);
+
+      // A missing column is one issue, not one per row.
+      const missing = fromCsv(features.slice(0, 3).join(",") + "\\n" + "5.1,3.5,1.4\\n".repeat(480));
+      const m = iris.validate(missing);
+      assert.deepEqual(m.map((i) => [i.path, i.code]), [["petal_width", "missing_column"]]);
+      assert.match((await failure(() => iris.predict(missing))).message, /\\(1 problem\\)/);
+
+      // A ';'-separated file says so.
+      const semi = iris.validate(fromCsv(features.join(";") + "\\n5.1;3.5;1.4;0.2\\n"));
+      assert.equal(semi.length, 1);
+      assert.equal(semi[0].code, "csv_separator");
+      assert.match(semi[0].received, /semicolons/);
+
+      // Empty cells are missing values (the study example's nullable feature), booleans and
+      // categories as text.
+      const study = await loadModel(bundle("study"), { publicKey: key });
+      const sc = holdout("study").cases;
+      const names = study.info.schema.map((f) => f.name);
+      const cell = (v) => (v === null ? "" : String(v));
+      const studyCsv = [names.join(","), ...sc.map((c) => names.map((n) => cell(c.input[n])).join(","))].join("\\n");
+      assert.ok(sc.some((c) => Object.values(c.input).includes(null)), "the study rows have missing values");
+      assert.deepEqual(await study.predict(fromCsv(studyCsv)), await study.predict(sc.map((c) => c.input)));
+      assert.throws(() => fromCsv(42), TypeError);
+    `);
+  });
+
+  it("a SchemaError for a 10^6-row batch is summarised: the first 100 issues, then counts per code", async (t) => {
+    await consumer(t, `
+      const iris = await loadModel(bundle("iris"), { publicKey: key });
+      const n = 1_000_000;
+      const columns = {
+        sepal_length: new Array(n).fill(5.1),
+        sepal_width: new Array(n).fill(3.5),
+        petal_length: new Array(n).fill(1.4),
+        petal_width: new Array(n).fill(99),
+      };
+      columns.sepal_length[7] = "x";
+      const e = await failure(() => iris.predict(columns));
+      assert.ok(e instanceof SchemaError);
+      assert.equal(e.issues.length, n + 1, "every issue is still in .issues");
+      assert.ok(e.message.length < 20_000, "message of " + e.message.length + " characters");
+      const lines = e.message.split("\\n");
+      assert.equal(lines.length, 1 + 100 + 1);
+      assert.equal(lines[0], "input does not match the model's schema (1000001 problems):");
+      assert.equal(lines.at(-1), "  …and 999901 more; all 1000001 by code: 1 wrong_type, 1000000 above_max");
+      assert.equal((await iris.predict(SETOSA)).label, "setosa");
+    `);
+  });
+
+  it("CommonJS: require() gives a promise-based loadModel and the whole module through load()", async (t) => {
+    const file = join(project.dir, "consumer.cjs");
+    writeFileSync(
+      file,
+      `const assert = require("node:assert/strict");
+const { readFileSync } = require("node:fs");
+const { join } = require("node:path");
+const so = require("sealed-onnx");
+assert.deepEqual(Object.keys(so).sort(), ["load", "loadModel"]);
+(async () => {
+  const models = process.env.SEALED_ONNX_MODELS;
+  const model = await so.loadModel(readFileSync(join(models, "iris-1.0.0.sonnx")), {
+    publicKey: readFileSync(join(models, "keys/demo-public-key.pem"), "utf8"),
+  });
+  const p = await model.predict({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
+  assert.equal(p.label, "setosa");
+  const { fromCsv, SchemaError, VerificationError } = await so.load();
+  assert.equal(typeof fromCsv, "function");
+  const e = await so.loadModel(new Uint8Array([1, 2, 3]), { allowUnverified: true }).catch((x) => x);
+  assert.ok(e instanceof VerificationError);
+  assert.ok(typeof SchemaError === "function");
+  console.log("cjs ok");
+})().catch((e) => { console.error(e); process.exit(1); });
+`,
+    );
+    const out = await new Promise((resolve, reject) =>
+      execFile(process.execPath, [file], { cwd: project.dir, env: { ...process.env, SEALED_ONNX_MODELS: modelsDir } }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${stderr}\n${stdout}`)) : resolve(stdout),
+      ),
+    );
+    assert.match(out, /cjs ok/);
+  });
+
+  it("the docs say how to install it today, that it is ESM (with a CommonJS entry), and a CSP-safe page setup", () => {
+    const readme = readFileSync(join(project.dir, "node_modules/sealed-onnx/README.md"), "utf8");
+    assert.ok(!/^npm install sealed-onnx$/m.test(readme), "no bare `npm install sealed-onnx`: it is not on the registry");
+    assert.match(readme, /not on the npm registry/);
+    assert.match(readme, /npm pack/);
+    assert.match(readme, /ES module package/);
+    assert.match(readme, /Cannot use import statement outside a module/);
+    assert.match(readme, /require\("sealed-onnx"\)/);
+    assert.ok(!/<script type="importmap">\s*\{/.test(readme), "no inline import map (refused by script-src 'self')");
+    assert.match(readme, /script-src 'self' 'wasm-unsafe-eval'/);
+    // The repository's user guide: no benchmark history there (bench/README.md has it).
+    const root = join(modelsDir, "..");
+    const guide = readFileSync(join(root, "README.md"), "utf8");
+    assert.ok(!/goal[^.]*not reached|is not reached/.test(guide), "no 'goal not reached' in the user guide");
+    assert.ok(!guide.includes("<!-- bench:begin -->"), "the benchmark table lives in bench/README.md");
+    assert.ok(!/<script type="importmap">\s*\{/.test(guide));
+    const bench = readFileSync(join(root, "bench/README.md"), "utf8");
+    assert.ok(bench.includes("<!-- bench:begin -->") && bench.includes("<!-- bench:end -->"));
+  });
+
   it("drift: one report per feature against the training baseline", async (t) => {
     await consumer(t, `
       const model = await loadModel(bundle("iris"), { publicKey: key });
@@ -562,7 +729,8 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
       const predictions = await iris.predict(rows);
       assert.equal(records.length, rows.length);
       records.forEach((r, i) => {
-        assert.deepEqual(Object.keys(r).sort(), ["confidence", "digest", "label", "model", "timestamp", "version"]);
+        assert.deepEqual(Object.keys(r).sort(), ["confidence", "digest", "label", "model", "timestamp", "verified", "version"]);
+        assert.equal(r.verified, true);
         assert.equal(r.model, "iris");
         assert.equal(r.version, "1.0.0");
         assert.equal(r.digest, iris.info.digest);
@@ -580,8 +748,22 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
       const diabetes = [];
       const reg = await loadModel(bundle("diabetes"), { publicKey: key, onPrediction: (r) => diabetes.push(r) });
       const p = await reg.predict(holdout("diabetes").cases[0].input);
-      assert.deepEqual(Object.keys(diabetes[0]).sort(), ["digest", "model", "timestamp", "value", "version"]);
+      assert.deepEqual(Object.keys(diabetes[0]).sort(), ["digest", "model", "timestamp", "value", "verified", "version"]);
       assert.equal(diabetes[0].value, p.value);
+
+      // Unverified: every prediction and every record says so, with the digest.
+      const unverifiedRecords = [];
+      const loose = await loadModel(bundle("iris"), { allowUnverified: true, onPrediction: (r) => unverifiedRecords.push(r) });
+      const looseOut = await loose.predict(rows.slice(0, 3));
+      for (const p of [...looseOut, await loose.predict(SETOSA)]) {
+        assert.deepEqual(p.model, { name: "iris", version: "1.0.0", digest: iris.info.digest, verified: false });
+      }
+      assert.equal(unverifiedRecords.length, 4);
+      for (const r of unverifiedRecords) {
+        assert.equal(r.verified, false);
+        assert.equal(r.digest, iris.info.digest);
+      }
+      for (const p of predictions) assert.equal(p.model.verified, true);
 
       const broken = await loadModel(bundle("iris"), { publicKey: key, onPrediction: () => { throw new Error("audit log is down"); } });
       const e = await failure(() => broken.predict(SETOSA));

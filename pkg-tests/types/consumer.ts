@@ -3,6 +3,8 @@
 // `@ts-expect-error` lines prove that wrong usage is rejected.
 
 import {
+  CsvTable,
+  fromCsv,
   loadModel,
   ModelError,
   SchemaError,
@@ -64,6 +66,14 @@ export async function mainThread(): Promise<void> {
   const label: string | undefined = one.label;
   const p: number | undefined = one.probabilities?.["setosa"];
   const stamp: string = one.model.name + one.model.version + one.model.digest;
+  const trusted: boolean = one.model.verified && audit.every((r) => r.verified);
+  const csv: CsvTable = fromCsv("sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n");
+  const fromText: Prediction[] = await model.predict(csv);
+  const { records, rows, issues: csvIssues, ignored, missing } = csv.records(model.info.schema);
+  const csvProblems: Issue[] = model.validate(csv);
+  const examples: number = info.testVectors.inputs.length;
+  const graph: VerificationCheck = "graph";
+  void [trusted, fromText, records, rows, csvIssues, ignored, missing, csvProblems, examples, graph];
   const many: Prediction[] = await model.predict([setosa, setosa]);
   const columns: Prediction[] = await model.predict({ sepal_length: [5.1], petal_width: new Float64Array([0.2]) });
   const typed: TypedInput = { data: new Float32Array(8), rows: 2 };
@@ -110,6 +120,8 @@ export async function mainThread(): Promise<void> {
   const check: VerificationCheck = "checksum";
   // @ts-expect-error — a number is not a bundle source
   await loadModel(42);
+  // @ts-expect-error — fromCsv takes the CSV text
+  fromCsv(new Uint8Array(4));
   // @ts-expect-error — onProgress receives an object
   await loadModel(bytes, { onProgress: (loaded: string) => loaded.length });
   // @ts-expect-error — a record's values are numbers, strings, booleans or null

@@ -66,7 +66,9 @@ impl ToJs for LoadError {
                 VerificationError::Unsigned | VerificationError::Signature(_) => "signature",
             },
             LoadError::TestVector(e) => return e.js(),
-            LoadError::Engine(e) => return e.js(),
+            // The graph is part of what the bundle claims: a graph that cannot run as its
+            // manifest describes is a failed check of the bundle, not a runtime error.
+            LoadError::Engine(_) => "graph",
         };
         error("VerificationError", &message, &[("check", check.into())])
     }

@@ -69,7 +69,13 @@ impl Model {
             "signer": v.signer,
             "verified": v.verified,
             "integrityChecked": v.integrity_checked,
-            "testVectors": {"passed": v.test_vectors_passed, "total": m.test_vectors.cases.len()},
+            // The inputs too: a page can offer them as example rows for a bundle it does
+            // not know (the known predictions' inputs are valid rows of the schema).
+            "testVectors": {
+                "passed": v.test_vectors_passed,
+                "total": m.test_vectors.cases.len(),
+                "inputs": m.test_vectors.cases.iter().map(|c| &c.input).collect::<Vec<_>>(),
+            },
             "files": m.files,
         }))
     }
