@@ -1,7 +1,7 @@
 // The demo page: wires the sections to one loaded model at a time. Each section lives in
 // sections/ and gets the model (or the failure) when it changes.
 
-import { loadModel } from "sealed-onnx";
+import { loadModel } from "./lib/package.js";
 
 import { replace } from "./lib/dom.js";
 import { AuditLog } from "./sections/audit.js";
@@ -66,12 +66,14 @@ async function open(request) {
     const took = performance.now() - started;
     show(model, request, took);
     const from = request.example ? "" : ` from ${request.label}`;
-    text.textContent = `Loaded ${model.info.name} ${model.info.version}${from} in ${Math.round(took)} ms (${sourceText(model.info.source)}).`;
+    const how = model.info.verified ? "" : ", UNVERIFIED";
+    text.textContent = `Loaded ${model.info.name} ${model.info.version}${from} in ${Math.round(took)} ms (${sourceText(model.info.source)}${how}).`;
   } catch (error) {
     if (controller !== loading) return;
     if (error && error.name === "AbortError") return;
     showFailure(request, error);
-    text.textContent = `Could not load ${request.label}: ${error && error.message ? error.message : error}`;
+    // The reason is in the trust panel (said once, there).
+    text.textContent = `Refused ${request.label}: see “Can you trust it?” below.`;
   } finally {
     if (controller === loading) {
       loading = null;
@@ -81,6 +83,8 @@ async function open(request) {
 }
 
 function sourceText(source) {
+  // Offline, the page's service worker answers for the example bundles: not a download.
+  if (source === "network" && !navigator.onLine) return "from this browser's offline copy, verified again";
   return {
     network: "downloaded",
     cache: "from the offline cache, verified again",

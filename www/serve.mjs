@@ -30,6 +30,14 @@ export function mimeType(name) {
   return MIME[extname(name).toLowerCase()] ?? "application/octet-stream";
 }
 
+/**
+ * The Content-Security-Policy the page is served with — the one the package's README
+ * recommends: scripts only from the page's own origin, plus compiling WebAssembly. No inline
+ * script may run under it (an inline import map included), which is why the page imports the
+ * package through lib/package.js instead.
+ */
+export const CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'";
+
 /** What may be served: the page's own files and the installed package, nothing else. */
 function allowed(rel) {
   const parts = rel.split("/");
@@ -78,6 +86,7 @@ export async function serve({ root = www, port = 8080, host = "127.0.0.1", log =
       // Always revalidate: a rebuilt page is seen at once (offline use is the service worker's job).
       "Cache-Control": "no-cache",
       "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": CSP,
     });
     if (req.method === "HEAD") res.end();
     else createReadStream(file).pipe(res);

@@ -1,5 +1,6 @@
 // Step 7: the audit log — the records the package's onPrediction hook gives for every
-// prediction (model, version, digest, time, label/value, confidence), exportable as JSON.
+// prediction (model, version, digest, whether the bundle was verified, time, label/value,
+// confidence), exportable as JSON.
 
 import { download, h, num, percent, replace } from "../lib/dom.js";
 
@@ -52,7 +53,7 @@ export class AuditLog {
         h(
           "thead",
           {},
-          h("tr", {}, ["time", "model", "version", "digest", "result", "confidence"].map((c) => h("th", { scope: "col" }, c))),
+          h("tr", {}, ["time", "model", "version", "digest", "verified", "result", "confidence"].map((c) => h("th", { scope: "col" }, c))),
         ),
         h(
           "tbody",
@@ -65,6 +66,7 @@ export class AuditLog {
               h("td", {}, r.model),
               h("td", {}, r.version),
               h("td", {}, h("code", { class: "digest", title: r.digest }, `${r.digest.slice(0, 19)}…`)),
+              h("td", { "data-verified": String(r.verified === true) }, r.verified === true ? "yes" : h("strong", { class: "unverified-mark" }, "NO — untrusted")),
               h("td", {}, r.label !== undefined ? r.label : num(r.value, 4)),
               h("td", {}, r.confidence !== undefined ? percent(r.confidence) : "—"),
             ),

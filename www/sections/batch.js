@@ -2,9 +2,10 @@
 // listed with each problem and left out, the valid ones are predicted in chunks (the page
 // stays responsive and shows progress), and everything can be downloaded as CSV.
 
-import { parseCsv, toCsv } from "../lib/csv.js";
+import { fromCsv } from "../lib/package.js";
+
+import { toCsv } from "../lib/csv.js";
 import { download, h, ms, nextFrame, num, percent, replace } from "../lib/dom.js";
-import { fromText } from "../lib/values.js";
 
 const CHUNK = 2000;
 const SHOWN_ROWS = 500;
@@ -59,41 +60,37 @@ export class BatchSection {
   }
 
   async predictAll(model, text) {
-    const schema = model.info.schema;
-    const { header, rows, lines, problems } = parseCsv(text);
-    const names = new Set(schema.map((f) => f.name));
-    const ignored = header.filter((c) => !names.has(c));
-    const absent = schema.filter((f) => !header.includes(f.name)).map((f) => f.name);
-    const index = new Map(header.map((c, i) => [c, i]));
+    // The package's CSV reader (the same one `model.predict(fromCsv(text))` uses): columns
+    // that are not features are ignored, a missing column is one message, unreadable rows
+    // are listed, and every other row is predicted.
+    const table = fromCsv(text);
+    const { header, rows, lines } = table;
+    const { records: readable, rows: candidates, issues: tableIssues, ignored, missing } = table.records(model.info.schema);
+    const fileProblem = tableIssues.find((i) => i.code === "csv_separator");
+    if (fileProblem || missing.length) {
+      this.results = null;
+      this.downloadButton.disabled = true;
+      replace(this.errors);
+      replace(this.table);
+      const message = fileProblem
+        ? `This file is not comma-separated: it has ${fileProblem.received}`
+        : `Missing column${missing.length === 1 ? "" : "s"}: ${missing.join(", ")}. The model needs every feature; add ${missing.length === 1 ? "it" : "them"} (empty cells for missing values).`;
+      replace(this.status, h("p", { class: "error", "data-file-problem": fileProblem ? fileProblem.code : "missing_column" }, message));
+      this.onRows(model, []);
+      return;
+    }
 
-    // Row problems: CSV shape first, then the package's schema issues.
+    // Row problems: unreadable rows first, then the package's schema issues.
     const rowErrors = new Map(); // row number (0-based) -> [message]
     const addError = (i, message) => {
       if (!rowErrors.has(i)) rowErrors.set(i, []);
       rowErrors.get(i).push(message);
     };
-    const shapeBad = new Set();
-    for (const p of problems) {
-      const i = lines.indexOf(p.line);
-      if (i >= 0) {
-        shapeBad.add(i);
-        addError(i, `line ${p.line}: ${p.message}`);
-      }
+    for (const issue of tableIssues) {
+      const m = /^rows\[(\d+)\]$/.exec(issue.path);
+      if (m) addError(Number(m[1]), `line ${lines[Number(m[1])]}: ${issue.received.replace(/ \(line \d+\)$/, "")}`);
     }
-    const candidates = [];
-    const records = [];
-    rows.forEach((cells, i) => {
-      if (shapeBad.has(i)) return;
-      const r = {};
-      for (const f of schema) {
-        const at = index.get(f.name);
-        if (at === undefined) continue;
-        const v = fromText(f, cells[at] ?? "");
-        if (v !== null || f.nullable) r[f.name] = v;
-      }
-      candidates.push(i);
-      records.push(r);
-    });
+    const records = readable;
     const issues = records.length ? model.validate(records) : [];
     const badCandidates = new Set();
     for (const issue of issues) {
@@ -142,8 +139,8 @@ export class BatchSection {
         rowErrors.size ? `, ${num(rowErrors.size)} with problems (listed below)` : "",
         validRecords.length ? ` in ${ms(predictTime)} — ${num(Math.round(rate))} rows/s.` : ".",
       ),
-      ignored.length ? h("p", { class: "hint" }, `Not model inputs, kept in the download only: ${ignored.join(", ")}.`) : null,
-      absent.length ? h("p", { class: "error" }, `Missing columns: ${absent.join(", ")}.`) : null,
+      ignored.length ? h("p", { class: "hint", "data-ignored": ignored.join(",") }, `Not model inputs, ignored (kept in the download): ${ignored.join(", ")}.`) : null,
+      model.info.verified ? null : h("p", { class: "verdict verdict--warn", "data-verified": "false" }, h("strong", {}, "UNVERIFIED bundle: "), "these predictions are untrusted; every row of the download says verified=false."),
     );
     this.renderErrors(rowErrors, lines);
     this.renderTable();
@@ -195,7 +192,8 @@ export class BatchSection {
         h(
           "thead",
           {},
-          h("tr", {}, h("th", { scope: "col" }, "row"), header.map((c) => h("th", { scope: "col" }, c)), h("th", { scope: "col" }, "prediction"), h("th", { scope: "col" }, "status")),
+          // The prediction right after the row number: on a phone it is what must be on screen.
+          h("tr", {}, h("th", { scope: "col" }, "row"), h("th", { scope: "col" }, "prediction"), h("th", { scope: "col" }, "status"), header.map((c) => h("th", { scope: "col" }, c))),
         ),
         h(
           "tbody",
@@ -208,11 +206,11 @@ export class BatchSection {
             else if (p) out = num(p.value, 4);
             return h(
               "tr",
-              { class: errs ? "bad" : "", "data-row": i + 1 },
+              { class: errs ? "results-row results-row--bad" : "results-row", "data-row": i + 1 },
               h("td", {}, String(i + 1)),
-              header.map((_, j) => h("td", {}, cells[j] ?? "")),
               h("td", { class: "out" }, out),
-              h("td", {}, errs ? h("span", { class: "error" }, errs.join("; ")) : "ok"),
+              h("td", { class: "status" }, errs ? h("span", { class: "error" }, errs.join("; ")) : "ok"),
+              header.map((_, j) => h("td", {}, cells[j] ?? "")),
             );
           }),
         ),
@@ -223,12 +221,16 @@ export class BatchSection {
   save() {
     if (!this.results) return;
     const { header, rows, predictions, rowErrors, model } = this.results;
+    // Every row says which bundle answered and whether it was verified, so a row copied out
+    // of this file cannot pass for a verified result.
     const out = rows.map((cells, i) => [
       ...header.map((_, j) => cells[j] ?? ""),
       ...this.outputCells(predictions.get(i)),
       (rowErrors.get(i) ?? []).join("; "),
+      model.verified === true,
+      model.digest,
     ]);
-    const csv = toCsv([...header, ...this.outputColumns(), "error"], out);
+    const csv = toCsv([...header, ...this.outputColumns(), "error", "verified", "digest"], out);
     download(`${model.name}-${model.version}-predictions.csv`, csv, "text/csv");
   }
 }

@@ -43,7 +43,7 @@ export class DriftSection {
         `${num(records.length)} rows compared. With many rows a PSI from 0.1 is moderate drift and above 0.25 significant; ` +
           "with few rows the thresholds rise to what chance alone would rarely reach (shown per feature).",
       ),
-      h("p", { class: "legend", "aria-hidden": "true" }, h("span", { class: "key base" }), " training data ", h("span", { class: "key cur" }), " your rows"),
+      h("p", { class: "legend", "aria-hidden": "true" }, h("span", { class: "key key--base" }), " training data ", h("span", { class: "key key--cur" }), " your rows"),
       h("ul", { class: "drift-grid" }, report.map((d) => featureCard(d))),
     );
   }
@@ -52,13 +52,46 @@ export class DriftSection {
 function featureCard(d) {
   return h(
     "li",
-    { class: `drift-card ${d.level}`, "data-feature": d.feature, "data-level": d.level },
-    h("h3", {}, d.feature, " ", h("span", { class: `level ${d.level}` }, LEVEL_TEXT[d.level])),
+    { class: `drift-card drift-card--${d.level}`, "data-feature": d.feature, "data-level": d.level },
+    h("h3", {}, d.feature, " ", h("span", { class: `level level--${d.level}` }, LEVEL_TEXT[d.level])),
     h("p", { class: "muted" }, `PSI ${d.psi === null ? "—" : num(d.psi, 3)} · ${num(d.count)} values${d.missing ? `, ${num(d.missing)} missing` : ""}`),
     d.thresholds
       ? h("p", { class: "muted" }, `moderate from ${num(d.thresholds.moderate, 2)}, significant above ${num(d.thresholds.significant, 2)}`)
       : null,
-    histogram(d),
+    isCategorical(d) ? categoryBars(d) : histogram(d),
+  );
+}
+
+/** Numeric features have `[lo, hi)` bins; categorical ones have the category names. */
+const RANGE = /^[[(]\s*([^,]+),\s*([^\])]+)[\])]$/;
+const isCategorical = (d) => d.bins.length > 0 && !d.bins.some((b) => RANGE.test(b));
+
+/**
+ * A categorical feature: one labelled row per category (its name, then the training share
+ * and your share as bars with their numbers), so every category can be read on a phone
+ * without hovering.
+ */
+function categoryBars(d) {
+  const peak = Math.max(1e-9, ...d.baseline, ...d.current);
+  const bar = (kind, v, who) =>
+    h(
+      "span",
+      { class: "cat-bar" },
+      h("span", { class: `cat-fill cat-fill--${kind}`, style: `width: ${Math.max(0, Math.min(1, (v ?? 0) / peak)) * 100}%`, "aria-hidden": "true" }),
+      h("span", { class: "cat-value" }, `${who} ${pct(v)}`),
+    );
+  return h(
+    "ul",
+    { class: "cat-bars", "aria-label": `Categories of ${d.feature}: training data share and your rows' share` },
+    d.bins.map((bin, i) =>
+      h(
+        "li",
+        { class: "cat-row", "data-category": bin },
+        h("span", { class: "cat-name" }, bin),
+        bar("base", d.baseline[i], "training"),
+        bar("cur", d.current[i], "yours"),
+      ),
+    ),
   );
 }
 
@@ -78,8 +111,8 @@ function histogram(d) {
     const b = d.baseline[i] ?? 0;
     const c = d.current[i] ?? 0;
     bars.push(
-      s("rect", { class: "base", x, y: y(b), width: bar, height: H - pad - y(b) }, s("title", {}, `${bin}: training ${(b * 100).toFixed(1)} %`)),
-      s("rect", { class: "cur", x: x + bar, y: y(c), width: bar, height: H - pad - y(c) }, s("title", {}, `${bin}: your rows ${(c * 100).toFixed(1)} %`)),
+      s("rect", { class: "hist-base", x, y: y(b), width: bar, height: H - pad - y(b) }, s("title", {}, `${bin}: training ${(b * 100).toFixed(1)} %`)),
+      s("rect", { class: "hist-cur", x: x + bar, y: y(c), width: bar, height: H - pad - y(c) }, s("title", {}, `${bin}: your rows ${(c * 100).toFixed(1)} %`)),
     );
   });
   const first = d.bins[0] ?? "";
@@ -99,7 +132,7 @@ const pct = (v) => `${((v ?? 0) * 100).toFixed(0)} %`;
 
 /** `[4.3, 4.66)` → `4.3` at the start of the axis, `7.9` at its end; categories as they are. */
 function shortBin(bin, end) {
-  const m = /^[[(]\s*([^,]+),\s*([^\])]+)[\])]$/.exec(bin);
+  const m = RANGE.exec(bin);
   if (!m) return bin.length > 16 ? `${bin.slice(0, 15)}…` : bin;
   return end === "start" ? m[1] : m[2];
 }

@@ -26,18 +26,28 @@ export class PredictForm {
       this.predict();
     });
     form.addEventListener("change", () => this.check(false));
-    fillButton.addEventListener("click", () => this.fill(this.sample));
+    fillButton.addEventListener("click", () => this.fillNext());
   }
 
+  /**
+   * `sample`: an example row (the examples' first held-out row), or null. Any bundle's test
+   * vector inputs are example rows too (valid rows of its schema), so a student's own
+   * bundle starts filled as well, and the button fills it again.
+   */
   show(model, sample) {
     this.model = model;
-    this.sample = sample;
-    this.fillButton.hidden = !sample;
+    const inputs = Array.isArray(model.info.testVectors?.inputs) ? model.info.testVectors.inputs : [];
+    this.samples = [sample, ...inputs].filter((r) => r && typeof r === "object");
+    this.fillButton.hidden = this.samples.length === 0;
     this.controls.clear();
     replace(this.fields, model.info.schema.map((f) => this.field(f)));
     replace(this.result);
     this.summary.hidden = true;
-    if (sample) this.fill(sample);
+    this.fillNext();
+  }
+
+  fillNext() {
+    if (this.samples.length) this.fill(this.samples[0]);
   }
 
   /** One labelled control per feature, with its hint and (empty) error line. */
@@ -103,7 +113,7 @@ export class PredictForm {
     const label = h("label", { for: id(f) }, f.name, f.unit ? h("span", { class: "unit" }, ` (${f.unit})`) : null);
     return h(
       "div",
-      { class: `field ${f.type}`, "data-feature": f.name },
+      { class: `field field--${f.type}`, "data-feature": f.name },
       f.type === "boolean" ? h("div", { class: "check-line" }, input, label) : [label, input],
       h("small", { id: hintId, class: "hint" }, hint),
       missing ? h("label", { class: "missing", for: missing.id }, missing, ` missing${f.missing ? ` (${f.missing})` : ""}`) : null,
@@ -184,7 +194,8 @@ export class PredictForm {
     const out = this.model.info.outputs;
     const stamp = h(
       "p",
-      { class: "stamp" },
+      { class: "stamp", "data-verified": String(p.model.verified === true) },
+      p.model.verified === true ? null : h("strong", { class: "unverified-mark" }, "UNVERIFIED bundle — untrusted result · "),
       `by ${p.model.name} ${p.model.version} · `,
       h("code", { class: "digest" }, p.model.digest),
       ` · ${ms(took)}`,
@@ -201,7 +212,7 @@ export class PredictForm {
               probs.map(([name, v]) =>
                 h(
                   "li",
-                  { class: name === p.label ? "best" : "" },
+                  { class: name === p.label ? "bar-row bar-row--best" : "bar-row" },
                   h("span", { class: "bar-name" }, name),
                   h("span", { class: "bar", "aria-hidden": "true" }, h("span", { style: `width: ${Math.max(0, Math.min(1, v)) * 100}%` })),
                   h("span", { class: "bar-value" }, percent(v)),

@@ -6,7 +6,7 @@ export function startOffline(pill, footer) {
   const update = () => {
     const online = navigator.onLine;
     pill.textContent = online ? "Online" : "Offline — working from this browser's copy";
-    pill.className = `pill ${online ? "online" : "offline"}`;
+    pill.className = `pill pill--${online ? "online" : "offline"}`;
     pill.dataset.online = String(online);
   };
   window.addEventListener("online", update);

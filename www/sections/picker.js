@@ -11,9 +11,18 @@ import { bytes as formatBytes, h, replace } from "../lib/dom.js";
 export class Picker {
   constructor({ list, file, drop, urlForm, url, key, integrity, onLoad }) {
     Object.assign(this, { list, file, drop, urlForm, url, key, integrity, onLoad });
+    /** The last own bundle (file or URL) loaded: loaded again when the key or digest changes. */
+    this.own = null;
+    this.retrust = null;
   }
 
   async start() {
+    // Students paste the key after choosing the file: the bundle is verified again with it
+    // (and again when it is cleared or changed), shortly after typing stops.
+    for (const field of [this.key, this.integrity]) {
+      field.addEventListener("input", () => this.trustChanged(600));
+      field.addEventListener("change", () => this.trustChanged(0));
+    }
     this.file.addEventListener("change", () => {
       const f = this.file.files && this.file.files[0];
       if (f) this.loadFile(f);
@@ -22,13 +31,13 @@ export class Picker {
     for (const type of ["dragenter", "dragover"]) {
       this.drop.addEventListener(type, (e) => {
         e.preventDefault();
-        this.drop.classList.add("over");
+        this.drop.classList.add("drop--over");
       });
     }
-    this.drop.addEventListener("dragleave", () => this.drop.classList.remove("over"));
+    this.drop.addEventListener("dragleave", () => this.drop.classList.remove("drop--over"));
     this.drop.addEventListener("drop", (e) => {
       e.preventDefault();
-      this.drop.classList.remove("over");
+      this.drop.classList.remove("drop--over");
       const f = e.dataTransfer && e.dataTransfer.files[0];
       if (f) this.loadFile(f);
     });
@@ -39,7 +48,7 @@ export class Picker {
         this.url.focus();
         return;
       }
-      this.onLoad({ label: url, source: url, trust: this.ownTrust() });
+      this.loadOwn({ label: url, source: url });
     });
 
     const response = await fetch("examples/index.json");
@@ -62,6 +71,7 @@ export class Picker {
   }
 
   async loadExample(ex) {
+    this.own = null; // the key field is about own bundles
     // Examples are pinned twice: by their digest and by the course's signing key.
     let publicKey;
     try {
@@ -81,7 +91,23 @@ export class Picker {
 
   async loadFile(file) {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    this.onLoad({ label: file.name, source: bytes, trust: this.ownTrust(), bytes });
+    this.loadOwn({ label: file.name, source: bytes, bytes });
+  }
+
+  loadOwn(request) {
+    clearTimeout(this.retrust);
+    const trust = this.ownTrust();
+    this.own = { ...request, trustKey: JSON.stringify(trust) };
+    this.onLoad({ ...request, trust });
+  }
+
+  /** The key or digest field changed: load the last own bundle again if what it trusts changed. */
+  trustChanged(delay) {
+    clearTimeout(this.retrust);
+    if (!this.own) return;
+    this.retrust = setTimeout(() => {
+      if (this.own && JSON.stringify(this.ownTrust()) !== this.own.trustKey) this.loadOwn(this.own);
+    }, delay);
   }
 
   /** The pasted key and digest; without either the load is explicitly unverified. */

@@ -9,7 +9,7 @@ const CHECKS = [
   { id: "bundle", title: "Bundle format" },
   { id: "fileDigest", title: "File digests" },
   { id: "signature", title: "Signature" },
-  { id: "model", title: "Model graph" },
+  { id: "graph", title: "Model graph" },
   { id: "testVectors", title: "Test vectors" },
 ];
 
@@ -18,7 +18,7 @@ const STATE_TEXT = { ok: "passed", bad: "failed", warn: "not checked", info: "no
 function row(id, title, state, ...detail) {
   return h(
     "li",
-    { class: `check ${state}`, "data-check": id, "data-state": state },
+    { class: `check check--${state}`, "data-check": id, "data-state": state },
     h("span", { class: "badge", "aria-hidden": "true" }, { ok: "✓", bad: "✗", warn: "!", info: "i", skip: "–" }[state]),
     h("div", {}, h("strong", {}, title), h("span", { class: "state" }, ` — ${STATE_TEXT[state]}`), h("div", { class: "detail" }, ...detail)),
   );
@@ -32,7 +32,7 @@ export function renderTrust(el, info, { took }) {
   const verdict = info.verified
     ? h(
         "p",
-        { class: "verdict ok", "data-verdict": "verified" },
+        { class: "verdict verdict--ok", "data-verdict": "verified" },
         h("strong", {}, "Verified. "),
         signed
           ? "This is the model its signer sealed, unchanged, and it computes what it computed when it was trained."
@@ -40,7 +40,7 @@ export function renderTrust(el, info, { took }) {
       )
     : h(
         "p",
-        { class: "verdict warn", "data-verdict": "unverified" },
+        { class: "verdict verdict--warn", "data-verdict": "unverified" },
         h("strong", {}, "Unverified. "),
         "No public key or digest was given, so nothing ties this bundle to its author: anyone could have made or changed it. " +
           "Its files are consistent and its test vectors pass, but treat its predictions as untrusted. Paste the signer's public key to verify it.",
@@ -66,7 +66,7 @@ export function renderTrust(el, info, { took }) {
       signed
         ? row("signature", "Signature", "ok", "Valid OpenSSF model-signing signature (ECDSA P-256) by the key with fingerprint ", code(info.signer), ".")
         : row("signature", "Signature", "warn", "Not checked: no public key was given."),
-      row("model", "Model graph", "ok", "Every operator of the ONNX graph is supported."),
+      row("graph", "Model graph", "ok", "The ONNX graph runs as the manifest describes it: every operator supported, inputs and outputs as declared."),
       row(
         "testVectors",
         "Test vectors",
@@ -78,11 +78,14 @@ export function renderTrust(el, info, { took }) {
   );
 }
 
-/** A refused bundle: the failed check in red with the reason; later checks were not reached. */
+/**
+ * A refused bundle: the failed check in red with the reason (said once, there); later checks
+ * were not reached. Every row stays on screen.
+ */
 export async function renderTrustFailure(el, error, { bytes }) {
   const check = failedCheck(error);
   const failedAt = CHECKS.findIndex((c) => c.id === check);
-  const reason = error && error.message ? error.message : String(error);
+  const reason = words(error && error.message ? error.message : String(error));
   const digest = bytes ? await sri(bytes) : null;
   const rows = CHECKS.map((c, i) => {
     if (i === failedAt) return row(c.id, c.title, "bad", reason);
@@ -97,10 +100,12 @@ export async function renderTrustFailure(el, error, { bytes }) {
       ? "The bundle could not be downloaded."
       : check === "trustAnchor"
         ? "Nothing to verify against."
-        : `The ${CHECKS[failedAt]?.title.toLowerCase() ?? "bundle"} check failed.`;
+        : `The ${CHECKS[failedAt]?.title.toLowerCase() ?? "bundle"} check failed (see below).`;
+  // The reason goes in the failed row; only when there are no rows does the verdict carry it.
+  const rowless = check === "download" || check === "trustAnchor";
   replace(
     el,
-    h("p", { class: "verdict bad", "data-verdict": "refused", "data-check": check }, h("strong", {}, "Refused. "), headline, " ", reason),
+    h("p", { class: "verdict verdict--bad", "data-verdict": "refused", "data-check": check }, h("strong", {}, "Refused. "), headline, rowless ? [" ", reason] : null),
     check === "download" || check === "trustAnchor" ? null : h("ul", { class: "checks" }, rows),
     digest && failedAt === -1 ? h("p", {}, "This file's digest: ", code(digest)) : null,
     h("p", { class: "muted" }, "Do not use predictions from this bundle: the page will not run it."),
@@ -108,12 +113,34 @@ export async function renderTrustFailure(el, error, { bytes }) {
 }
 
 function failedCheck(error) {
-  if (!error) return "model";
+  if (!error) return "graph";
   if (error.name === "VerificationError") return error.check === "publicKey" ? "signature" : error.check;
   if (error.name === "ModelError" && /download|cannot resolve|HTTP/i.test(error.message)) return "download";
-  if (error.name === "ModelError") return "model";
   if (error.name === "TypeError") return "download";
-  return "model";
+  return "graph";
+}
+
+/** The check's own name, which the row title already says, is not repeated in its reason. */
+const PREFIXES = [/^signature check failed: /, /^bundle integrity check failed: /];
+
+/**
+ * A refusal reason as the page shows it: in words (without the check's name again), long
+ * hex digests and SRI strings as code that wraps anywhere (a 64-character fingerprint must
+ * not make a phone page wider than the phone).
+ */
+export function words(message) {
+  let text = String(message);
+  for (const p of PREFIXES) text = text.replace(p, "");
+  // A sentence starts with a capital; a file name (model.onnx) keeps its own spelling.
+  if (/^[a-z]+ /.test(text)) text = text.charAt(0).toUpperCase() + text.slice(1);
+  const parts = [];
+  let last = 0;
+  for (const m of text.matchAll(/\b(?:[0-9a-f]{32,}|sha(?:256|384|512)-[A-Za-z0-9+/=]{20,})/g)) {
+    parts.push(text.slice(last, m.index), code(m[0]));
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
 }
 
 async function sri(bytes) {

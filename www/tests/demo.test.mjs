@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 
 import { chromium } from "playwright-core";
 
@@ -91,6 +91,33 @@ async function loadFile(page, name, bytes, key = "") {
 const checkStates = (page) =>
   page.$$eval("#trust .check", (rows) => Object.fromEntries(rows.map((r) => [r.dataset.check, r.dataset.state])));
 
+const VIEWPORTS = [
+  ["desktop", { width: 1280, height: 900 }],
+  ["phone", { width: 390, height: 844 }],
+];
+
+const SIX_TRACKS = ["bio", "cs", "math", "physics", "chemistry", "history"];
+
+/**
+ * The study example with six tracks instead of three (schema categories and the drift
+ * baseline's frequencies), re-zipped: a student's own bundle, pinned by its digest.
+ */
+function sixCategoryStudy() {
+  let firstInput;
+  let firstLabel;
+  const bytes = editEntry(bundleBytes(example("study")), "manifest.json", (d) => {
+    const m = JSON.parse(d);
+    const track = m.inputs.features.find((f) => f.name === "track");
+    track.categories = SIX_TRACKS;
+    m.drift_baseline.features.track.frequencies = { bio: 0.2, cs: 0.3, math: 0.25, physics: 0.1, chemistry: 0.1, history: 0.05 };
+    firstInput = m.test_vectors.cases[0].input;
+    firstLabel = m.test_vectors.cases[0].expected.label;
+    return Buffer.from(JSON.stringify(m));
+  });
+  const integrity = `sha256-${createHash("sha256").update(bytes).digest("base64")}`;
+  return { bytes, integrity, firstInput, firstLabel };
+}
+
 async function submitForm(page) {
   await page.click("#predict-form button[type=submit]");
 }
@@ -153,7 +180,7 @@ describe("the demo page", () => {
         bundle: "ok",
         fileDigest: "ok",
         signature: "ok",
-        model: "ok",
+        graph: "ok",
         testVectors: "ok",
       });
       const trust = await page.textContent("#trust");
@@ -214,7 +241,7 @@ describe("the demo page", () => {
     states = await checkStates(page);
     assert.equal(states.signature, "warn");
     assert.equal(states.integrity, "info");
-    assert.equal(await page.$$eval("#trust .verdict.ok", (v) => v.length), 0, "nothing says verified");
+    assert.equal(await page.$$eval("#trust .verdict--ok", (v) => v.length), 0, "nothing says verified");
 
     await loadFile(page, "iris-demo-key.sonnx", iris, demoKey);
     assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "verified");
@@ -267,7 +294,7 @@ describe("the demo page", () => {
         // Every bar row is laid out alike, the predicted class's included.
         const widths = await page.$$eval("#result .bars .bar", (b) => b.map((e) => Math.round(e.getBoundingClientRect().width)));
         assert.ok(widths.every((w) => w > 50 && w === widths[0]), `bar widths ${widths}`);
-        assert.equal(await page.textContent("#result .bars li.best .bar-name"), want.label);
+        assert.equal(await page.textContent("#result .bar-row--best .bar-name"), want.label);
       }
       m.dispose();
     }
@@ -373,7 +400,7 @@ describe("the demo page", () => {
     const summary = await page.waitForSelector(".batch-summary");
     assert.equal(await summary.getAttribute("data-valid"), String(ex.rows));
     assert.equal(await summary.getAttribute("data-invalid"), "0");
-    await page.waitForSelector(`#drift .drift-card[data-feature="${category}"] svg.hist`);
+    await page.waitForSelector(`#drift .drift-card[data-feature="${category}"] .cat-bars`);
     m.dispose();
     assert.deepEqual(errors, []);
   });
@@ -392,14 +419,14 @@ describe("the demo page", () => {
     assert.match(await summary.textContent(), /rows\/s/);
     const errorsText = await page.textContent("#batch-errors");
     assert.match(errorsText, new RegExp(`Row ${ex.rows + 1} \\(line ${ex.rows + 2}\\): petal_length: expected a number`));
-    assert.equal(await page.getAttribute(`#batch-table tr[data-row="${ex.rows + 1}"]`, "class"), "bad");
+    assert.equal(await page.getAttribute(`#batch-table tr[data-row="${ex.rows + 1}"]`, "class"), "results-row results-row--bad");
 
     const { name, text } = await downloadText(page, () => page.click("#download-batch"));
     assert.equal(name, `${ex.name}-${ex.version}-predictions.csv`);
     const lines = text.trim().split(/\r?\n/);
     assert.equal(lines.length, ex.rows + 2, "header + every row, the bad one included");
     const header = lines[0].split(",");
-    assert.deepEqual(header.slice(-5), ["prediction", "p(setosa)", "p(versicolor)", "p(virginica)", "error"]);
+    assert.deepEqual(header.slice(-7), ["prediction", "p(setosa)", "p(versicolor)", "p(virginica)", "error", "verified", "digest"]);
     const m = await nodeModel(ex);
     const rows = holdoutCsv.trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
     const features = holdoutCsv.split("\n")[0].split(",");
@@ -408,9 +435,11 @@ describe("the demo page", () => {
       const cells = lines[i + 1].split(",");
       assert.equal(cells[features.length], want[i].label, `row ${i + 1}`);
       assert.equal(Number(cells[features.length + 1]), want[i].probabilities.setosa);
-      assert.equal(cells.at(-1), "");
+      assert.equal(cells.at(-3), "", "no error");
+      assert.deepEqual(cells.slice(-2), ["true", m.info.digest], "verified, by this digest");
     }
     assert.match(lines.at(-1), /petal_length: expected a number/);
+    assert.ok(lines.at(-1).endsWith(`,true,${m.info.digest}`));
 
     // Drift of the held-out rows: same distribution, nothing flagged; one histogram each.
     await page.waitForSelector("#drift .drift-card");
@@ -435,7 +464,8 @@ describe("the demo page", () => {
     const { records } = JSON.parse(audit.text);
     assert.equal(records.length, 2 * ex.rows);
     const r = records[0];
-    assert.deepEqual(Object.keys(r).sort(), ["confidence", "digest", "label", "model", "timestamp", "version"]);
+    assert.deepEqual(Object.keys(r).sort(), ["confidence", "digest", "label", "model", "timestamp", "verified", "version"]);
+    assert.equal(r.verified, true);
     assert.equal(r.digest, m.info.digest);
     assert.equal(r.label, want[0].label);
     assert.equal(r.confidence, Math.max(...Object.values(want[0].probabilities)));
@@ -481,6 +511,9 @@ describe("the demo page", () => {
     assert.match(await page.textContent("#network"), /Offline/);
     await loadExample(page, "iris");
     assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "verified");
+    const loaded = await page.textContent("#load-text");
+    assert.ok(!loaded.includes("downloaded"), `offline, nothing was downloaded: ${loaded}`);
+    assert.match(loaded, /offline copy/);
     await submitForm(page);
     const m = await nodeModel(example("iris"));
     assert.deepEqual(await prediction(page), JSON.parse(JSON.stringify(await m.predict(example("iris").sample))));
@@ -523,6 +556,249 @@ describe("the demo page", () => {
       await page.screenshot({ path: join(artifacts, `demo-${name}.png`), fullPage: true });
       assert.deepEqual(errors, []);
     }
+  });
+
+  it("marks every result of an unverified bundle: prediction, batch rows and download, audit log and export", async (t) => {
+    for (const [name, viewport] of VIEWPORTS) {
+      const { page, errors } = await open(t, { viewport });
+      const iris = bundleBytes(example("iris"));
+      await loadFile(page, "iris-unverified.sonnx", iris);
+      assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "unverified");
+      assert.match(await page.textContent("#load-text"), /UNVERIFIED/);
+      await submitForm(page);
+      const p = await prediction(page);
+      const m = await nodeModel(example("iris"));
+      assert.deepEqual(p.model, { name: "iris", version: "1.0.0", digest: m.info.digest, verified: false });
+      assert.equal(await page.getAttribute("#result .stamp", "data-verified"), "false");
+      assert.match(await page.textContent("#result .stamp"), /UNVERIFIED bundle — untrusted result/);
+
+      await page.fill("#csv-text", readFileSync(join(www, example("iris").csv), "utf8"));
+      await page.click("#run-batch");
+      await page.waitForSelector(".batch-summary");
+      assert.match(await page.textContent("#batch-status"), /UNVERIFIED bundle: these predictions are untrusted/);
+      const { text } = await downloadText(page, () => page.click("#download-batch"));
+      const [header, ...rows] = text.trim().split(/\r?\n/);
+      assert.deepEqual(header.split(",").slice(-2), ["verified", "digest"]);
+      assert.equal(rows.length, example("iris").rows);
+      for (const row of rows) assert.ok(row.endsWith(`,false,${m.info.digest}`), row);
+
+      await page.waitForFunction((n) => document.getElementById("audit-count").dataset.count === String(n), 1 + example("iris").rows);
+      assert.equal(await page.$$eval('#audit-table td[data-verified="false"]', (c) => c.length) > 0, true);
+      assert.equal(await page.$$eval('#audit-table td[data-verified="true"]', (c) => c.length), 0);
+      assert.match(await page.textContent("#audit-table"), /NO — untrusted/);
+      const audit = await downloadText(page, () => page.click("#export-audit"));
+      const { records } = JSON.parse(audit.text);
+      assert.equal(records.length, 1 + example("iris").rows);
+      for (const r of records) {
+        assert.equal(r.verified, false);
+        assert.equal(r.digest, m.info.digest);
+      }
+      m.dispose();
+      await page.locator("#trust").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(artifacts, `unverified-${name}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+    }
+  });
+
+  it("verifies again when the key (or the digest) is pasted after choosing the file", async (t) => {
+    const { page, errors } = await open(t);
+    const iris = bundleBytes(example("iris"));
+    await loadFile(page, "iris.sonnx", iris);
+    assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "unverified");
+    // Pasted, as a student does, after the file was chosen.
+    await page.locator("#key").fill(demoKey);
+    await page.waitForSelector('#trust [data-verdict="verified"]');
+    assert.equal((await checkStates(page)).signature, "ok");
+    assert.match(await page.textContent("#trust"), /Valid OpenSSF model-signing signature/);
+    // Another key: refused; cleared: unverified again.
+    const other = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" });
+    await page.locator("#key").fill(other);
+    await page.waitForSelector('#trust [data-verdict="refused"]');
+    await page.locator("#key").fill("");
+    await page.waitForSelector('#trust [data-verdict="unverified"]');
+    // The digest field too.
+    await page.locator("#integrity").fill(example("iris").integrity);
+    await page.waitForSelector('#trust [data-verdict="verified"]');
+    assert.equal((await checkStates(page)).integrity, "ok");
+    // An example loaded since is not reloaded by typing in the key field.
+    await loadExample(page, "diabetes");
+    await page.locator("#key").fill(other);
+    await page.waitForTimeout(1200);
+    assert.ok((await page.evaluate(() => document.body.dataset.model)).startsWith("diabetes@"));
+    assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "verified");
+    assert.deepEqual(errors, []);
+  });
+
+  it("a refused bundle shows every check row on screen, its reason once and in words, and fits a phone", async (t) => {
+    for (const [name, viewport] of VIEWPORTS) {
+      const { page, errors } = await open(t, { viewport });
+      const iris = bundleBytes(example("iris"));
+      const other = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" });
+      await loadFile(page, "iris-wrong-key.sonnx", iris, other);
+      assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "refused");
+      const rows = await page.$$eval("#trust .check", (els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { check: e.dataset.check, state: e.dataset.state, visible: e.checkVisibility(), left: r.left, right: r.right, width: r.width };
+        }),
+      );
+      assert.equal(rows.length, 6, "six checks");
+      for (const r of rows) {
+        assert.ok(r.visible && r.width > 0, `${name}: ${r.check} is visible`);
+        assert.ok(r.left >= 0 && r.right <= viewport.width, `${name}: ${r.check} is on screen (${r.left}..${r.right})`);
+      }
+      assert.deepEqual(rows.map((r) => r.state), ["info", "ok", "ok", "bad", "skip", "skip"]);
+      const body = await page.textContent("body");
+      assert.equal(body.split("signed by a different key").length + body.split("Signed by a different key").length - 2, 1, "the reason is said once");
+      const detail = await page.textContent('#trust .check[data-check="signature"] .detail');
+      const m = await nodeModel(example("iris"));
+      assert.match(detail, new RegExp(`Signed by a different key: its fingerprint is ${m.info.signer}, you gave [0-9a-f]{64}`));
+      assert.ok(!/hint|given key/.test(body), "no raw hint wording");
+      assert.equal(await page.$$eval('#trust .check[data-check="signature"] code.digest', (c) => c.length), 2, "both fingerprints as wrapping code");
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${name}: no horizontal scrolling (${overflow}px too wide)`);
+      m.dispose();
+      await page.locator("#trust").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(artifacts, `refused-${name}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+    }
+  });
+
+  it("a graph that does not match its manifest fails the Model graph check", async (t) => {
+    const { page, errors } = await open(t);
+    const wrong = editEntry(bundleBytes(example("iris")), "manifest.json", (d) => {
+      const m = JSON.parse(d);
+      m.outputs.label = "no_such_output";
+      return Buffer.from(JSON.stringify(m));
+    });
+    await loadFile(page, "iris-wrong-output.sonnx", wrong);
+    assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "refused");
+    const states = await checkStates(page);
+    assert.equal(states.graph, "bad");
+    assert.equal(states.testVectors, "skip");
+    assert.match(await page.textContent('#trust .check[data-check="graph"] .detail'), /no_such_output/);
+    assert.deepEqual(errors, []);
+  });
+
+  it("an own bundle starts filled from its test vectors; a 6-category feature's drift bars are all labelled", async (t) => {
+    const six = sixCategoryStudy();
+    for (const [name, viewport] of VIEWPORTS) {
+      const { page, errors } = await open(t, { viewport });
+      await page.locator("#own").evaluate((d) => (d.open = true));
+      await page.fill("#integrity", six.integrity);
+      await loadFile(page, "study-six-tracks.sonnx", six.bytes);
+      assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "verified");
+      // The form is filled with the first test vector's input; the button is offered.
+      assert.equal(await page.isVisible("#fill-sample"), true);
+      const first = six.firstInput;
+      assert.equal(await page.inputValue("#f-track"), first.track);
+      assert.equal(await page.inputValue("#f-lab_attendance"), String(first.lab_attendance));
+      await submitForm(page);
+      const p = await prediction(page);
+      assert.equal(p.label, six.firstLabel);
+      assert.equal(await page.$$eval("#predict .error:not([hidden])", (e) => e.length), 0, "no red errors");
+
+      // Drift of the held-out rows: every category of track has its own labelled row.
+      await page.fill("#csv-text", readFileSync(join(www, example("study").csv), "utf8"));
+      await page.click("#run-batch");
+      const card = '#drift .drift-card[data-feature="track"]';
+      await page.waitForSelector(`${card} .cat-row`);
+      const cats = await page.$$eval(`${card} .cat-row`, (rows) =>
+        rows.map((r) => {
+          const label = r.querySelector(".cat-name");
+          const b = label.getBoundingClientRect();
+          return { cat: r.dataset.category, label: label.textContent, visible: label.checkVisibility(), left: b.left, right: b.right, values: [...r.querySelectorAll(".cat-value")].map((v) => v.textContent) };
+        }),
+      );
+      assert.deepEqual(cats.map((c) => c.cat).filter((c) => c !== "(other)").sort(), [...SIX_TRACKS].sort());
+      for (const c of cats) {
+        assert.equal(c.label, c.cat);
+        assert.ok(c.visible && c.left >= 0 && c.right <= viewport.width, `${name}: ${c.cat} label on screen`);
+        assert.equal(c.values.length, 2);
+        assert.match(c.values[0], /^training \d+ %$/);
+        assert.match(c.values[1], /^yours \d+ %$/);
+      }
+      const fontSize = await page.$eval(`${card} .cat-name`, (e) => parseFloat(getComputedStyle(e).fontSize));
+      assert.ok(fontSize >= 12, `readable labels (${fontSize}px)`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${name}: no horizontal scrolling (${overflow}px too wide)`);
+      await page.locator(card).scrollIntoViewIfNeeded();
+      await page.locator(card).screenshot({ path: join(artifacts, `drift-six-categories-${name}.png`) });
+      assert.deepEqual(errors, []);
+    }
+  });
+
+  it("on a phone the batch table shows each row's prediction on screen", async (t) => {
+    const { page, errors } = await open(t, { viewport: { width: 390, height: 844 } });
+    await loadExample(page, "breast-cancer");
+    await page.fill("#csv-text", readFileSync(join(www, example("breast-cancer").csv), "utf8"));
+    await page.click("#run-batch");
+    await page.waitForSelector(".batch-summary");
+    const cells = await page.$$eval("#batch-table tbody tr td.out", (tds) =>
+      tds.slice(0, 5).map((td) => {
+        const r = td.getBoundingClientRect();
+        return { text: td.textContent, left: r.left, right: r.right };
+      }),
+    );
+    assert.equal(cells.length, 5);
+    for (const c of cells) {
+      assert.ok(c.text.length > 0);
+      assert.ok(c.left >= 0 && c.right <= 390, `prediction cell at ${c.left}..${c.right}`);
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  it("a CSV with the target column, a missing column or ';' separators: the same rules as the CLI", async (t) => {
+    const { page, errors } = await open(t);
+    const ex = example("iris");
+    await loadExample(page, ex.name);
+    const [header, ...rows] = readFileSync(join(www, ex.csv), "utf8").trim().split("\n");
+    // The target column is ignored, every row predicted.
+    await page.fill("#csv-text", [`${header},species`, ...rows.map((r) => `${r},setosa`)].join("\n"));
+    await page.click("#run-batch");
+    const summary = await page.waitForSelector(".batch-summary");
+    assert.equal(await summary.getAttribute("data-valid"), String(ex.rows));
+    assert.equal(await page.getAttribute("[data-ignored]", "data-ignored"), "species");
+    // A missing column: one message, nothing predicted.
+    const cols = header.split(",");
+    await page.fill("#csv-text", [cols.slice(0, 3).join(","), ...rows.map((r) => r.split(",").slice(0, 3).join(","))].join("\n"));
+    await page.click("#run-batch");
+    await page.waitForSelector('[data-file-problem="missing_column"]');
+    assert.equal(await page.textContent('[data-file-problem="missing_column"]'), `Missing column: ${cols[3]}. The model needs every feature; add it (empty cells for missing values).`);
+    assert.equal(await page.$$eval("#batch-errors li", (l) => l.length), 0, "not one message per row");
+    // Semicolons.
+    await page.fill("#csv-text", [header.replaceAll(",", ";"), ...rows.map((r) => r.replaceAll(",", ";"))].join("\n"));
+    await page.click("#run-batch");
+    await page.waitForSelector('[data-file-problem="csv_separator"]');
+    assert.match(await page.textContent('[data-file-problem="csv_separator"]'), /not comma-separated: it has columns separated by semicolons/);
+    assert.deepEqual(errors, []);
+  });
+
+  it("runs under the strict CSP script-src 'self' 'wasm-unsafe-eval' (no inline script, no violation)", async (t) => {
+    const response = await fetch(server.url);
+    const csp = response.headers.get("content-security-policy");
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+    const html = await response.text();
+    assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/.test(html), "no inline <script> (an import map included)");
+    const context = await browser.newContext();
+    t.after(() => context.close());
+    await context.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.waitForSelector("button[data-example]");
+    await loadExample(page, "iris");
+    await submitForm(page);
+    const m = await nodeModel(example("iris"));
+    assert.equal((await prediction(page)).label, (await m.predict(example("iris").sample)).label);
+    m.dispose();
+    assert.deepEqual(await page.evaluate(() => window.__violations), []);
+    assert.deepEqual(errors, []);
   });
 
   it("made no request outside 127.0.0.1 (no CDN, no fonts)", () => {
