@@ -72,9 +72,9 @@ if (nat) lines.push(`| sealed-onnx native (for reference) | ${fmt(nat.load_ms)} 
 const table = lines.join("\n") + "\n\nsealed-onnx's load includes reading the bundle, checking its digests, optimising the graph and running its test vectors; onnxruntime-web's is `InferenceSession.create` on the raw ONNX file. Medians of repeated runs, the two engines taking turns (5 loads, 3 for onnxruntime-web; 20 batches after 10 warm-up batches; 300 single rows); the first load is the first in a fresh process, including the wasm engine's compilation and instantiation and before the JavaScript engine has optimised any hot code. Measured side by side in one run by `bash bench/run.sh`.";
 console.log(table);
 if (process.argv.includes("--write-readme")) {
-  const path = here("../README.md");
+  const path = here("README.md");
   const readme = readFileSync(path, "utf8");
   const re = /<!-- bench:begin -->[\s\S]*<!-- bench:end -->/;
-  if (!re.test(readme)) throw new Error("README.md has no bench markers");
+  if (!re.test(readme)) throw new Error("bench/README.md has no bench markers");
   writeFileSync(path, readme.replace(re, `<!-- bench:begin -->\n${table}\n<!-- bench:end -->`));
 }
