@@ -492,6 +492,38 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
     await page.close();
   });
 
+  it("fromCsv in a worker and on the main thread; unverified predictions say so", async (t) => {
+    const { page } = await openPage();
+    const header = "sepal_length,sepal_width,petal_length,petal_width,species";
+    const csv = [header, "5.1,3.5,1.4,0.2,setosa", "6.7,3.0,5.2,2.3,virginica", '"5.9",3.0,4.2,1.5,versicolor'].join("\r\n");
+    const bad = [header, "5.1,3.5,x,0.2,setosa", "6.7,3.0", "6.7,3.0,5.2,2.3,virginica"].join("\n");
+    const r = await page.evaluate(
+      async ({ url, csv, bad }) => {
+        const out = {};
+        for (const worker of [false, true]) {
+          const model = await so.loadModel(url, { allowUnverified: true, worker });
+          const viaCsv = await model.predict(so.fromCsv(csv));
+          const viaRecords = await model.predict(so.fromCsv(csv).records(model.info.schema).records);
+          const issues = await model.validate(so.fromCsv(bad));
+          const refused = await attempt(() => model.predict(so.fromCsv(bad)));
+          out[worker ? "worker" : "main"] = { viaCsv, viaRecords, issues, refused };
+          model.dispose();
+        }
+        return out;
+      },
+      { url: bundleUrl("iris"), csv, bad },
+    );
+    for (const where of ["main", "worker"]) {
+      const { viaCsv, viaRecords, issues, refused } = r[where];
+      assert.deepEqual(viaCsv, viaRecords, `${where}: CSV predicts what its records predict`);
+      assert.deepEqual(viaCsv.map((p) => p.label), ["setosa", "virginica", "versicolor"], where);
+      for (const p of viaCsv) assert.equal(p.model.verified, false, `${where}: an unverified bundle's prediction says so`);
+      assert.deepEqual(issues.map((i) => `${i.path} ${i.code}`), ["rows[0].petal_length wrong_type", "rows[1] csv_row"], where);
+      assert.equal(refused.error.name, "SchemaError", where);
+      assert.ok(refused.error.is.SchemaError, where);
+    }
+  });
+
   it("reports download progress up to the Content-Length", async () => {
     const bytes = readFileSync(bundlePath("breast-cancer"));
     server.route("/slow/progress.sonnx", trickle(bytes, { chunk: 1500, intervalMs: 25 }));
