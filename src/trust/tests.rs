@@ -627,9 +627,15 @@ fn wrong_key_fails() {
             fingerprint: fingerprint(key(1).verifying_key()),
         }
     );
-    assert!(err
-        .to_string()
-        .ends_with("check you passed the signer's public key"));
+    // Said once, in words: whose key signed it, which key was given, what to do.
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "signed by a different key: its fingerprint is {}, you gave {}; pass the signer's public key",
+            fingerprint(key(2).verifying_key()),
+            fingerprint(key(1).verifying_key())
+        )
+    );
     // Without the hint, the ECDSA check itself refuses it.
     for hint in [serde_json::Value::Null, "".into()] {
         let no_hint = edit_bundle(&sig, |v| {
