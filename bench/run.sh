@@ -10,6 +10,6 @@ bash scripts/setup-python.sh
 models/.venv/bin/python bench/make_forest.py
 cargo build --release --quiet --bin sealed-onnx
 target/release/sealed-onnx pack --force --model bench/.data/forest.onnx --meta bench/.data/meta.json \
-  --train bench/.data/train.csv --test-vectors bench/.data/tv.json --out bench/.data/forest.sonnx >/dev/null
+  --train bench/.data/train.csv --test-vectors bench/.data/tv.json --out bench/.data/forest.sonnx --range-margin 1 >/dev/null
 native="$(cargo bench --quiet --bench forest 2>/dev/null | tail -1)"
 node bench/forest.mjs --native="$native" "$@"

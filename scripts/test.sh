@@ -21,6 +21,8 @@ echo "== cargo test"
 cargo test
 echo "== manifest JSON Schema"
 models/.venv/bin/python spec/check_manifests.py
+echo "== Python package: wheel in a fresh venv, its tests, the quick-start notebook, the CLI from the wheel"
+bash scripts/test-python.sh
 echo "== npm package: build, then consumer tests of the packed tarball"
 bash scripts/build-wasm.sh
 bash scripts/setup-browser.sh

@@ -119,7 +119,7 @@ pub enum TestVectorError {
         error: EngineError,
     },
     /// The prediction differs beyond tolerance.
-    #[error("{0}; the runtime does not compute what the trainer computed")]
+    #[error("{0}: the expected value is what the training framework computed when the bundle was sealed, the other what this engine computes from the bundle's graph (when packing, the usual cause is the exporter's float32 arithmetic: skl2onnx computes in float32 where scikit-learn uses float64; set a tolerance that covers the difference or record the graph's own results)")]
     Mismatch(TestVectorMismatch),
 }
 

@@ -151,6 +151,10 @@ pub struct Feature {
     /// Largest accepted value (numeric features).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+    /// Where `min`/`max` come from, e.g. "training data" or "set by the author" (a range
+    /// wider than the training data's is said so here, and shown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range_source: Option<String>,
     /// Allowed values (string features).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
@@ -268,6 +272,10 @@ pub struct TestVectors {
     pub tolerance: Tolerance,
     /// The cases, each one input record with its expected prediction.
     pub cases: Vec<TestCase>,
+    /// Where the expected values come from, when not from the training framework itself
+    /// (e.g. the exported graph's float32 arithmetic); shown wherever the vectors are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Allowed difference between a computed and an expected score: `|a - e| <= absolute + relative * |e|`.

@@ -156,6 +156,15 @@ pub fn read_bundle(path: &Path) -> Result<(Vec<u8>, Bundle)> {
 /// Writes a file atomically (temporary file, then rename), refusing to replace an existing
 /// file unless `overwrite`.
 pub fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    write_mode(path, bytes, overwrite, 0o644)
+}
+
+/// Writes a secret such as a private key like [`write`], readable by its owner only (0600).
+pub fn write_secret(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    write_mode(path, bytes, overwrite, 0o600)
+}
+
+fn write_mode(path: &Path, bytes: &[u8], overwrite: bool, mode: u32) -> Result<()> {
     if !overwrite && path.exists() {
         bail!(
             "{} already exists; pass --force to replace it",
@@ -172,7 +181,13 @@ pub fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
         .unwrap_or_default();
     let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+        #[cfg(not(unix))]
+        let _ = mode;
+        let mut f = options.open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)

@@ -7,11 +7,12 @@ mod csv_input;
 mod diff;
 mod files;
 mod inspect;
+mod json_doc;
 mod keygen;
-mod pack;
+pub mod pack;
 mod predict;
 mod run;
-mod sign;
+pub mod sign;
 mod trust_args;
 mod verify;
 

@@ -2,7 +2,7 @@
 //! test vectors.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::bundle::manifest::{
     Binding, Card, ColumnBinding, CvMetric, DriftBaseline, Feature, FeatureType, Inputs, Manifest,
@@ -10,13 +10,13 @@ use crate::bundle::manifest::{
 };
 use crate::bundle::{self, Bundle};
 use crate::engine::graph_inputs;
-use crate::loader::{LoadOptions, SealedModel};
+use crate::loader::{LoadError, LoadOptions, SealedModel, TestVectorError};
 use crate::schema::infer::{infer_feature, is_missing, InferOptions};
 use crate::trust;
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
 
-use super::{csv_input, files};
+use super::{csv_input, files, json_doc};
 
 /// Build an unsigned bundle (then run `sealed-onnx sign`).
 ///
@@ -41,9 +41,13 @@ pub struct Args {
     /// Where to write the bundle (.sonnx).
     #[arg(long, short, value_name = "FILE")]
     out: PathBuf,
-    /// Widen inferred numeric ranges by this share of the training span on each side (the
-    /// range catches nonsense such as unit mix-ups; drift reports merely unusual values).
-    #[arg(long, default_value_t = 1.0, value_name = "SHARE")]
+    /// Accept FEATURE from MIN to MAX instead of the training data's own range (repeatable;
+    /// recorded in the manifest as set by the author), e.g. --range age=0:120.
+    #[arg(long = "range", value_name = "FEATURE=MIN:MAX", value_parser = parse_range)]
+    ranges: Vec<(String, f64, f64)>,
+    /// Widen every inferred numeric range by this share of the training span on each side
+    /// (default 0: the training data's own range; the margin is recorded in the manifest).
+    #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
     range_margin: f64,
     /// The `created` timestamp (RFC 3339); defaults to $SOURCE_DATE_EPOCH, else now.
     #[arg(long, value_name = "RFC3339")]
@@ -111,9 +115,18 @@ struct FeatureOverride {
     description: Option<String>,
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
-    serde_json::from_slice(&files::read(path)?)
-        .with_context(|| format!("{} is invalid", path.display()))
+fn parse_range(s: &str) -> std::result::Result<(String, f64, f64), String> {
+    let usage = || format!("{s:?} is not FEATURE=MIN:MAX (e.g. age=0:120)");
+    let (name, bounds) = s.split_once('=').ok_or_else(usage)?;
+    let (lo, hi) = bounds.split_once(':').ok_or_else(usage)?;
+    let (lo, hi): (f64, f64) = (
+        lo.trim().parse().map_err(|_| usage())?,
+        hi.trim().parse().map_err(|_| usage())?,
+    );
+    if name.is_empty() || !lo.is_finite() || !hi.is_finite() || lo > hi {
+        return Err(format!("{s:?}: needs a feature name and finite MIN <= MAX"));
+    }
+    Ok((name.to_string(), lo, hi))
 }
 
 fn created(given: Option<String>) -> Result<String> {
@@ -137,24 +150,56 @@ fn created(given: Option<String>) -> Result<String> {
     Ok(now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339)?)
 }
 
-/// Runs the command.
-pub fn run(a: Args) -> Result<u8> {
-    if !(a.range_margin.is_finite() && a.range_margin >= 0.0) {
-        bail!("--range-margin must be a non-negative number");
+/// What [`pack`] builds a bundle from: the same inputs as the command, as bytes.
+#[derive(Debug, Clone)]
+pub struct PackInput {
+    /// The ONNX export.
+    pub model: Vec<u8>,
+    /// The metadata document (`meta.json`).
+    pub meta: Vec<u8>,
+    /// The training CSV (header row; only statistics and its sha256 enter the bundle).
+    pub train_csv: Vec<u8>,
+    /// The test vectors document.
+    pub test_vectors: Vec<u8>,
+    /// How the three documents are named in messages: meta, training CSV, test vectors.
+    pub names: [String; 3],
+    /// Explicit ranges, `(feature, min, max)`, recorded as set by the author.
+    pub ranges: Vec<(String, f64, f64)>,
+    /// Widen inferred ranges by this share of the span (0: the data's own range).
+    pub range_margin: f64,
+    /// The `created` timestamp (RFC 3339); defaults to $SOURCE_DATE_EPOCH, else now.
+    pub created: Option<String>,
+}
+
+/// A packed, unsigned bundle that loaded once with every check.
+#[derive(Debug, Clone)]
+pub struct Packed {
+    /// The bundle's bytes.
+    pub bytes: Vec<u8>,
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// Test vectors that passed (all of them).
+    pub test_vectors_passed: usize,
+}
+
+/// Builds an unsigned bundle and loads it exactly as a user would, so a graph that cannot
+/// run or a test vector that does not match fails here, before anything is written.
+pub fn pack(input: PackInput) -> Result<Packed> {
+    if !(input.range_margin.is_finite() && input.range_margin >= 0.0) {
+        bail!("the range margin must be a non-negative number");
     }
-    let model = files::read(&a.model)?;
-    let meta: Meta = parse_json(&a.meta)?;
-    let test_vectors: TestVectors = parse_json(&a.test_vectors)?;
-    let csv_bytes = files::read(&a.train)?;
-    let table = csv_input::parse(&csv_bytes, &a.train.display().to_string())?;
+    let [meta_name, train_name, tv_name] = &input.names;
+    let meta: Meta = json_doc::parse(&input.meta, meta_name)?;
+    let test_vectors: TestVectors = json_doc::parse(&input.test_vectors, tv_name)?;
+    let table = csv_input::parse(&input.train_csv, train_name)?;
     if table.rows.is_empty() {
         bail!(
-            "{} has no data rows; the schema and drift baseline are inferred from them",
-            a.train.display()
+            "{train_name} has no data rows; the schema and drift baseline are inferred from them"
         );
     }
-
-    let (features, baseline) = infer_schema(&table, &meta, a.range_margin)?;
+    let (mut features, baseline) = infer_schema(&table, &meta, input.range_margin)?;
+    apply_ranges(&mut features, &input.ranges)?;
+    let model = input.model;
     let binding = match meta.binding {
         Some(b) => b,
         None => infer_binding(&model, &features)?,
@@ -163,12 +208,12 @@ pub fn run(a: Args) -> Result<u8> {
         format: FORMAT.to_string(),
         name: meta.name,
         version: meta.version,
-        created: created(a.created)?,
+        created: created(input.created)?,
         training: Training {
             framework: meta.training.framework,
             converter: meta.training.converter,
             data: TrainingData {
-                sha256: trust::to_hex(&trust::sha256(&csv_bytes)),
+                sha256: trust::to_hex(&trust::sha256(&input.train_csv)),
                 rows: table.rows.len() as u64,
                 source: meta.training.data_source,
             },
@@ -197,30 +242,76 @@ pub fn run(a: Args) -> Result<u8> {
         signature: None,
     };
     let bytes = bundle.to_bytes();
-
-    // Load it exactly as a user would, so what cannot run or does not match fails here.
     let check = LoadOptions {
         allow_unverified: true,
         ..LoadOptions::default()
     };
-    let loaded = SealedModel::load(&bytes, &check)
-        .context("the packed bundle does not load; nothing was written")?;
-    files::write(&a.out, &bytes, a.force)?;
+    let loaded = SealedModel::load(&bytes, &check).map_err(|e| {
+        let hint = match &e {
+            LoadError::TestVector(TestVectorError::Schema { .. }) => {
+                "\n(a test vector lies outside the schema inferred from the training data: widen that feature's range on purpose with --range FEATURE=MIN:MAX or --range-margin SHARE, or drop the case)"
+            }
+            _ => "",
+        };
+        anyhow!("the packed bundle does not load; nothing was written: {e}{hint}")
+    })?;
+    Ok(Packed {
+        test_vectors_passed: loaded.verification().test_vectors_passed,
+        manifest: bundle.manifest,
+        bytes,
+    })
+}
+
+/// Runs the command.
+pub fn run(a: Args) -> Result<u8> {
+    let packed = pack(PackInput {
+        model: files::read(&a.model)?,
+        meta: files::read(&a.meta)?,
+        train_csv: files::read(&a.train)?,
+        test_vectors: files::read(&a.test_vectors)?,
+        names: [&a.meta, &a.train, &a.test_vectors].map(|p| p.display().to_string()),
+        ranges: a.ranges,
+        range_margin: a.range_margin,
+        created: a.created,
+    })?;
+    files::write(&a.out, &packed.bytes, a.force)?;
     println!(
         "packed {} {} → {} ({} bytes, {} features, {}/{} test vectors pass)",
-        bundle.manifest.name,
-        bundle.manifest.version,
+        packed.manifest.name,
+        packed.manifest.version,
         a.out.display(),
-        bytes.len(),
-        bundle.manifest.inputs.features.len(),
-        loaded.verification().test_vectors_passed,
-        bundle.manifest.test_vectors.cases.len()
+        packed.bytes.len(),
+        packed.manifest.inputs.features.len(),
+        packed.test_vectors_passed,
+        packed.manifest.test_vectors.cases.len()
     );
     println!(
         "unsigned: run `sealed-onnx sign {} --key <private.pem>`",
         a.out.display()
     );
     Ok(0)
+}
+
+/// Applies `--range` bounds, refusing names that are not numeric features.
+fn apply_ranges(features: &mut [Feature], ranges: &[(String, f64, f64)]) -> Result<()> {
+    for (name, lo, hi) in ranges {
+        let Some(f) = features.iter_mut().find(|f| &f.name == name) else {
+            let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
+            bail!(
+                "a range is given for {name:?}, which is not a feature; the features are {names:?}"
+            );
+        };
+        if !matches!(f.kind, FeatureType::Float | FeatureType::Integer) {
+            bail!(
+                "a range is given for {name:?}, which is a {} feature, not a number",
+                f.kind.as_str()
+            );
+        }
+        f.min = Some(*lo);
+        f.max = Some(*hi);
+        f.range_source = Some("set by the author".to_string());
+    }
+    Ok(())
 }
 
 fn infer_schema(
@@ -275,10 +366,14 @@ fn apply(f: &mut Feature, o: &FeatureOverride) {
         if !matches!(kind, FeatureType::Float | FeatureType::Integer) {
             f.min = None;
             f.max = None;
+            f.range_source = None;
         }
         if kind != FeatureType::String {
             f.categories = None;
         }
+    }
+    if o.min.is_some() || o.max.is_some() {
+        f.range_source = Some("set by the author".to_string());
     }
     f.min = o.min.or(f.min);
     f.max = o.max.or(f.max);

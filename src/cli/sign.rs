@@ -28,17 +28,25 @@ pub struct Args {
     force: bool,
 }
 
-/// Runs the command.
-pub fn run(a: Args) -> Result<u8> {
-    let (_, mut bundle) = files::read_bundle(&a.bundle)?;
-    let key = trust::parse_private_key_pem(&files::read_text(&a.key)?)
-        .with_context(|| format!("cannot use {} as a private key", a.key.display()))?;
+/// Signs a bundle's bytes; returns the signed bundle and whether a signature was replaced.
+pub fn sign(bytes: &[u8], key: &p256::ecdsa::SigningKey) -> Result<(Vec<u8>, bool)> {
+    let mut bundle = crate::bundle::Bundle::read(bytes, &crate::bundle::Limits::default())
+        .context("cannot read the bundle")?;
     // Re-check the file digests first: signing a modified bundle would bless the modification.
     check_file_digests(&bundle).context("re-pack the bundle instead of signing it")?;
     let replaced = bundle.signature.is_some();
     let resources = signed_resources(&bundle.model, &bundle.manifest_bytes);
-    bundle.signature = Some(trust::sign(&resources, &bundle.manifest.name, &key));
-    let signed = bundle.to_bytes();
+    bundle.signature = Some(trust::sign(&resources, &bundle.manifest.name, key));
+    Ok((bundle.to_bytes(), replaced))
+}
+
+/// Runs the command.
+pub fn run(a: Args) -> Result<u8> {
+    let bytes = files::read(&a.bundle)?;
+    let key = trust::parse_private_key_pem(&files::read_text(&a.key)?)
+        .with_context(|| format!("cannot use {} as a private key", a.key.display()))?;
+    let (signed, replaced) =
+        sign(&bytes, &key).with_context(|| format!("cannot sign {}", a.bundle.display()))?;
     match &a.out {
         Some(out) => files::write(out, &signed, a.force)?,
         None => files::write(&a.bundle, &signed, true)?,

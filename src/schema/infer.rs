@@ -6,13 +6,14 @@
 use std::collections::BTreeMap;
 
 use crate::bundle::manifest::{Feature, FeatureBaseline, FeatureType, Histogram};
+use crate::schema::format_number;
 
 /// Settings for inference.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InferOptions {
-    /// Widen the observed `[min, max]` by this share of its span on each side. The range is
-    /// a guard against nonsense (unit mix-ups, typos), not against new data: real held-out
-    /// rows often fall somewhat outside the training range, and drift reports those.
+    /// Widen the observed `[min, max]` by this share of its span on each side (0: the
+    /// training data's own range). Widening is the author's explicit choice, recorded in each
+    /// feature's `range_source`: a range far wider than the data catches nothing.
     pub range_margin: f64,
     /// A string column with at most this many distinct values gets a category list.
     pub max_categories: usize,
@@ -23,7 +24,7 @@ pub struct InferOptions {
 impl Default for InferOptions {
     fn default() -> Self {
         InferOptions {
-            range_margin: 1.0,
+            range_margin: 0.0,
             max_categories: 100,
             bins: 10,
         }
@@ -66,6 +67,7 @@ pub fn infer_feature(
         kind: FeatureType::String,
         min: None,
         max: None,
+        range_source: None,
         categories: None,
         nullable: missing > 0,
         missing: (missing > 0)
@@ -84,6 +86,7 @@ pub fn infer_feature(
             let (lo, hi) = widened_range(&values, options.range_margin, integer);
             feature.min = Some(lo);
             feature.max = Some(hi);
+            feature.range_source = Some(range_source(options.range_margin));
             (feature, numeric_baseline(values, missing, options.bins))
         }
         _ => {
@@ -116,6 +119,18 @@ pub fn infer_feature(
                 },
             )
         }
+    }
+}
+
+/// What a feature's `range_source` says for a margin.
+pub fn range_source(margin: f64) -> String {
+    if margin > 0.0 {
+        format!(
+            "training data, widened by {} % of its span on each side",
+            format_number(margin * 100.0)
+        )
+    } else {
+        "training data".to_string()
     }
 }
 

@@ -185,7 +185,9 @@ fn failing_test_vector_is_a_load_error_with_expected_and_got() {
     let out = verify_unverified(&wrong);
     let err = out.fails_with("test vector 0 failed: probabilities.setosa expected 0.5, got");
     assert!(
-        err.contains("the runtime does not compute what the trainer computed"),
+        err.contains(
+            "the expected value is what the training framework computed when the bundle was sealed"
+        ) && !err.contains("the runtime does not"),
         "{err}"
     );
 }

@@ -122,11 +122,11 @@ fn predict_reports_every_schema_problem_with_its_path() {
     for needle in [
         "rows[1].sepal_length: expected a number from",
         "received \"5.1\" (wrong_type)",
-        "rows[1].sepal_width: expected a number from 0 to 6.8 (cm), received null (null_not_allowed)",
+        "rows[1].sepal_width: expected a number from 1.76 to 4.64 (cm), received null (null_not_allowed)",
         "rows[1].petal_width:",
         "(above_max)",
         "rows[2].colour: expected only the schema's features, received unknown feature \"colour\" (unknown_feature)",
-        "rows[2].petal_width: expected a number from 0 to 4.9 (cm), received nothing (missing_feature)",
+        "rows[2].petal_width: expected a number from 0 to 2.74 (cm), received nothing (missing_feature)",
     ] {
         assert!(err.contains(needle), "missing {needle:?} in\n{err}");
     }
@@ -308,6 +308,93 @@ fn help_usage_errors_and_overwrite_protection() {
     again.fails_with("already exists; pass --force to replace it");
 }
 
+#[cfg(unix)]
+#[test]
+fn keygen_writes_the_private_key_for_its_owner_only_and_never_replaces_it_silently() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let (private, public) = keygen(dir.path(), "me");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&private), 0o600, "private key mode");
+    assert_ne!(mode(&public) & 0o044, 0, "the public key stays readable");
+    let before = std::fs::read(&private).unwrap();
+    // Only the public half exists elsewhere: still refused, and the private key is untouched.
+    std::fs::remove_file(&public).unwrap();
+    let args = |force: bool| {
+        let mut a = vec![
+            "keygen".into(),
+            "--private-key".into(),
+            private.clone().into_os_string(),
+            "--public-key".into(),
+            public.clone().into_os_string(),
+        ];
+        if force {
+            a.push("--force".into());
+        }
+        a
+    };
+    cli(args(false)).fails_with("me.pem already exists; pass --force");
+    assert_eq!(std::fs::read(&private).unwrap(), before);
+    assert!(!public.exists(), "nothing written when refusing");
+    cli(args(true)).ok();
+    assert_ne!(std::fs::read(&private).unwrap(), before);
+    assert_eq!(mode(&private), 0o600, "replaced private key mode");
+}
+
+#[test]
+fn pack_lists_every_metadata_problem_with_its_json_path() {
+    let dir = tempdir();
+    let m = |f: &str| repo(&format!("models/iris/{f}"));
+    let out = dir.path().join("out.sonnx");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(m("meta.json")).unwrap()).unwrap();
+    meta["training"]
+        .as_object_mut()
+        .unwrap()
+        .remove("framework");
+    meta["card"]["licence"] = "MIT".into();
+    meta["version"] = 1.into();
+    let text = serde_json::to_string_pretty(&meta).unwrap().replacen(
+        "\"random_seed\": 42",
+        "\"random_seed\": NaN",
+        1,
+    );
+    let bad = dir.path().join("meta.json");
+    std::fs::write(&bad, text).unwrap();
+    let run = pack_files(
+        &m("model.onnx"),
+        &bad,
+        &m("train.csv"),
+        &m("test_vectors.json"),
+        &out,
+    );
+    let err = run.fails_with("has 4 problems:");
+    for want in [
+        "NaN is not a JSON value: write null",
+        "training.framework: missing (required)",
+        "card.licence: unknown field (a typo?) `licence`",
+        "version: invalid type: integer `1`, expected a string",
+    ] {
+        assert!(err.contains(want), "{want:?} not in {err}");
+    }
+    assert!(!out.exists());
+
+    // Test vectors: an integer label names which field and what to write.
+    let mut tv: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(m("test_vectors.json")).unwrap()).unwrap();
+    tv["cases"][2]["expected"]["label"] = 0.into();
+    let bad_tv = dir.path().join("tv.json");
+    std::fs::write(&bad_tv, serde_json::to_vec(&tv).unwrap()).unwrap();
+    let run = pack_files(
+        &m("model.onnx"),
+        &m("meta.json"),
+        &m("train.csv"),
+        &bad_tv,
+        &out,
+    );
+    run.fails_with("cases[2].expected.label: invalid type: integer `0`, expected a string");
+}
+
 #[test]
 fn pack_refuses_unusable_inputs_and_writes_nothing() {
     let dir = tempdir();
@@ -347,7 +434,7 @@ fn pack_refuses_unusable_inputs_and_writes_nothing() {
         serde_json::from_slice(&std::fs::read(m("meta.json")).unwrap()).unwrap();
     meta["card"]["licence"] = "MIT".into();
     std::fs::write(&typo, serde_json::to_vec(&meta).unwrap()).unwrap();
-    pack_with(&m("train.csv"), &typo).fails_with("unknown field `licence`");
+    pack_with(&m("train.csv"), &typo).fails_with("card.licence: unknown field (a typo?) `licence`");
 
     let wrong_vectors = dir.path().join("tv.json");
     let mut tv: serde_json::Value =

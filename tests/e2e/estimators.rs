@@ -255,7 +255,8 @@ fn zipmap_export_with_tensor_output_names_says_which_names_to_use() {
 /// `tests/data/estimators/zipmap/zipmap-1.0.0.sonnx` (unsigned; the npm package's tests load
 /// it through the JS API) is exactly what `pack` builds from the files next to it. Rebuild it
 /// with: `sealed-onnx pack --model model.onnx --meta meta.json --train train.csv
-/// --test-vectors test_vectors.json --created 2026-11-23T00:00:00Z --out zipmap-1.0.0.sonnx`
+/// --test-vectors test_vectors.json --created 2026-11-23T00:00:00Z --range-margin 0.1
+/// --out zipmap-1.0.0.sonnx`
 /// in that folder.
 #[test]
 fn committed_zipmap_bundle_is_what_pack_builds() {
@@ -273,6 +274,7 @@ fn committed_zipmap_bundle_is_what_pack_builds() {
         args.push(src.join(file).into());
     }
     args.extend(["--created".into(), "2026-11-23T00:00:00Z".into()]);
+    args.extend(["--range-margin".into(), "0.1".into()]);
     args.extend(["--out".into(), out.clone().into()]);
     cli(args).ok();
     assert!(

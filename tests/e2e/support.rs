@@ -74,6 +74,14 @@ where
     cli_stdin(args, None)
 }
 
+/// The command under test: this build's binary, or `$SEALED_ONNX_CLI` (scripts/test.sh points
+/// it at the `sealed-onnx` command installed from the Python wheel).
+pub fn cli_program() -> std::ffi::OsString {
+    std::env::var_os("SEALED_ONNX_CLI")
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_sealed-onnx").into())
+}
+
 /// Runs `sealed-onnx` with arguments and standard input.
 pub fn cli_stdin<I, S>(args: I, stdin: Option<&[u8]>) -> Run
 where
@@ -81,7 +89,7 @@ where
     S: AsRef<std::ffi::OsStr>,
 {
     use std::io::Write;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sealed-onnx"));
+    let mut cmd = Command::new(cli_program());
     cmd.args(args)
         .current_dir(root())
         .env("RUST_BACKTRACE", "0");
@@ -101,9 +109,10 @@ where
     Run::from(child.wait_with_output().expect("wait for sealed-onnx"))
 }
 
-/// Runs `sealed-onnx pack` on explicit files (without --force).
+/// Runs `sealed-onnx pack` on explicit files (without --force), ranges widened by 10 % as
+/// models/build_bundles.sh does for the examples.
 pub fn pack_files(model: &Path, meta: &Path, train: &Path, test_vectors: &Path, out: &Path) -> Run {
-    let mut args: Vec<&std::ffi::OsStr> = Vec::new();
+    let mut args: Vec<&std::ffi::OsStr> = vec!["--range-margin".as_ref(), "0.1".as_ref()];
     for (flag, path) in [
         ("--model", model),
         ("--meta", meta),

@@ -80,8 +80,14 @@ fn widened_bounds_are_rounded_outward() {
     };
     let (f, _) = infer_feature("x", &["4.3", "7.9"], &o);
     assert_eq!((f.min, f.max), (Some(3.94), Some(8.26)));
+    assert_eq!(
+        f.range_source.as_deref(),
+        Some("training data, widened by 10 % of its span on each side")
+    );
     let (f, _) = infer_feature("x", &["0.054", "0.16"], &o);
     assert_eq!((f.min, f.max), (Some(0.043), Some(0.171)));
-    let (f, _) = infer_feature("x", &["4.3", "7.9"], &InferOptions::default());
-    assert_eq!((f.min, f.max), (Some(0.7), Some(11.5)));
+    // By default the range is the data's own, exactly, and says so.
+    let (f, _) = infer_feature("x", &["4.3", "7.9", "5.55"], &InferOptions::default());
+    assert_eq!((f.min, f.max), (Some(4.3), Some(7.9)));
+    assert_eq!(f.range_source.as_deref(), Some("training data"));
 }

@@ -6,6 +6,7 @@ fn feature(name: &str, kind: FeatureType) -> Feature {
         kind,
         min: None,
         max: None,
+        range_source: None,
         categories: None,
         nullable: false,
         missing: None,

@@ -1,0 +1,482 @@
+"""``seal()``: a fitted pipeline and its training data in, one signed, checked bundle out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _native
+from ._export import export, final_estimator
+from ._frame import MISSING_SPELLINGS, as_frame, cell_text, column_type, json_value
+from ._keys import private_key
+from ._model import Bundle, Model
+from .errors import SchemaError, SealError, TestVectorMismatch
+
+SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+DEFAULT_TOLERANCE = {"relative": 1e-5, "absolute": 1e-6}
+#: Held-out rows compared with the engine before sealing (all of them, up to this many).
+MAX_CHECKED_ROWS = 5000
+CARD_FIELDS = ("description", "intended_use", "out_of_scope", "limitations", "fairness", "authors", "license", "operating_ranges")
+
+
+def seal(
+    model: Any,
+    X_train: Any,
+    y_train: Any,
+    *,
+    name: str,
+    version: str,
+    card: Mapping[str, Any],
+    key: str | os.PathLike[str] | bytes,
+    out: str | os.PathLike[str],
+    X_test: Any = None,
+    feature_names: Sequence[str] | None = None,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+    descriptions: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+    n_test_vectors: int = 20,
+    tolerance: float | Mapping[str, float] | None = None,
+    test_vectors: str = "scikit-learn",
+    cv_scores: Sequence[float] | None = None,
+    cv_metric: str = "score",
+    random_seed: int | None = None,
+    data_source: str | None = None,
+    created: str | None = None,
+    force: bool = False,
+) -> Bundle:
+    """Exports a fitted scikit-learn pipeline, seals it with its schema, metadata, test vectors
+    and drift baseline, signs it with ``key``, loads the result once and writes ``out``.
+
+    - ``X_train``/``y_train``: the training data (DataFrame, 2-D numpy array or list of
+      columns). The schema (types from the dtypes, ranges, categories, nullability) and the
+      drift baseline are inferred from it; only statistics and its sha256 enter the bundle.
+    - ``X_test``: held-out rows; scikit-learn's predictions on them become the test vectors
+      (the first ``n_test_vectors``), after every one was checked against the sealed-onnx
+      engine. Without it, test rows are synthesised from per-column quantiles (no training row
+      is copied into the bundle).
+    - ``ranges={"age": (0, 120)}`` accepts more than the training data's own range.
+    - ``tolerance`` (absolute, or ``{"relative":…, "absolute":…}``) and
+      ``test_vectors="graph"`` are the two ways out when skl2onnx's float32 arithmetic
+      disagrees with scikit-learn (``seal`` says when and by how much).
+
+    Returns a :class:`Bundle` (shown as a summary in Jupyter).
+    """
+    out = Path(out)
+    _check_arguments(model, name, version, card, n_test_vectors, test_vectors)
+    if out.exists() and not force:
+        raise SealError(f"{out} already exists; pass force=True to replace it")
+    private_pem, public_pem, _ = private_key(key)
+    frame, how = as_frame(X_train, feature_names, "X_train")
+    if len(frame) == 0:
+        raise SealError("X_train has no rows; the schema and drift baseline are inferred from them")
+    _check_columns(model, frame)
+    y = _labels(model, y_train, len(frame))
+    kinds = {c: column_type(frame[c]) for c in frame.columns}
+    test_frame = _test_frame(X_test, frame, feature_names)
+
+    onnx_bytes, _binding = export(model, frame, kinds, how, name)
+    meta = _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, random_seed, data_source, descriptions, units)
+    train_csv = _training_csv(frame, kinds)
+    range_list = _ranges(ranges, kinds)
+
+    # First without test vectors: the schema the bundle will have, and the engine to check with.
+    probe_bytes = _native.pack(onnx_bytes, _dumps(meta), train_csv, _dumps({"tolerance": DEFAULT_TOLERANCE, "cases": []}), range_list, created)
+    probe = Model(_native.Model.load(probe_bytes, allow_unverified=True))
+    rows, excluded = _schema_valid_rows(probe, test_frame)
+    if len(rows) == 0:
+        raise SealError(
+            f"none of the {len(test_frame)} test rows fits the schema inferred from X_train "
+            f"({excluded}); pass ranges= to accept wider values"
+        )
+    tol = _tolerance(tolerance)
+    expected = _sklearn_expected(model, rows, probe.classes)
+    got = probe.predict(rows)
+    compared = _compare(expected, got, probe.classes, tol)
+    source = None
+    if compared["bad"].any():
+        if test_vectors != "graph":
+            raise TestVectorMismatch(_mismatch_message(compared, len(rows), tol, tolerance), compared["table"])
+        source = (
+            "the exported graph's float32 results (skl2onnx), by the author's choice: "
+            f"scikit-learn's own differ on {int(compared['bad'].sum())} of {len(rows)} held-out rows "
+            f"by up to {compared['max_diff']:.3g}"
+        )
+        expected = _graph_expected(got, probe.classes)
+    cases = _cases(rows, expected, kinds, probe.classes, n_test_vectors)
+    tv = {"tolerance": tol, "cases": cases}
+    if source:
+        tv["source"] = source
+
+    unsigned = _native.pack(onnx_bytes, _dumps(meta), train_csv, _dumps(tv), range_list, created)
+    signed = _native.sign(unsigned, private_pem)
+    loaded = _native.Model.load(signed, public_key=public_pem)
+    _write(out, signed)
+    notes = []
+    if excluded:
+        notes.append(f"test rows left out because they do not fit the schema: {excluded}")
+    return Bundle(out, Model(loaded), checked_rows=len(rows), notes=notes)
+
+
+def _check_arguments(model: Any, name: str, version: str, card: Mapping[str, Any], n: int, test_vectors: str) -> None:
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    if not hasattr(model, "fit") or not hasattr(model, "predict"):
+        raise SealError(f"model must be a fitted scikit-learn estimator or Pipeline, not {type(model).__name__}")
+    try:
+        check_is_fitted(model)
+    except NotFittedError:
+        raise SealError(f"the {type(model).__name__} is not fitted yet: call .fit(X_train, y_train) first, then seal it") from None
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
+        raise SealError(f"name={name!r}: use letters, digits, '.', '_' or '-' (it names the bundle file)")
+    if not isinstance(version, str) or not SEMVER.match(version):
+        raise SealError(f"version={version!r} is not a semantic version: write MAJOR.MINOR.PATCH, e.g. \"1.0.0\"")
+    if not isinstance(card, Mapping) or not str(card.get("description", "")).strip():
+        raise SealError("card must be a dict with at least a \"description\" (also: intended_use, out_of_scope, limitations, fairness, authors, license)")
+    unknown = sorted(set(card) - set(CARD_FIELDS))
+    if unknown:
+        raise SealError(f"card has unknown field(s) {unknown}: the card fields are {list(CARD_FIELDS)}")
+    if not isinstance(n, int) or n < 1:
+        raise SealError("n_test_vectors must be a positive integer")
+    if test_vectors not in ("scikit-learn", "graph"):
+        raise SealError("test_vectors must be \"scikit-learn\" (the default) or \"graph\"")
+
+
+def _check_columns(model: Any, frame: pd.DataFrame) -> None:
+    fitted = getattr(model, "feature_names_in_", None)
+    if fitted is None:
+        n = getattr(model, "n_features_in_", None)
+        if n is not None and n != frame.shape[1]:
+            raise SealError(f"the model was fitted on {n} features but X_train has {frame.shape[1]} columns")
+        return
+    fitted = [str(c) for c in fitted]
+    have = [str(c) for c in frame.columns]
+    if fitted != have:
+        missing = [c for c in fitted if c not in have]
+        extra = [c for c in have if c not in fitted]
+        detail = []
+        if missing:
+            detail.append(f"missing {missing}")
+        if extra:
+            detail.append(f"not seen in fit {extra}")
+        if not missing and not extra:
+            detail.append("same columns in another order")
+        raise SealError(
+            "X_train's columns differ from those the model was fitted on (" + "; ".join(detail) + f"): pass the frame used in fit, with columns {fitted}"
+        )
+
+
+def _labels(model: Any, y: Any, n: int) -> np.ndarray:
+    last = final_estimator(model)
+    y = np.asarray(y)
+    if len(y) != n:
+        raise SealError(f"y_train has {len(y)} values but X_train has {n} rows")
+    classes = getattr(last, "classes_", None)
+    if classes is None:
+        return y
+    classes = np.asarray(classes)
+    ok = all(isinstance(c, str) for c in classes.tolist()) or (np.issubdtype(classes.dtype, np.integer))
+    if classes.dtype == bool or not ok:
+        example = classes.tolist()[:3]
+        raise SealError(
+            f"class labels must be strings or integers, but the model's classes are {classes.dtype} {example}: "
+            "refit with y.astype(int) (for 0/1 or 0.0/1.0 labels) or y.astype(str)"
+        )
+    return y
+
+
+def _test_frame(X_test: Any, frame: pd.DataFrame, names: Sequence[str] | None) -> pd.DataFrame:
+    if X_test is not None:
+        test, _ = as_frame(X_test, names if names is not None else list(frame.columns), "X_test")
+        if list(test.columns) != list(frame.columns):
+            raise SealError(f"X_test's columns {list(test.columns)} differ from X_train's {list(frame.columns)}")
+        if len(test) == 0:
+            raise SealError("X_test has no rows")
+        return test.iloc[:MAX_CHECKED_ROWS].reset_index(drop=True)
+    return synthetic_rows(frame, 50)
+
+
+def synthetic_rows(frame: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:
+    """Test rows that are no training row: each column drawn independently, numbers as
+    interpolated quantiles (5–95 %), categories by frequency, missing values as often as seen."""
+    rng = np.random.default_rng(seed)
+    cols = {}
+    for c in frame.columns:
+        s = frame[c]
+        present = s.dropna()
+        miss = 1.0 - len(present) / max(len(s), 1)
+        kind = column_type(s)
+        if kind in ("float", "integer") and not isinstance(s.dtype, pd.CategoricalDtype):
+            q = np.quantile(present.to_numpy(dtype=float), rng.uniform(0.05, 0.95, n))
+            values: list[Any] = [round(float(v)) if kind == "integer" else float(v) for v in q]
+        else:
+            counts = present.astype(object).value_counts(normalize=True)
+            values = list(rng.choice(np.asarray(counts.index, dtype=object), size=n, p=counts.to_numpy()))
+        values = [None if rng.random() < miss else v for v in values]
+        cols[c] = pd.Series(values, dtype=s.dtype)
+    return pd.DataFrame(cols)
+
+
+def _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, seed, data_source, descriptions, units) -> dict[str, Any]:
+    import sklearn
+    import skl2onnx
+    from sklearn.base import is_classifier
+
+    last = final_estimator(model)
+    features: dict[str, Any] = {}
+    for c in frame.columns:
+        f: dict[str, Any] = {"type": kinds[c]}
+        s = frame[c]
+        if isinstance(s.dtype, pd.CategoricalDtype) and kinds[c] == "string":
+            f["categories"] = [str(v) for v in s.dtype.categories]
+        if s.isna().any():
+            f["nullable"] = True
+            f["missing"] = "missing in the training data too; the pipeline's own imputation applies"
+        if descriptions and c in descriptions:
+            f["description"] = str(descriptions[c])
+        if units and c in units:
+            f["unit"] = str(units[c])
+        features[c] = f
+    for extra, label in ((descriptions, "descriptions"), (units, "units")):
+        unknown = sorted(set(extra or {}) - set(frame.columns))
+        if unknown:
+            raise SealError(f"{label} names {unknown}, which are not columns of X_train")
+    if is_classifier(last):
+        classes = np.asarray(last.classes_).tolist()
+        outputs = {
+            "task": "classification",
+            "class_names": [str(c) for c in classes],
+            "class_labels": classes,
+            "label": "label",
+            "probabilities": "probabilities" if hasattr(model, "predict_proba") else None,
+        }
+        if outputs["probabilities"] is None:
+            del outputs["probabilities"]
+    else:
+        outputs = {"task": "regression", "value": "variable"}
+    training: dict[str, Any] = {
+        "framework": {"name": "scikit-learn", "version": sklearn.__version__},
+        "converter": {"name": "skl2onnx", "version": skl2onnx.__version__},
+        "hyperparameters": hyperparameters(model),
+    }
+    if data_source:
+        training["data_source"] = str(data_source)
+    commit = git_commit()
+    if commit:
+        training["git_commit"] = commit
+    if seed is not None:
+        training["random_seed"] = int(seed)
+    if cv_scores is not None:
+        scores = np.asarray(cv_scores, dtype=float)
+        if scores.ndim != 1 or len(scores) < 2 or not np.isfinite(scores).all():
+            raise SealError("cv_scores must be the finite per-fold scores of cross_val_score (two folds or more)")
+        training["cv_metric"] = {"name": cv_metric, "mean": float(scores.mean()), "std": float(scores.std()), "folds": len(scores)}
+    card = dict(card)
+    if "authors" in card and isinstance(card["authors"], str):
+        card["authors"] = [card["authors"]]
+    return {"name": name, "version": version, "training": training, "features": features, "outputs": outputs, "card": card}
+
+
+def hyperparameters(model: Any) -> dict[str, Any]:
+    """``get_params(deep=True)`` reduced to JSON scalars (nested estimators are listed by their
+    own parameters; NaN becomes null)."""
+    out: dict[str, Any] = {}
+    for k, v in sorted(model.get_params(deep=True).items()):
+        if isinstance(v, (bool, np.bool_)):
+            out[k] = bool(v)
+        elif isinstance(v, (int, np.integer)):
+            out[k] = int(v)
+        elif isinstance(v, (float, np.floating)):
+            out[k] = None if not math.isfinite(float(v)) else float(v)
+        elif v is None or isinstance(v, str):
+            out[k] = v
+    return out
+
+
+def git_commit() -> str | None:
+    """HEAD of the git repository around the working directory, when there is one."""
+    try:
+        r = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    head = r.stdout.strip()
+    return head if r.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", head) else None
+
+
+def _training_csv(frame: pd.DataFrame, kinds: dict[str, str]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(list(frame.columns))
+    for c in frame.columns:
+        if kinds[c] == "string":
+            bad = sorted({str(v) for v in frame[c].dropna() if str(v).strip() in MISSING_SPELLINGS})
+            if bad:
+                raise SealError(f"column {c!r} has the value(s) {bad}, which read as a missing value; rename them (e.g. \"unknown\") or make them NaN")
+    columns = [[cell_text(v, kinds[c]) for v in frame[c].astype(object).tolist()] for c in frame.columns]
+    w.writerows(zip(*columns))
+    return buf.getvalue().encode("utf-8")
+
+
+def _ranges(ranges: Mapping[str, tuple[float, float]] | None, kinds: dict[str, str]) -> list[tuple[str, float, float]]:
+    out = []
+    for name, bounds in (ranges or {}).items():
+        if name not in kinds:
+            raise SealError(f"ranges names {name!r}, which is not a column of X_train ({list(kinds)})")
+        try:
+            lo, hi = (float(b) for b in bounds)
+        except (TypeError, ValueError):
+            raise SealError(f"ranges[{name!r}] must be (min, max), not {bounds!r}") from None
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo <= hi):
+            raise SealError(f"ranges[{name!r}] = {bounds!r}: need finite min <= max")
+        out.append((name, lo, hi))
+    return out
+
+
+def _tolerance(t: float | Mapping[str, float] | None) -> dict[str, float]:
+    if t is None:
+        return dict(DEFAULT_TOLERANCE)
+    if isinstance(t, Mapping):
+        tol = {"relative": float(t.get("relative", 0.0)), "absolute": float(t.get("absolute", 0.0))}
+    else:
+        tol = {"relative": DEFAULT_TOLERANCE["relative"], "absolute": float(t)}
+    if not all(math.isfinite(v) and v >= 0 for v in tol.values()):
+        raise SealError("tolerance must be non-negative")
+    return tol
+
+
+def _schema_valid_rows(model: Model, rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    issues = model.validate(rows)
+    if len(issues) == 0:
+        return rows, ""
+    bad = sorted(set(int(r) for r in issues["row"].dropna()))
+    first = issues.iloc[0]
+    summary = f"{len(bad)} of {len(rows)} rows, e.g. {first['feature']} = {first['received']} ({first['code']}, expected {first['expected']})"
+    return rows.drop(index=bad).reset_index(drop=True), summary
+
+
+def _sklearn_expected(model: Any, rows: pd.DataFrame, classes: list[str] | None) -> dict[str, Any]:
+    # A model fitted on a plain array gets one (it warns about column names otherwise).
+    X = rows if hasattr(model, "feature_names_in_") else rows.to_numpy()
+    labels = model.predict(X)
+    out: dict[str, Any] = {}
+    if classes is not None:
+        out["label"] = np.asarray([str(v) for v in np.asarray(labels).tolist()], dtype=object)
+        if hasattr(model, "predict_proba"):
+            out["probabilities"] = np.asarray(model.predict_proba(X), dtype=float)
+    else:
+        out["value"] = np.asarray(labels, dtype=float).reshape(len(rows), -1)[:, 0]
+    return out
+
+
+def _graph_expected(got: pd.DataFrame, classes: list[str] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if classes is not None:
+        out["label"] = got["label"].to_numpy(dtype=object)
+        cols = [f"proba_{c}" for c in classes]
+        if all(c in got for c in cols):
+            out["probabilities"] = got[cols].to_numpy(dtype=float)
+    else:
+        out["value"] = got["value"].to_numpy(dtype=float)
+    return out
+
+
+def _compare(expected: dict[str, Any], got: pd.DataFrame, classes: list[str] | None, tol: dict[str, float]) -> dict[str, Any]:
+    n = len(got)
+    bad = np.zeros(n, dtype=bool)
+    table = pd.DataFrame(index=range(n))
+    max_diff, where = 0.0, ""
+    if "label" in expected:
+        table["sklearn_label"] = expected["label"]
+        table["graph_label"] = got["label"].to_numpy(dtype=object)
+        label_bad = table["sklearn_label"].to_numpy() != table["graph_label"].to_numpy()
+        bad |= label_bad
+        table["labels_differ"] = label_bad
+    scores = []
+    if "probabilities" in expected and classes is not None:
+        for k, c in enumerate(classes):
+            scores.append((f"probability of {c!r}", expected["probabilities"][:, k], got[f"proba_{c}"].to_numpy(dtype=float)))
+    if "value" in expected:
+        scores.append(("value", expected["value"], got["value"].to_numpy(dtype=float)))
+    diff_all = np.zeros(n)
+    for what, e, g in scores:
+        d = np.abs(g - e)
+        limit = tol["absolute"] + tol["relative"] * np.abs(e)
+        bad |= ~(d <= limit)
+        if d.size and float(np.nanmax(d)) > max_diff:
+            max_diff, where = float(np.nanmax(d)), what
+        diff_all = np.maximum(diff_all, d)
+    table["largest_difference"] = diff_all
+    return {"bad": bad, "table": table[bad], "max_diff": max_diff, "where": where,
+            "labels_bad": int(table["labels_differ"].sum()) if "labels_differ" in table else 0}
+
+
+def _mismatch_message(c: dict[str, Any], n: int, tol: dict[str, float], given: Any) -> str:
+    k = int(c["bad"].sum())
+    rows = ", ".join(str(i) for i in c["table"].index[:10]) + (" …" if k > 10 else "")
+    parts = [
+        f"scikit-learn and the exported ONNX graph disagree on {k} of {n} test rows (rows {rows}): "
+        f"largest difference {c['max_diff']:.3g} in the {c['where'] or 'label'}"
+        + (f"; {c['labels_bad']} predicted labels differ" if c["labels_bad"] else "")
+        + f" (tolerance: {tol['absolute']:g} + {tol['relative']:g} × |expected|).",
+        "scikit-learn computes in float64, while skl2onnx exported the pipeline to compute in float32; the "
+        "sealed-onnx engine computes what the graph says, as onnxruntime does. It is the export, not a fault of the runtime.",
+        "Nothing was written. The rows are in this error's .rows. Either:",
+    ]
+    if not c["labels_bad"]:
+        parts.append(f"  - accept differences of that size: seal(..., tolerance={_round_up(c['max_diff'])})")
+    else:
+        parts.append("  - (a tolerance does not help: labels differ, where a float32 value falls on the other side of a tree threshold)")
+    parts.append("  - or record the graph's own float32 results for these rows as the test vectors: seal(..., test_vectors=\"graph\") — the manifest says so")
+    return "\n".join(parts)
+
+
+def _round_up(x: float) -> float:
+    if x <= 0:
+        return 1e-6
+    p = 10 ** math.floor(math.log10(x))
+    return float(f"{math.ceil(x / p) * p:.3g}")
+
+
+def _cases(rows: pd.DataFrame, expected: dict[str, Any], kinds: dict[str, str], classes: list[str] | None, n: int) -> list[dict[str, Any]]:
+    cases = []
+    for i in range(min(n, len(rows))):
+        inp = {c: json_value(rows[c].iloc[i], kinds[c]) for c in rows.columns}
+        exp: dict[str, Any] = {}
+        if "label" in expected:
+            exp["label"] = str(expected["label"][i])
+        if "probabilities" in expected and classes is not None:
+            exp["probabilities"] = {c: float(expected["probabilities"][i, k]) for k, c in enumerate(classes)}
+        if "value" in expected:
+            exp["value"] = float(expected["value"][i])
+        cases.append({"input": inp, "expected": exp})
+    return cases
+
+
+def _dumps(obj: Any) -> bytes:
+    try:
+        return json.dumps(obj, allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except ValueError as e:
+        raise SealError(f"a value is NaN or infinite where the manifest needs a number: {e}") from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+__all__ = ["seal", "synthetic_rows", "SchemaError"]

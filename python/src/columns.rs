@@ -1,0 +1,125 @@
+//! Columns from Python into schema values, and predictions back as flat buffers.
+//!
+//! A numeric column crosses as the bytes of a float64 array (NaN = missing), which avoids one
+//! Python object per value; anything else as a list of Python values. Nothing is coerced here:
+//! a string stays a string and the schema decides.
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyList, PyString};
+
+use sealed_onnx::engine::Prediction;
+use sealed_onnx::schema::Value;
+
+/// Columns `(feature name, bytes | list)` as one columns-shaped [`Value`].
+pub fn to_value(columns: &[(String, Bound<'_, PyAny>)]) -> PyResult<Value> {
+    let mut fields = Vec::with_capacity(columns.len());
+    for (name, column) in columns {
+        let values = if let Ok(bytes) = column.cast::<PyBytes>() {
+            let raw = bytes.as_bytes();
+            if raw.len() % 8 != 0 {
+                return Err(PyTypeError::new_err(format!(
+                    "column {name:?}: a numeric column must be float64 bytes"
+                )));
+            }
+            raw.chunks_exact(8)
+                .map(|c| {
+                    let mut b = [0u8; 8];
+                    b.copy_from_slice(c);
+                    Value::Number(f64::from_le_bytes(b))
+                })
+                .collect()
+        } else if let Ok(list) = column.cast::<PyList>() {
+            list.iter().map(|v| value(&v)).collect()
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "column {name:?}: expected float64 bytes or a list"
+            )));
+        };
+        fields.push((name.clone(), Value::Array(values)));
+    }
+    Ok(Value::Object(fields))
+}
+
+/// One Python value as a schema value (booleans before integers: `bool` is an `int`).
+fn value(v: &Bound<'_, PyAny>) -> Value {
+    if v.is_none() {
+        Value::Null
+    } else if let Ok(b) = v.cast::<PyBool>() {
+        Value::Bool(b.is_true())
+    } else if let Ok(i) = v.cast::<PyInt>() {
+        match i.extract::<i64>() {
+            // Integers beyond 2^53 would silently change value as f64.
+            Ok(n) if n.unsigned_abs() <= 1 << 53 => Value::Number(n as f64),
+            _ => Value::Other(format!("the integer {i}, too large to be exact")),
+        }
+    } else if let Ok(f) = v.cast::<PyFloat>() {
+        Value::Number(f.value())
+    } else if let Ok(s) = v.cast::<PyString>() {
+        match s.to_str() {
+            Ok(s) => Value::String(s.to_string()),
+            Err(_) => Value::Other("a string that is not valid UTF-8".into()),
+        }
+    } else {
+        let kind = v
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| "object".into());
+        if kind == "_Absent" {
+            // A record without this key (the Python side's marker): say so, not "an object".
+            return Value::Other("nothing (the record has no such key)".into());
+        }
+        Value::Other(format!("a {kind}"))
+    }
+}
+
+/// Predictions as columns: what `Model.predict` hands back to Python.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    /// One class name per row (classification).
+    pub labels: Option<Vec<String>>,
+    /// The class names, in the order of the probability columns.
+    pub classes: Option<Vec<String>>,
+    /// Row-major float64 probabilities, little-endian bytes.
+    pub probabilities: Option<Vec<u8>>,
+    /// float64 values (regression), little-endian bytes.
+    pub values: Option<Vec<u8>>,
+}
+
+impl Outputs {
+    /// Flattens predictions (every row has the same parts).
+    pub fn of(predictions: &[Prediction]) -> Outputs {
+        let mut out = Outputs::default();
+        let Some(first) = predictions.first() else {
+            return out;
+        };
+        if first.label.is_some() {
+            out.labels = Some(
+                predictions
+                    .iter()
+                    .map(|p| p.label.clone().unwrap_or_default())
+                    .collect(),
+            );
+        }
+        if let Some(probs) = &first.probabilities {
+            out.classes = Some(probs.iter().map(|(c, _)| c.clone()).collect());
+            let mut bytes = Vec::with_capacity(predictions.len() * probs.len() * 8);
+            for p in predictions {
+                for (_, x) in p.probabilities.as_deref().unwrap_or_default() {
+                    bytes.extend_from_slice(&x.to_le_bytes());
+                }
+            }
+            out.probabilities = Some(bytes);
+        }
+        if first.value.is_some() {
+            out.values = Some(
+                predictions
+                    .iter()
+                    .flat_map(|p| p.value.unwrap_or(f64::NAN).to_le_bytes())
+                    .collect(),
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The Python package as a student installs it: builds the abi3 wheel (maturin, release),
+# installs it into a FRESH venv with only the pinned scikit-learn stack
+# (python/requirements-test.txt), then runs there: the package's tests (python/tests), the
+# quick-start notebook (models/quickstart.py, whose bundle the npm and demo-page tests load
+# afterwards from target/quickstart/), and the CLI end-to-end tests against the wheel's own
+# `sealed-onnx` command. Installs what it needs first (idempotent).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+source scripts/setup-rust.sh
+bash scripts/setup-python.sh
+
+echo "== Python wheel: maturin build --release"
+rm -f target/wheels/sealed_onnx-*.whl
+models/.venv/bin/maturin build --release --quiet -m python/Cargo.toml --out target/wheels
+wheel="$(ls target/wheels/sealed_onnx-*.whl)"
+echo "built $wheel ($(du -h "$wheel" | cut -f1))"
+
+echo "== fresh venv: the pinned scikit-learn stack + the wheel"
+venv="$root/target/python-test-venv"
+rm -rf "$venv"
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check \
+  -c models/requirements.txt -r python/requirements-test.txt "$wheel"
+
+echo "== Python tests"
+# From outside python/, so that `import sealed_onnx` is the installed wheel, not the sources.
+(cd "$root/target" && "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/python/tests")
+
+echo "== quick-start notebook (models/quickstart.py)"
+rm -rf target/quickstart
+(cd "$root/target" && "$venv/bin/python" "$root/models/quickstart.py" "$root/target/quickstart")
+
+echo "== CLI end-to-end tests against the wheel's sealed-onnx command"
+"$venv/bin/sealed-onnx" --version
+SEALED_ONNX_CLI="$venv/bin/sealed-onnx" cargo test --quiet --test e2e cli::
