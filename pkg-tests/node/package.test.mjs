@@ -797,7 +797,7 @@ assert.deepEqual(Object.keys(so).sort(), ["load", "loadModel"]);
       assert.equal(m.info.verified, true);
       // Without a Content-Length the total is null.
       const events = [];
-      await loadModel(SERVER + "/slow/iris-1.0.0.sonnx?length=no&chunk=1000&ms=60", { publicKey: key, onProgress: (e) => events.push(e) });
+      await loadModel(SERVER + "/slow/iris-1.0.0.sonnx?length=no&chunk=1000&ms=250", { publicKey: key, onProgress: (e) => events.push(e) });
       assert.ok(events.length >= 2, JSON.stringify(events));
       assert.ok(events.every((e) => e.total === null), JSON.stringify(events));
       assert.equal(events.at(-1).loaded, bundle("iris").length);
