@@ -24,6 +24,8 @@ export class VerificationError extends Error {
     super(message, options);
     this.name = "VerificationError";
     this.check = check;
+    // For check "bundle": which structural check (e.g. "zip.local-header-mismatch").
+    if (options && options.code !== undefined) this.code = String(options.code);
   }
 }
 
@@ -38,7 +40,7 @@ export class ModelError extends Error {
 /** An error as plain, structured-clonable data (for crossing from the worker). */
 export function errorToData(e) {
   if (e instanceof SchemaError) return { name: e.name, message: e.message, issues: e.issues };
-  if (e instanceof VerificationError) return { name: e.name, message: e.message, check: e.check };
+  if (e instanceof VerificationError) return { name: e.name, message: e.message, check: e.check, code: e.code };
   if (e instanceof ModelError) return { name: e.name, message: e.message, unusable: e[UNUSABLE] };
   if (e && e.name === "AbortError") return { name: "AbortError", message: String(e.message) };
   return { name: "ModelError", message: describe(e) };
@@ -50,7 +52,7 @@ export function errorFromData(d) {
     case "SchemaError":
       return new SchemaError(d.message, d.issues || []);
     case "VerificationError":
-      return new VerificationError(d.message, d.check);
+      return new VerificationError(d.message, d.check, d.code === undefined ? undefined : { code: d.code });
     case "AbortError":
       return abortError(d.message);
     default:
@@ -89,7 +91,9 @@ function fromWasmError(e) {
   if (name === "SchemaError") {
     return new SchemaError(message, Array.isArray(e.issues) ? e.issues : []);
   }
-  if (name === "VerificationError") return new VerificationError(message, String(e.check));
+  if (name === "VerificationError") {
+    return new VerificationError(message, String(e.check), e.code === undefined ? undefined : { code: e.code });
+  }
   return new ModelError(message);
 }
 
@@ -427,6 +431,17 @@ export function featuresOf(schema) {
   return Array.isArray(schema) ? schema : (schema && schema.features) || [];
 }
 
+/** The issue with typed data whose length is not rows × features (as the crate words it). */
+export function typedLengthIssue(width, values, rows) {
+  const n = rows * width;
+  return {
+    path: "data",
+    code: "column_length",
+    expected: n <= 0xffffffff ? `${n} values (${rows} rows × ${width} features)` : `${rows} rows × ${width} features, more values than an array can hold`,
+    received: `${values} values`,
+  };
+}
+
 /**
  * The records a flat row-major `data` with `rows` rows stands for (0/1 become false/true for
  * boolean features, as the crate's typed path reads them).
@@ -435,9 +450,8 @@ export function typedToRecords(schema, data, rows) {
   const features = featuresOf(schema);
   const width = features.length;
   if (rows * width !== data.length) {
-    throw new ModelError(
-      `typed input has ${data.length} values; ${rows} rows × ${width} features needs ${rows * width}`,
-    );
+    const issue = typedLengthIssue(width, data.length, rows);
+    throw new SchemaError(schemaMessage([issue]), [issue]);
   }
   const records = new Array(rows);
   for (let i = 0; i < rows; i++) {

@@ -396,9 +396,14 @@ export type VerificationCheck =
 
 /** The bundle failed verification; `check` names the check. */
 export class VerificationError extends Error {
-  constructor(message: string, check: VerificationCheck, options?: { cause?: unknown });
+  constructor(message: string, check: VerificationCheck, options?: { cause?: unknown; code?: string });
   readonly name: "VerificationError";
   check: VerificationCheck;
+  /**
+   * For `check: "bundle"`, the structural check that refused it, e.g.
+   * `"zip.local-header-mismatch"`, `"zip.zip64"`, `"bundle.unexpected-entry"` (see SECURITY.md).
+   */
+  code?: string;
 }
 
 /**

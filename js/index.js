@@ -27,6 +27,19 @@ const isNode = typeof process !== "undefined" && !!(process.versions && process.
 const NODE_FS = "node:fs/promises";
 
 /**
+ * Largest bundle loaded (the crate's `Limits::max_bundle_bytes`): checked against a file's
+ * size, a Blob's size and a response's Content-Length before reading, and counted while a
+ * download streams, so an oversized bundle is refused without being buffered.
+ */
+const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
+
+/** The refusal of a bundle over the limit; `size` is null when only a running count knows. */
+function tooLarge(size, what) {
+  const is = size === null ? "is over" : `is ${size} bytes, over`;
+  return new VerificationError(`bundle ${is} the ${MAX_BUNDLE_BYTES}-byte limit (${what})`, "bundle");
+}
+
+/**
  * Downloads (or takes) a `.sonnx` bundle, verifies it, runs its test vectors, and returns a
  * model ready to predict. See README.md.
  */
@@ -81,10 +94,10 @@ function readOptions(options) {
   const out = {
     publicKey: pem(publicKey),
     integrity: optionalString(integrity, "integrity"),
-    allowUnverified: !!allowUnverified,
+    allowUnverified: optionalBoolean(allowUnverified, "allowUnverified"),
     onProgress: optionalFunction(onProgress, "onProgress"),
-    cache: !!cache,
-    worker: !!worker,
+    cache: optionalBoolean(cache, "cache"),
+    worker: optionalBoolean(worker, "worker"),
     signal: signal ?? undefined,
     onPrediction: optionalFunction(onPrediction, "onPrediction"),
   };
@@ -104,6 +117,15 @@ function pem(key) {
 function optionalString(v, name) {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "string") throw new TypeError(`loadModel: ${name} must be a string`);
+  return v;
+}
+
+/** `true` or `false` (absent is false): the string "false" must not turn a check off. */
+function optionalBoolean(v, name) {
+  if (v === undefined || v === null) return false;
+  if (typeof v !== "boolean") {
+    throw new TypeError(`loadModel: ${name} must be true or false, received ${typeof v === "string" ? JSON.stringify(v) : typeof v}`);
+  }
   return v;
 }
 
@@ -131,6 +153,7 @@ async function obtain(source, opts) {
     };
   }
   if (typeof Blob !== "undefined" && source instanceof Blob) {
+    if (source.size > MAX_BUNDLE_BYTES) throw tooLarge(source.size, "Blob size");
     const bytes = new Uint8Array(await source.arrayBuffer());
     progress(opts, bytes.length, bytes.length);
     return { bytes, source: "bytes", owned: true };
@@ -170,9 +193,13 @@ async function readFile(url, opts) {
   const fs = await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_FS);
   let buffer;
   try {
+    const stat = await fs.stat(url);
+    if (!stat.isFile()) throw new ModelError(`cannot read ${url.href}: not a regular file`);
+    if (stat.size > MAX_BUNDLE_BYTES) throw tooLarge(stat.size, "file size");
     buffer = await fs.readFile(url, { signal: opts.signal });
   } catch (e) {
     if (opts.signal && opts.signal.aborted) throw abortReason(opts.signal);
+    if (e instanceof ModelError || e instanceof VerificationError) throw e;
     throw new ModelError(`cannot read ${url.href}: ${e && e.message}`, { cause: e });
   }
   const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -251,8 +278,13 @@ async function readBody(response, opts) {
     response.headers.has("content-length") && Number.isSafeInteger(length) && length >= 0 && encoding === "identity"
       ? length
       : null;
+  if (length > MAX_BUNDLE_BYTES && response.headers.has("content-length")) {
+    cancel(response);
+    throw tooLarge(total ?? null, "Content-Length");
+  }
   if (!response.body) {
     const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > MAX_BUNDLE_BYTES) throw tooLarge(bytes.length, "response size");
     progress(opts, bytes.length, total);
     return bytes;
   }
@@ -272,8 +304,9 @@ async function readBody(response, opts) {
       }
       if (signal && signal.aborted) throw abortReason(signal);
       if (step.done) break;
-      chunks.push(step.value);
       loaded += step.value.length;
+      if (loaded > MAX_BUNDLE_BYTES) throw tooLarge(null, "download stopped at the limit");
+      chunks.push(step.value);
       progress(opts, loaded, total);
     }
   } catch (e) {

@@ -354,8 +354,9 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
     assert.equal(r.nothing.error.name, "SchemaError");
     assert.deepEqual(r.nothing.error.issues.map((i) => i.code), ["not_a_batch"]);
     assert.equal(r.typed.ok, false, "typed input of the wrong length is refused");
-    assert.equal(r.typed.error.name, "ModelError", r.typed.error.message);
-    assert.match(r.typed.error.message, /7 values; 2 rows × 4 features needs 8/);
+    assert.equal(r.typed.error.name, "SchemaError", r.typed.error.message);
+    assert.deepEqual(r.typed.error.issues.map((i) => `${i.path} ${i.code}`), ["data column_length"]);
+    assert.match(r.typed.error.message, /data: expected 8 values \(2 rows × 4 features\), received 7 values/);
     assert.deepEqual(r.after, r.before, "the model predicts the same after every error");
     assert.deepEqual(watch.problems(), []);
     await page.close();

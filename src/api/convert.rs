@@ -12,12 +12,10 @@ pub fn from_json(text: &str) -> JsResult<Value> {
 /// Builds a batch from a flat row-major numeric array (numeric and boolean features only).
 pub fn typed_batch(features: &[Feature], data: &[f64], rows: usize) -> JsResult<Batch> {
     let width = features.len();
-    if rows.checked_mul(width) != Some(data.len()) {
-        return Err(model_error(&format!(
-            "typed input has {} values; {rows} rows × {width} features needs {}",
-            data.len(),
-            rows.saturating_mul(width)
-        )));
+    if let Some(issue) = typed_length_issue(width, data.len(), rows) {
+        return Err(super::errors::to_js(&schema::SchemaError {
+            issues: vec![issue],
+        }));
     }
     let mut columns: Vec<Vec<Cell>> = vec![Vec::with_capacity(rows); width];
     let mut issues = Vec::new();
@@ -51,6 +49,24 @@ pub fn typed_batch(features: &[Feature], data: &[f64], rows: usize) -> JsResult<
         rows,
         columns,
         shape: Shape::Records,
+    })
+}
+
+/// The issue with a typed input whose length is not `rows` × `width` (the same text as the
+/// wrapper's check in `js/core.js`, `typedToRecords`): path `data`, code `column_length`.
+pub fn typed_length_issue(width: usize, values: usize, rows: usize) -> Option<Issue> {
+    if rows.checked_mul(width) == Some(values) {
+        return None;
+    }
+    let expected = match rows.checked_mul(width) {
+        Some(n) => format!("{n} values ({rows} rows × {width} features)"),
+        None => format!("{rows} rows × {width} features, more values than an array can hold"),
+    };
+    Some(Issue {
+        path: "data".into(),
+        code: schema::IssueCode::ColumnLength,
+        expected,
+        received: format!("{values} values"),
     })
 }
 

@@ -70,7 +70,13 @@ impl ToJs for LoadError {
             // manifest describes is a failed check of the bundle, not a runtime error.
             LoadError::Engine(_) => "graph",
         };
-        error("VerificationError", &message, &[("check", check.into())])
+        let mut extra = vec![("check", JsValue::from(check))];
+        // Which structural check refused the bundle (`zip.local-header-mismatch`,
+        // `bundle.unexpected-entry`, …), as the hostile corpus in tests/hostile names them.
+        if let LoadError::Bundle(e) = self {
+            extra.push(("code", e.check().into()));
+        }
+        error("VerificationError", &message, &extra)
     }
 }
 

@@ -110,3 +110,19 @@ fn corpus_is_what_the_script_generates() {
         same(&format!("cases/{file}"));
     }
 }
+
+#[test]
+fn a_bundle_on_standard_input_is_read_up_to_the_limit() {
+    let good = std::fs::read(repo("models/iris-1.0.0.sonnx")).expect("iris");
+    let key = demo_pub();
+    let args = [
+        "verify".as_ref(),
+        "-".as_ref(),
+        "--public-key".as_ref(),
+        key.as_os_str(),
+    ];
+    cli_stdin(args, Some(&good)).ok();
+    let mut prepended = b"#!".to_vec();
+    prepended.extend_from_slice(&good);
+    cli_stdin(args, Some(&prepended)).fails_with("cannot read standard input: not a zip archive");
+}
