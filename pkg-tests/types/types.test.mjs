@@ -26,7 +26,9 @@ before(async () => {
   ({ dir } = await installPackage("types", {
     devDependencies: ["typescript@7.0.2", "typescript-5@npm:typescript@5.9.3", "@types/node@20"],
   }));
-  for (const f of ["consumer.ts", "tsconfig.json", "tsconfig.node.json"]) copyFileSync(join(here, f), join(dir, f));
+  for (const f of ["consumer.ts", "consumer.cts", "tsconfig.json", "tsconfig.node.json", "tsconfig.cjs.json"]) {
+    copyFileSync(join(here, f), join(dir, f));
+  }
 });
 
 async function tsc(compiler, project) {
@@ -41,8 +43,9 @@ async function tsc(compiler, project) {
 
 describe("sealed-onnx's TypeScript types (the packed tarball)", () => {
   for (const [label, compiler] of Object.entries(COMPILERS)) {
-    for (const project of ["tsconfig.json", "tsconfig.node.json"]) {
-      it(`${label}: consumer.ts type-checks (${project})`, async () => {
+    for (const project of ["tsconfig.json", "tsconfig.node.json", "tsconfig.cjs.json"]) {
+      const file = project === "tsconfig.cjs.json" ? "consumer.cts (CommonJS)" : "consumer.ts";
+      it(`${label}: ${file} type-checks (${project})`, async () => {
         const r = await tsc(compiler, project);
         assert.ok(r.ok, `tsc -p ${project} failed:\n${r.output}`);
       });
