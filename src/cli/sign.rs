@@ -42,7 +42,7 @@ pub fn sign(bytes: &[u8], key: &p256::ecdsa::SigningKey) -> Result<(Vec<u8>, boo
 
 /// Runs the command.
 pub fn run(a: Args) -> Result<u8> {
-    let bytes = files::read(&a.bundle)?;
+    let bytes = files::read_bundle_bytes(&a.bundle, &crate::bundle::Limits::default())?;
     let key = trust::parse_private_key_pem(&files::read_text(&a.key)?)
         .with_context(|| format!("cannot use {} as a private key", a.key.display()))?;
     let (signed, replaced) =

@@ -302,3 +302,62 @@ fn zipfile_and_unzip_read_what_we_accept() {
         );
     }
 }
+
+/// The constructions of issue 13 are real attacks, not just odd files: for each, Python's
+/// `zipfile` or `unzip` reads a `model.onnx` other than the signed one (or an extra entry),
+/// where sealed-onnx refuses the file.
+#[test]
+fn the_corpus_shows_other_readers_another_model() {
+    let Some(python) = python() else { return };
+    let signed = {
+        let bytes = std::fs::read(repo("tests/hostile/source.sonnx")).expect("source");
+        let entries = zip::read(&bytes, &Limits::default()).expect("source reads");
+        let model = entries
+            .iter()
+            .find(|e| e.name == "model.onnx")
+            .expect("model");
+        to_hex(&sha256(&model.data))
+    };
+    let cases = [
+        "two-end-records",
+        "count-3-directory-4-duplicate",
+        "count-3-directory-4-evil-py",
+        "zip64-second-directory",
+        "zip64-locator",
+    ];
+    let mut child = Command::new(python)
+        .arg(repo("tests/hostile/zip_agreement.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run zip_agreement.py");
+    {
+        let mut stdin = child.stdin.take().expect("stdin");
+        for case in cases {
+            let path = repo(&format!("tests/hostile/cases/{case}.sonnx"));
+            writeln!(stdin, "{}", path.display()).expect("write path");
+        }
+    }
+    let out = child.wait_with_output().expect("zip_agreement.py");
+    for (case, line) in cases
+        .iter()
+        .zip(String::from_utf8_lossy(&out.stdout).lines())
+    {
+        let bytes =
+            std::fs::read(repo(&format!("tests/hostile/cases/{case}.sonnx"))).expect("case");
+        assert!(ours(&bytes).is_none(), "{case} is accepted");
+        let report: serde_json::Value = serde_json::from_str(line).expect("json");
+        let fooled = |v: &serde_json::Value| {
+            v.as_array().is_some_and(|list| {
+                list.len() != 3
+                    || list
+                        .iter()
+                        .any(|e| e[0] == "model.onnx" && e[1].as_str() != Some(signed.as_str()))
+            })
+        };
+        assert!(
+            fooled(&report["zipfile"]) || fooled(&report["unzip"]),
+            "{case}: neither zipfile nor unzip reads another model: {report}"
+        );
+    }
+}

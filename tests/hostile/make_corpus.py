@@ -1,6 +1,7 @@
 """Generates the corpus of hostile bundles in tests/hostile/cases/ and tests/hostile/expected.tsv.
 
-Every case is built from the entries of the real signed example models/iris-1.0.0.sonnx by a
+Every case is built from the entries of source.sonnx (a frozen copy of the signed example
+models/iris-1.0.0.sonnx, so rebuilding the examples does not change the corpus) by a
 small zip writer below whose every field can be set, so each file shows one construction
 that a general zip reader tolerates (or reads differently from sealed-onnx) and that
 sealed-onnx must refuse with the check named in expected.tsv. The `control-*` cases are
@@ -22,7 +23,7 @@ import zipfile
 import zlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SOURCE = ROOT / "models" / "iris-1.0.0.sonnx"
+SOURCE = pathlib.Path(__file__).resolve().parent / "source.sonnx"
 
 LOCAL_SIG = 0x04034B50
 CENTRAL_SIG = 0x02014B50
