@@ -2,8 +2,9 @@
 // package in Node: every case refused with VerificationError check "bundle" and the `code`
 // expected.tsv names (the controls load), within 2 × the declared uncompressed size + 64 MB
 // of extra memory and 1 s; loadModel(url) refuses an oversized download from its
-// Content-Length and an endless one by counting, without buffering it; option and typed-input
-// types are checked. Run: node --test pkg-tests/node/hostile.test.mjs
+// Content-Length and an endless one by counting, without buffering it; inflating 500 MiB
+// within the limits costs its size once; option and typed-input types are checked.
+// Run: node --test pkg-tests/node/hostile.test.mjs
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -179,6 +180,85 @@ console.log(JSON.stringify({ hugeMs, endlessMs, extraMB: peak / MB }));
 `,
   );
   console.log("node downloads:", out.trim());
+});
+
+it("bounds inflation within the limits: a 7 MB bundle inflating to 500 MiB", async () => {
+  const out = await runModule(
+    "inflation.mjs",
+    PRELUDE +
+      `
+/** Raw deflate (one fixed-Huffman block) inflating to units × 260 bytes, about 72:1. */
+function deflateRuns(units) {
+  const out = Buffer.alloc(Math.ceil((3 + units * 29 + 14) / 8) + 8);
+  let at = 0, acc = 0, n = 0;
+  const put = (value, count) => {
+    for (let i = 0; i < count; i++) {
+      acc |= ((value >> i) & 1) << n;
+      if (++n === 8) { out[at++] = acc; acc = 0; n = 0; }
+    }
+  };
+  const code = (c, len) => { for (let i = len - 1; i >= 0; i--) put((c >> i) & 1, 1); };
+  put(1, 1); put(1, 2);
+  for (let i = 0; i < units; i++) {
+    const lit = 0x30 + 97 + (i % 26);
+    code(lit, 8); code(lit, 8); code(0xc5, 8); code(0, 5);
+  }
+  code(0, 7); put(0, 7);
+  return out.subarray(0, at);
+}
+function zipOf(entries) {
+  const parts = [], central = [];
+  let offset = 0;
+  for (const { name, body, size, crc } of entries) {
+    const n = Buffer.from(name);
+    const common = (b, at) => {
+      b.writeUInt16LE(20, at); b.writeUInt16LE(0x800, at + 2); b.writeUInt16LE(8, at + 4);
+      b.writeUInt16LE(0, at + 6); b.writeUInt16LE(0x21, at + 8); b.writeUInt32LE(crc, at + 10);
+      b.writeUInt32LE(body.length, at + 14); b.writeUInt32LE(size, at + 18); b.writeUInt16LE(n.length, at + 22);
+    };
+    const local = Buffer.alloc(30); local.writeUInt32LE(0x04034b50, 0); common(local, 4);
+    const c = Buffer.alloc(46); c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(20, 4); common(c, 6);
+    c.writeUInt32LE(0o100644 * 65536, 38); c.writeUInt32LE(offset, 42);
+    parts.push(local, n, body); central.push(c, n);
+    offset += 30 + n.length + body.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, cd, end]);
+}
+const iris = readFileSync(join(REPO, "tests/hostile/source.sonnx"));
+// The real manifest and signature as stored (bodies, sizes and CRCs from the directory).
+const real = [];
+for (let i = 0; i + 46 <= iris.length; i++) {
+  if (iris.readUInt32LE(i) !== 0x02014b50) continue;
+  const nameLen = iris.readUInt16LE(i + 28), local = iris.readUInt32LE(i + 42);
+  const name = iris.subarray(i + 46, i + 46 + nameLen).toString();
+  const csize = iris.readUInt32LE(i + 20);
+  const start = local + 30 + iris.readUInt16LE(local + 26) + iris.readUInt16LE(local + 28);
+  real.push({ name, body: iris.subarray(start, start + csize), size: iris.readUInt32LE(i + 24), crc: iris.readUInt32LE(i + 16) });
+}
+const units = Math.floor((500 * 1024 * 1024) / 260);
+const bytes = zipOf([{ name: "model.onnx", body: deflateRuns(units), size: units * 260, crc: 0 }, ...real.filter((e) => e.name !== "model.onnx")]);
+await loadModel(readFileSync(join(REPO, "tests/hostile/cases/control-rebuilt.sonnx")), { publicKey: key });
+globalThis.gc();
+const before = process.memoryUsage().rss;
+const t0 = performance.now();
+const e = await failure(() => loadModel(bytes, { publicKey: key }), "500 MiB inflation");
+const ms = performance.now() - t0;
+const extra = process.memoryUsage().rss - before;
+assert.ok(e instanceof VerificationError, String(e));
+assert.equal(e.code, "zip.crc-mismatch", e.message);
+const bound = 2 * units * 260 + 64 * MB;
+assert.ok(extra < bound, extra + " over " + bound);
+// The same model keeps working afterwards.
+const m = await loadModel(readFileSync(join(REPO, "tests/hostile/cases/control-rebuilt.sonnx")), { publicKey: key });
+assert.equal(m.info.verified, true);
+console.log(JSON.stringify({ bundleMB: bytes.length / MB, extraMB: extra / MB, ms }));
+`,
+  );
+  console.log("node in-limits inflation:", out.trim());
 });
 
 it("checks option types and typed-input lengths", async () => {
