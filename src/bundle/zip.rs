@@ -50,7 +50,21 @@ pub fn inflate(bytes: &[u8], entry: &EntryInfo) -> Result<Vec<u8>, ZipError> {
 /// Reads and inflates every entry, enforcing `limits` and refusing anything unusual.
 ///
 /// # Errors
-/// The first check that fails, as a [`ZipError`].
+/// The first check that fails, as a [`ZipError`]; [`ZipError::check`] names it.
+///
+/// # Example
+///
+/// ```
+/// use sealed_onnx::bundle::{zip, Limits};
+/// let bytes = zip::write(&[("model.onnx", b"graph")]);
+/// assert_eq!(zip::read(&bytes, &Limits::default()).unwrap()[0].data, b"graph");
+///
+/// // Data in front of the archive: zipfile would read it, sealed-onnx does not.
+/// let mut prepended = b"#!/bin/sh\n".to_vec();
+/// prepended.extend_from_slice(&bytes);
+/// let err = zip::read(&prepended, &Limits::default()).unwrap_err();
+/// assert_eq!(err.check(), "zip.prepended-data");
+/// ```
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Entry>, ZipError> {
     read_directory(bytes, limits)?
         .into_iter()

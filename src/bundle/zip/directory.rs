@@ -126,6 +126,10 @@ fn read_end_record(bytes: &[u8], eocd: usize, limits: &Limits) -> Result<EndReco
 
 /// Reads the central directory and every local header, checking the layout and the
 /// declared sizes; inflates nothing.
+///
+/// # Errors
+/// The first check that fails, as a [`ZipError`]: the file size, the end record, the
+/// directory, each local header against it, the names, the declared sizes.
 pub fn read_directory(bytes: &[u8], limits: &Limits) -> Result<Vec<EntryInfo>, ZipError> {
     if bytes.len() as u64 > limits.max_bundle_bytes {
         return Err(ZipError::TooLarge {
