@@ -34,4 +34,5 @@ rm -rf target/quickstart
 
 echo "== CLI end-to-end tests against the wheel's sealed-onnx command"
 "$venv/bin/sealed-onnx" --version
-SEALED_ONNX_CLI="$venv/bin/sealed-onnx" cargo test --quiet --test e2e cli::
+# Every e2e test that runs the command (support::cli) runs the wheel's instead of the debug build.
+SEALED_ONNX_CLI="$venv/bin/sealed-onnx" cargo test --quiet --test e2e

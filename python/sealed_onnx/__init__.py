@@ -13,10 +13,9 @@ The same bundle loads in the browser and Node with the npm package ``sealed-onnx
 also installs the ``sealed-onnx`` command.
 """
 
-from ._keys import KeyPair, keygen
-from ._model import Bundle, Model, load
+from typing import Any
+
 from ._native import __version__
-from ._seal import seal
 from .errors import (
     ModelError,
     SchemaError,
@@ -25,6 +24,27 @@ from .errors import (
     TestVectorMismatch,
     VerificationError,
 )
+
+# numpy, pandas and skl2onnx load on first use, so that the `sealed-onnx` command starts fast.
+_LAZY = {
+    "Bundle": "._model",
+    "Model": "._model",
+    "load": "._model",
+    "seal": "._seal",
+    "KeyPair": "._keys",
+    "keygen": "._keys",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sealed_onnx' has no attribute {name!r}")
+
 
 __all__ = [
     "Bundle",

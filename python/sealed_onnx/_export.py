@@ -75,10 +75,21 @@ def _steps(model: Any) -> list[Any]:
     return out
 
 
-def _conversion_message(model: Any, e: Exception) -> str:
-    from skl2onnx import supported_converters
+def _supported() -> set[str]:
+    """The scikit-learn class names skl2onnx converts."""
+    try:
+        from skl2onnx._supported_operators import sklearn_operator_name_map
 
-    supported = {n.replace("Sklearn", "", 1) for n in supported_converters(from_sklearn=True)}
+        return {cls.__name__ for cls in sklearn_operator_name_map}
+    except ImportError:  # a later skl2onnx: its public list of converter aliases
+        from skl2onnx import supported_converters
+
+        return {n.replace("Sklearn", "", 1) for n in supported_converters(from_sklearn=True)}
+
+
+def _conversion_message(model: Any, e: Exception) -> str:
+    supported = _supported()
+    said = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     unsupported = [type(s).__name__ for s in _steps(model) if type(s).__name__ not in supported]
     custom = [n for s, n in ((s, type(s).__name__) for s in _steps(model)) if not type(s).__module__.startswith("sklearn.")]
     if custom:
@@ -86,11 +97,11 @@ def _conversion_message(model: Any, e: Exception) -> str:
             f"{', '.join(custom)} is a custom transformer: skl2onnx can only export scikit-learn's "
             "own steps, because the bundle must run without Python. Replace it with built-in steps "
             "(e.g. FunctionTransformer(np.log1p) → a ColumnTransformer of supported transformers) "
-            f"or register a converter for it with skl2onnx. (skl2onnx said: {e})"
+            f"or register a converter for it with skl2onnx. (skl2onnx said: {said})"
         )
     if unsupported:
         return (
             f"skl2onnx cannot convert {', '.join(sorted(set(unsupported)))}. Supported scikit-learn "
-            f"estimators and transformers: {', '.join(sorted(supported))}. (skl2onnx said: {e})"
+            f"estimators and transformers: {', '.join(sorted(supported))}. (skl2onnx said: {said})"
         )
-    return f"skl2onnx could not export the pipeline: {e}"
+    return f"skl2onnx could not export the pipeline: {said}"

@@ -56,8 +56,8 @@ fn value(v: &Bound<'_, PyAny>) -> Value {
     } else if let Ok(f) = v.cast::<PyFloat>() {
         Value::Number(f.value())
     } else if let Ok(s) = v.cast::<PyString>() {
-        match s.to_str() {
-            Ok(s) => Value::String(s.to_string()),
+        match s.to_cow() {
+            Ok(s) => Value::String(s.into_owned()),
             Err(_) => Value::Other("a string that is not valid UTF-8".into()),
         }
     } else {
