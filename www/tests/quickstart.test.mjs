@@ -47,8 +47,8 @@ it("the quick-start notebook's bundle loads verified in the demo page with its k
   await page.waitForSelector("#trust [data-verdict]");
   assert.equal(await page.getAttribute("#trust [data-verdict]", "data-verdict"), "verified");
   const states = await page.$$eval("#trust .check", (rows) => Object.fromEntries(rows.map((r) => [r.dataset.check, r.dataset.state])));
-  for (const [check, state] of Object.entries(states)) assert.equal(state, "ok", `${check} is ${state}`);
-  assert.ok(Object.keys(states).length >= 5, JSON.stringify(states));
+  // No integrity string was given: that row only shows the digest.
+  assert.deepEqual(states, { integrity: "info", bundle: "ok", fileDigest: "ok", signature: "ok", graph: "ok", testVectors: "ok" });
   const trust = await page.textContent("#trust");
   assert.match(trust, /(\d+)\/\1 known predictions/);
   // The form is generated from the Python-inferred schema: every column has a control.
