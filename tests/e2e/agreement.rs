@@ -283,6 +283,10 @@ fn zipfile_and_unzip_read_what_we_accept() {
         }
     }
     if unzip_checked == 0 {
+        assert!(
+            std::env::var("SEALED_ONNX_REQUIRE_PYTHON").as_deref() != Ok("1"),
+            "unzip is missing and SEALED_ONNX_REQUIRE_PYTHON=1: install it (apt-get install -y unzip)"
+        );
         eprintln!("skipped: unzip not installed; only zipfile was compared");
     }
     if !failures.is_empty() {
