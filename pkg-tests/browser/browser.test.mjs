@@ -87,6 +87,45 @@ function assertMatchesHoldout(predictions, { tolerance, cases }, what) {
   });
 }
 
+/**
+ * The held-out rows of example `name` inside its bundle's schema, checked in the page. Ranges
+ * are the training data's own (the examples: + 10 % of the span), so a held-out row beyond them
+ * is refused: for its range only (below_min / above_max), for few rows (at most 5 %), and each
+ * such row alone is a SchemaError while every other row alone predicts. Returns the holdout
+ * without those rows, and their indices as `outside`.
+ */
+async function holdoutInSchema(page, name) {
+  const h = holdout(name);
+  const r = await page.evaluate(
+    async ({ url, inputs }) => {
+      const model = await so.loadModel(url, { publicKey: key });
+      const issues = model.validate(inputs);
+      const alone = [];
+      for (const row of inputs) alone.push(await attempt(() => model.predict(row)));
+      model.dispose();
+      return { issues, alone: alone.map((a) => (a.ok ? null : a.error)) };
+    },
+    { url: bundleUrl(name), inputs: h.cases.map((c) => c.input) },
+  );
+  const outside = new Set();
+  for (const issue of r.issues) {
+    assert.ok(["below_min", "above_max"].includes(issue.code),
+      `${name}: a held-out row fails the schema for another reason than its range: ${JSON.stringify(issue)}`);
+    const row = /^rows\[(\d+)\]\./.exec(issue.path);
+    assert.ok(row, `${name}: issue path ${issue.path}`);
+    outside.add(Number(row[1]));
+  }
+  assert.ok(outside.size * 20 <= h.cases.length,
+    `${name}: ${outside.size} of ${h.cases.length} held-out rows are outside the schema's ranges`);
+  r.alone.forEach((error, i) => {
+    if (!outside.has(i)) return assert.equal(error, null, `${name}: held-out row ${i} alone: ${error?.message}`);
+    assert.equal(error?.name, "SchemaError", `${name}: held-out row ${i} (outside the ranges) alone is refused`);
+    assert.ok(error.issues.length > 0 && error.issues.every((x) => ["below_min", "above_max"].includes(x.code)),
+      `${name}: held-out row ${i}: ${JSON.stringify(error.issues)}`);
+  });
+  return { ...h, cases: h.cases.filter((_, i) => !outside.has(i)), outside: [...outside] };
+}
+
 /** Loads `url` in the page with `options` (the demo key unless given) and reports the error. */
 function refusal(page, url, options) {
   return page.evaluate(
@@ -106,10 +145,10 @@ function assertVerificationError(error, check, what) {
 }
 
 describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
-  it("loads each example, verified with the demo key, and matches scikit-learn on held-out rows", async () => {
+  it("loads each example, verified with the demo key, and matches scikit-learn on the held-out rows inside its schema", async () => {
     const { page, watch } = await openPage();
     for (const name of EXAMPLES) {
-      const { cases, tolerance } = holdout(name);
+      const { cases, tolerance } = await holdoutInSchema(page, name);
       const r = await page.evaluate(
         async ({ url, inputs }) => {
           const audit = [];
@@ -313,8 +352,9 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
         const nothing = await attempt(() => model.predict(42));
         const typed = await attempt(() => model.predict({ data: new Float64Array(7), rows: 2 }));
         const after = await model.predict(setosa);
+        const schema = JSON.parse(JSON.stringify(model.info.schema));
         model.dispose();
-        return { before, batch, validated, validOnes, record, columns, nothing, typed, after };
+        return { before, batch, validated, validOnes, record, columns, nothing, typed, after, schema };
       },
       { url: bundleUrl("iris"), setosa: SETOSA },
     );
@@ -339,7 +379,10 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
       assert.equal(typeof issue.received, "string");
     }
     const above = e.issues.find((i) => i.code === "above_max");
-    assert.match(above.expected, /12\.7/, "expected names the maximum");
+    // The bundle's own range for that feature (ranges come from the training data).
+    const feature = r.schema.find((f) => above.path.endsWith("." + f.name));
+    assert.equal(typeof feature.max, "number", `${above.path}: the schema has a maximum`);
+    assert.ok(above.expected.includes(` to ${feature.max} `), `${above.expected} names the maximum ${feature.max}`);
     assert.match(above.received, /99/, "received shows the value");
     for (const issue of e.issues) assert.ok(e.message.includes(issue.path), `the message names ${issue.path}`);
     assert.deepEqual(r.validated, e.issues, "validate() lists the same issues without throwing");
@@ -364,7 +407,7 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
 
   it("a Rust panic becomes a ModelError for that model only; other models keep working", async () => {
     const { page, watch } = await openPage();
-    const { cases } = holdout("breast-cancer");
+    const { cases } = await holdoutInSchema(page, "breast-cancer");
     const inputs = cases.map((c) => c.input);
     const r = await page.evaluate(
       async ({ irisUrl, url, inputs, setosa }) => {
@@ -401,8 +444,12 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
   });
 
   it("worker: true runs the same model in a module Web Worker, off the main thread", async (t) => {
+    // The held-out rows are checked in a page of their own: this one must never run wasm itself.
+    const other = await openPage();
+    const { cases, tolerance } = await holdoutInSchema(other.page, "breast-cancer");
+    assert.deepEqual(other.watch.problems(), []);
+    await other.page.close();
     const { page, watch } = await openPage();
-    const { cases, tolerance } = holdout("breast-cancer");
     const inputs = cases.map((c) => c.input);
     const r = await page.evaluate(
       async ({ url, inputs, setosa, irisUrl }) => {
