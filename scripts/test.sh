@@ -9,6 +9,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 source scripts/setup-rust.sh
 bash scripts/setup-python.sh
+# unzip: the parser-agreement test reads every accepted bundle with it too; GNU time: the
+# memory/time bounds of refusing hostile bundles (tests/e2e/limits.rs).
+command -v unzip >/dev/null || { apt-get update -qq && apt-get install -y -qq unzip >/dev/null; }
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 export SEALED_ONNX_REQUIRE_PYTHON=1
 
 echo "== cargo fmt --check"

@@ -15,7 +15,7 @@ import pandas as pd
 from . import _native
 from ._frame import native_columns, records_frame
 from ._keys import read_pem
-from .errors import SchemaError
+from .errors import SchemaError, VerificationError
 
 _COLUMN_PATH = re.compile(r"^(?P<feature>.+)\[(?P<row>\d+)\]$")
 
@@ -35,9 +35,27 @@ def load(
     """
     if not isinstance(allow_unverified, bool):
         raise TypeError(f"allow_unverified must be True or False, not {allow_unverified!r}")
-    data = bundle if isinstance(bundle, bytes) else Path(bundle).read_bytes()
+    data = bundle if isinstance(bundle, bytes) else _read_bundle(Path(bundle))
     pem = read_pem(public_key, "public_key") if public_key is not None else None
     return Model(_native.Model.load(data, public_key=pem, integrity=integrity, allow_unverified=allow_unverified))
+
+
+#: The crate's default limit on a bundle's size (Limits::max_bundle_bytes): checked before
+#: reading, so a wrong path to a huge file fails at once.
+MAX_BUNDLE_BYTES = 256 * 1024 * 1024
+
+
+def _read_bundle(path: Path) -> bytes:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is not a file (a .sonnx bundle)")
+    size = path.stat().st_size
+    if size > MAX_BUNDLE_BYTES:
+        raise VerificationError(f"{path} is {size:,} bytes, over the {MAX_BUNDLE_BYTES:,}-byte bundle limit: not a bundle", "bundle")
+    with path.open("rb") as f:
+        data = f.read(MAX_BUNDLE_BYTES + 1)
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise VerificationError(f"{path} grew past the {MAX_BUNDLE_BYTES:,}-byte bundle limit while being read", "bundle")
+    return data
 
 
 class Model:

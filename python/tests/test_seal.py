@@ -285,3 +285,12 @@ def test_numpy_and_list_of_columns_inputs(tmp_path):
     m = so.load(b.path, public_key=(tmp_path / "k.pub.pem"))
     got = m.predict(A)
     np.testing.assert_allclose(got["value"], Ridge().fit(A, y).predict(A), rtol=1e-4, atol=1e-5)
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
+    huge = tmp_path / "huge.sonnx"
+    with huge.open("wb") as f:  # sparse: 2 GiB of size, no disk
+        f.truncate(2 << 30)
+    with pytest.raises(so.VerificationError, match="over the 268,435,456-byte bundle limit") as e:
+        so.load(huge, allow_unverified=True)
+    assert e.value.check == "bundle"

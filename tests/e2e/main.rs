@@ -4,8 +4,8 @@
 mod agreement;
 mod bad_bundles;
 mod cli;
-mod csv_predict;
 mod corpus;
+mod csv_predict;
 mod estimators;
 mod examples;
 mod hostile;
