@@ -138,8 +138,13 @@ fn recover<T: DeserializeOwned>(mut value: Value) -> (Option<T>, Vec<String>) {
             describe(&err.inner().to_string())
         };
         let shown = show(&target);
+        let hint = if shown.ends_with(".label") && report.contains("invalid type: integer") {
+            " (a test vector's label is a class name from outputs.class_names, as a string: \"1\" or \"benign\", not 1)"
+        } else {
+            ""
+        };
         if !covered.iter().any(|c| is_under(&shown, c)) {
-            problems.push(format!("{shown}: {report}"));
+            problems.push(format!("{shown}: {report}{hint}"));
         }
         covered.insert(shown);
         if !repair::<T>(&mut value, &target, missing) {

@@ -392,7 +392,7 @@ fn pack_lists_every_metadata_problem_with_its_json_path() {
         &bad_tv,
         &out,
     );
-    run.fails_with("cases[2].expected.label: invalid type: integer `0`, expected a string");
+    run.fails_with("cases[2].expected.label: invalid type: integer `0`, expected a string (a test vector's label is a class name from outputs.class_names, as a string");
 }
 
 #[test]
