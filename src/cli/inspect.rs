@@ -125,6 +125,9 @@ fn render(b: &Bundle, digest: &str, size: usize, signer: Option<&str>) -> String
             f.kind.as_str()
         };
         let _ = writeln!(s, "  {:<24} {:<8} {}", f.name, kind, expectation(f));
+        if let Some(r) = &f.range_source {
+            let _ = writeln!(s, "  {:<24} {:<8} range: {r}", "", "");
+        }
         if let Some(d) = &f.description {
             let _ = writeln!(s, "  {:<24} {:<8} {d}", "", "");
         }

@@ -147,6 +147,7 @@ fn inspect_shows_card_schema_sizes_digests_and_claimed_signer() {
         "framework  scikit-learn 1.9.1; converter skl2onnx 1.20.0",
         "Inputs (30 features, fed as one [N, 30] float32 tensor \"X\")",
         "mean_radius",
+        "range: training data, widened by 10 % of its span on each side",
         "classes    malignant, benign",
         "test vectors: 20",
         "model.sig",

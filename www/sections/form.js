@@ -9,7 +9,9 @@ const id = (feature, suffix = "") => `f-${feature.name.replace(/[^A-Za-z0-9_-]/g
 
 function rangeText(f) {
   const unit = f.unit ? ` ${f.unit}` : "";
-  if (f.min !== undefined && f.max !== undefined) return `${num(f.min)} to ${num(f.max)}${unit}`;
+  // Where the range comes from (the training data, widened on purpose, or set by the author).
+  const source = f.range_source ? ` (${f.range_source})` : "";
+  if (f.min !== undefined && f.max !== undefined) return `${num(f.min)} to ${num(f.max)}${unit}${source}`;
   if (f.min !== undefined) return `at least ${num(f.min)}${unit}`;
   if (f.max !== undefined) return `at most ${num(f.max)}${unit}`;
   return f.unit ?? "";

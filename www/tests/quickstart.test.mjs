@@ -54,5 +54,7 @@ it("the quick-start notebook's bundle loads verified in the demo page with its k
   // The form is generated from the Python-inferred schema: every column has a control.
   const form = await page.textContent("form, #predict, body");
   for (const name of ["income", "age", "amount", "employment", "has_guarantor"]) assert.ok(form.includes(name), `${name} in the form`);
+  // Ranges are the data's own, and the page says so next to the range.
+  assert.match(form, /18 to 79 years \(training data\)/);
   assert.deepEqual(errors, []);
 });
