@@ -141,6 +141,26 @@ pub enum LoadError {
     TestVector(#[from] TestVectorError),
 }
 
+impl LoadError {
+    /// Which trust check refused the bundle, as the npm and Python packages name it:
+    /// `bundle`, `trustAnchor`, `integrity`, `fileDigest`, `signature`, `graph` (a graph that
+    /// cannot run as its manifest describes is a failed check of the bundle, not a runtime
+    /// error) or `testVectors`.
+    pub fn check(&self) -> &'static str {
+        match self {
+            LoadError::Bundle(_) => "bundle",
+            LoadError::Verification(v) => match v {
+                VerificationError::NoTrustAnchor => "trustAnchor",
+                VerificationError::Integrity(_) => "integrity",
+                VerificationError::FileDigest { .. } => "fileDigest",
+                VerificationError::Unsigned | VerificationError::Signature(_) => "signature",
+            },
+            LoadError::Engine(_) => "graph",
+            LoadError::TestVector(_) => "testVectors",
+        }
+    }
+}
+
 /// Why a prediction failed; the model stays usable.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]

@@ -72,18 +72,7 @@ pub fn issues_json(issues: &[Issue]) -> String {
 
 /// A refused bundle: which check failed, as the npm package names it.
 pub fn load_error(py: Python<'_>, e: &LoadError) -> PyErr {
-    let check = match e {
-        LoadError::Bundle(_) => "bundle",
-        LoadError::Verification(v) => match v {
-            VerificationError::NoTrustAnchor => "trustAnchor",
-            VerificationError::Integrity(_) => "integrity",
-            VerificationError::FileDigest { .. } => "fileDigest",
-            _ => "signature",
-        },
-        LoadError::TestVector(_) => "testVectors",
-        LoadError::Engine(_) => "graph",
-        _ => "bundle",
-    };
+    let check = e.check();
     let mut message = e.to_string();
     if matches!(e, LoadError::Verification(VerificationError::NoTrustAnchor)) {
         message = "refusing an unverified bundle: pass public_key= (the signer's PEM) or integrity= (sha256-…), or allow_unverified=True to load it marked unverified".into();

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::JsValue;
 
-use crate::loader::{LoadError, PredictError, TestVectorError, VerificationError};
+use crate::loader::{LoadError, PredictError, TestVectorError};
 use crate::schema::SchemaError;
 
 /// Results crossing into JS.
@@ -57,19 +57,10 @@ impl ToJs for SchemaError {
 impl ToJs for LoadError {
     fn js(&self) -> JsValue {
         let message = self.to_string();
-        let check = match self {
-            LoadError::Bundle(_) => "bundle",
-            LoadError::Verification(v) => match v {
-                VerificationError::NoTrustAnchor => "trustAnchor",
-                VerificationError::Integrity(_) => "integrity",
-                VerificationError::FileDigest { .. } => "fileDigest",
-                VerificationError::Unsigned | VerificationError::Signature(_) => "signature",
-            },
-            LoadError::TestVector(e) => return e.js(),
-            // The graph is part of what the bundle claims: a graph that cannot run as its
-            // manifest describes is a failed check of the bundle, not a runtime error.
-            LoadError::Engine(_) => "graph",
-        };
+        if let LoadError::TestVector(e) = self {
+            return e.js();
+        }
+        let check = self.check();
         let mut extra = vec![("check", JsValue::from(check))];
         // Which structural check refused the bundle (`zip.local-header-mismatch`,
         // `bundle.unexpected-entry`, …), as the hostile corpus in tests/hostile names them.
