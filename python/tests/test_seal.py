@@ -294,3 +294,34 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
     with pytest.raises(so.VerificationError, match="over the 268,435,456-byte bundle limit") as e:
         so.load(huge, allow_unverified=True)
     assert e.value.check == "bundle"
+
+
+def test_category_dtype_and_nullable_integers_shape_the_schema(tmp_path, data):
+    X_train, y_train, X_test, _ = data
+    cats = ["bio", "cs", "math", "physics"]  # "physics" declared, never seen
+    Xc = X_train.assign(track=pd.Categorical(X_train["track"], categories=cats),
+                        grade=X_train["grade"].astype("Int64"))
+    Xc.loc[3, "grade"] = pd.NA
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    prep = ColumnTransformer([
+        ("num", SimpleImputer(strategy="median"), ["hours", "grade"]),
+        ("flag", "passthrough", ["project"]),
+        ("cat", OneHotEncoder(handle_unknown="ignore"), ["track"]),
+    ])
+    model = Pipeline([("prep", prep), ("model", LogisticRegression(max_iter=500))]).fit(Xc, y_train)
+    Xt = X_test.assign(track=pd.Categorical(X_test["track"], categories=cats), grade=X_test["grade"].astype("Int64"))
+    b = _seal(model, Xc, y_train, tmp_path, X_test=Xt)
+    schema = {f["name"]: f for f in b.info["schema"]}
+    assert schema["track"]["categories"] == cats
+    assert schema["grade"]["type"] == "integer" and schema["grade"]["nullable"]
+    m = so.load(b.path, public_key=tmp_path / "k.pub.pem")
+    inside = Xt.drop(index=m.validate(Xt)["row"].unique())
+    got = m.predict(inside.assign(grade=inside["grade"].astype("Int64")))
+    assert (got["label"].to_numpy() == model.predict(inside)).all()
+    one = inside.head(1).assign(grade=pd.array([pd.NA], dtype="Int64"))
+    assert len(m.predict(one)) == 1  # a missing integer is accepted: the feature is nullable
