@@ -76,7 +76,8 @@ type Outcome = std::result::Result<Prediction, String>;
 pub fn run(a: Args) -> Result<u8> {
     let mut options = a.trust.options()?;
     options.schema.allow_unknown_features = a.ignore_unknown;
-    let bytes = files::read(&a.bundle)?;
+    // Bounded like every bundle read: a wrong path to a huge file fails before it is read.
+    let bytes = files::read_bundle_bytes(&a.bundle, &options.limits)?;
     let model = SealedModel::load(&bytes, &options)
         .with_context(|| format!("cannot load {}", a.bundle.display()))?;
     let raw = files::read(&a.input)?;

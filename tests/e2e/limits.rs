@@ -201,6 +201,17 @@ fn oversized_and_endless_inputs_are_refused_before_reading() {
         .and_then(|f| f.set_len(2 << 30))
         .expect("sparse file");
     check_bound("2 GiB sparse file", &verify(&sparse), 0, 1.0);
+    let predict = measure(
+        &[
+            "predict".as_ref(),
+            sparse.as_os_str(),
+            "--allow-unverified".as_ref(),
+            "--input".as_ref(),
+            repo("models/iris/holdout.json").as_os_str(),
+        ],
+        Stdio::null(),
+    );
+    check_bound("predict on a 2 GiB sparse file", &predict, 0, 1.0);
     check_bound("/dev/zero", &verify(Path::new("/dev/zero")), 0, 1.0);
     let zero = std::fs::File::open("/dev/zero").expect("/dev/zero");
     let stdin = measure(
