@@ -61,6 +61,7 @@ from skl2onnx.common.data_types import (
     Int64TensorType,
     StringTensorType,
 )
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import (
     load_breast_cancer,
@@ -81,6 +82,7 @@ from sklearn.ensemble import (
     HistGradientBoostingRegressor,
     RandomForestClassifier,
     RandomForestRegressor,
+    VotingClassifier,
 )
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import (
@@ -93,7 +95,7 @@ from sklearn.linear_model import (
     SGDClassifier,
 )
 from sklearn.model_selection import train_test_split
-from sklearn.naive_bayes import BernoulliNB, GaussianNB
+from sklearn.naive_bayes import BernoulliNB, ComplementNB, GaussianNB, MultinomialNB
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
@@ -115,6 +117,9 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 SEED = 0
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
+# What a plain to_onnx(model, X) targets with skl2onnx 1.20 (its latest tested opset): from
+# opset 18 the Reduce* operators take their axes as an input instead of an attribute.
+LATEST_OPSET = {"": 22, "ai.onnx.ml": 3}
 N_REGULAR = 60  # held-out rows taken from the test split (fewer when the split is smaller)
 EXTREME_FACTOR = 10.0
 
@@ -263,6 +268,9 @@ class Case:
     nonneg: bool = False  # held-out rows made non-negative (np.abs)
     regular: int = N_REGULAR
     fit_y: bool = True
+    # Two more rows: the per-feature training maximum and minimum, as they are.
+    edges: bool = False
+    target_opset: dict = field(default_factory=lambda: dict(TARGET_OPSET))
     note: str = ""
     # A known disagreement between onnxruntime and scikit-learn: the case is built and checked
     # but not written (reported as skipped); if it starts agreeing, that is reported instead.
@@ -337,6 +345,31 @@ def define_cases() -> None:
     add("bernoullinb-binary-int", scaled(BernoulliNB(alpha=1.0)), synth_binary("int"), C)
     add("bernoullinb-multiclass-str", BernoulliNB(alpha=1.0, binarize=8.0), digits("str"), C,
         regular=50)
+    # ---- log-sum-exp of large log-likelihoods, exported at the opset a plain to_onnx() picks
+    # (ReduceLogSumExp with its axes as an input), with the training max/min rows ---------
+    lse_note = ("exported with target opset 22 (a plain to_onnx()): ReduceLogSumExp takes its "
+                "axes as an input; joint log-likelihoods in the thousands on the extreme and "
+                "training max/min rows")
+    add("gaussiannb-opset18-binary-int", GaussianNB(), cancer("int"), C, edges=True,
+        target_opset=LATEST_OPSET, note=lse_note)
+    add("multinomialnb-multiclass-str", MultinomialNB(), digits("str"), C, regular=50,
+        nonneg=True, edges=True, target_opset=LATEST_OPSET,
+        note=lse_note + "; 8x8 digit images, extreme rows made non-negative (counts)")
+    add("complementnb-multiclass-int", ComplementNB(), digits("int"), C, regular=50,
+        extremes=False, edges=True, target_opset=LATEST_OPSET,
+        note=lse_note + "; 8x8 digit images; no x10 rows: there onnxruntime's float32 "
+                        "log-likelihoods (about 1e4) differ from scikit-learn's by more than "
+                        "the loosest tolerance")
+    add("voting-soft-gaussiannb-binary-int",
+        VotingClassifier([("nb", GaussianNB()),
+                          ("lr", scaled(LogisticRegression(max_iter=2000))),
+                          ("tree", DecisionTreeClassifier(max_depth=4, random_state=SEED))],
+                         voting="soft", flatten_transform=False),
+        cancer("int"), C, edges=True, target_opset=LATEST_OPSET,
+        note=lse_note + "; flatten_transform=False (skl2onnx 1.20 refuses the default True)")
+    add("calibrated-gaussiannb-multiclass-str",
+        CalibratedClassifierCV(GaussianNB(), method="sigmoid", cv=3), wine("str"), C,
+        edges=True, target_opset=LATEST_OPSET, note=lse_note)
     add("mlp-binary-int", scaled(MLPClassifier((16,), max_iter=2000, random_state=SEED)),
         cancer("int"), C)
     add("mlp-multiclass-str", scaled(MLPClassifier((16, 8), max_iter=2000, random_state=SEED)),
@@ -691,6 +724,16 @@ def final_estimator(model):
     return model.steps[-1][1] if isinstance(model, Pipeline) else model
 
 
+def step_name(est) -> str:
+    """A step's class name; for the meta-estimators, with what they hold."""
+    if isinstance(est, VotingClassifier):
+        inner = ", ".join(" → ".join(step_names(e)) for _, e in est.estimators)
+        return f"VotingClassifier({est.voting}: {inner})"
+    if isinstance(est, CalibratedClassifierCV):
+        return f"CalibratedClassifierCV({type(est.estimator).__name__}, {est.method})"
+    return type(est).__name__
+
+
 def step_names(model) -> list[str]:
     if isinstance(model, Pipeline):
         out = []
@@ -700,9 +743,9 @@ def step_names(model) -> list[str]:
                                 for _, t, _ in s.transformers if t != "drop"})
                 out.append("ColumnTransformer(" + ", ".join(inner) + ")")
             else:
-                out.append(type(s).__name__)
+                out.append(step_name(s))
         return out
-    return [type(model).__name__]
+    return [step_name(model)]
 
 
 def normalise_model(onx: onnx.ModelProto) -> onnx.ModelProto:
@@ -827,6 +870,10 @@ def build(case: Case) -> Built:
         ext = extreme_rows(d.X_train, d.X_test)
         parts.append(ext)
         rows["extreme_x10"] = len(ext)
+    if case.edges:
+        edge = f32(np.array([np.nanmax(d.X_train, axis=0), np.nanmin(d.X_train, axis=0)]))
+        parts.append(edge)
+        rows["training_max_min"] = len(edge)
     if case.nan_rows:
         nr = nan_rows(d.X_test[case.regular:] if len(d.X_test) > case.regular + case.nan_rows
                       else d.X_test, case.nan_rows, seed)
@@ -1059,14 +1106,14 @@ def write_case(case: Case) -> Result:
     options = skl2onnx_options(case, b.model)
     try:
         onx = convert_sklearn(b.model, name=case.name, initial_types=b.initial_types,
-                              target_opset=TARGET_OPSET, options=options or None)
+                              target_opset=case.target_opset, options=options or None)
     except NameError as e:  # e.g. LinearSVC has no zipmap option (it has no ZipMap)
         if "'zipmap' not in" not in str(e):
             raise
         for o in options.values():
             o.pop("zipmap", None)
         onx = convert_sklearn(b.model, name=case.name, initial_types=b.initial_types,
-                              target_opset=TARGET_OPSET, options=options)
+                              target_opset=case.target_opset, options=options)
     if case.v5:
         onx = tree_ensemble_v5(onx)
     onx = normalise_model(onx)
