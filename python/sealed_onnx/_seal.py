@@ -56,6 +56,10 @@ def seal(
     random_seed: int | None = None,
     data_source: str | None = None,
     created: str | None = None,
+    range_margin: float = 0.0,
+    class_names: Sequence[str] | None = None,
+    git_commit: bool | str = True,
+    save_inputs: str | os.PathLike[str] | None = None,
     force: bool = False,
 ) -> Bundle:
     """Exports a fitted scikit-learn pipeline, seals it with its schema, metadata, test vectors
@@ -72,6 +76,19 @@ def seal(
     - ``tolerance`` (absolute, or ``{"relative":…, "absolute":…}``) and
       ``test_vectors="graph"`` are the two ways out when skl2onnx's float32 arithmetic
       disagrees with scikit-learn (``seal`` says when and by how much).
+    - ``range_margin=0.1`` widens every inferred range by 10 % of its span on each side (as
+      ``sealed-onnx pack --range-margin``); the default 0 keeps the data's own range.
+    - ``class_names=["malignant", "benign"]`` names integer classes (in ``classes_`` order);
+      by default a class is named by its label as text.
+    - ``git_commit``: ``True`` records ``HEAD`` of the repository around the working directory
+      (when there is one), ``False`` records none, a 40-hex string records that commit.
+    - ``created``: the manifest's timestamp (RFC 3339); default ``$SOURCE_DATE_EPOCH``, else now.
+    - ``save_inputs=DIR`` also writes what was packed — ``model.onnx``, ``meta.json``,
+      ``train.csv`` (the header and training rows, which never enter the bundle),
+      ``test_vectors.json`` — and ``holdout.json`` (every test row with its expected outputs,
+      same format; rows outside the schema, which the engine refuses, with scikit-learn's), so
+      that ``sealed-onnx pack`` (same ``--range-margin`` and creation time) then ``sign``
+      rebuild the same bytes.
 
     Returns a :class:`Bundle` (shown as a summary in Jupyter).
     """
@@ -85,25 +102,35 @@ def seal(
         raise SealError("X_train has no rows; the schema and drift baseline are inferred from them")
     _check_columns(model, frame)
     y = _labels(model, y_train, len(frame))
+    names_of = _class_names(model, class_names)
+    margin = _margin(range_margin)
+    commit = _commit(git_commit)
     kinds = {c: column_type(frame[c]) for c in frame.columns}
     test_frame = _test_frame(X_test, frame, feature_names)
+    author_ranges = _ranges(ranges, kinds)
 
     onnx_bytes, _binding = export(model, frame, kinds, how, name)
-    meta = _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, random_seed, data_source, descriptions, units)
+    meta = _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, random_seed, data_source, descriptions, units, names_of, commit)
     train_csv = _training_csv(frame, kinds)
-    range_list = _ranges(ranges, kinds)
+    # Author-set ranges go into meta.json (not pack's range list) so that saved inputs rebuild
+    # the same bundle with the CLI; pack records both the same way, as set by the author.
+    for feature, lo, hi in author_ranges:
+        meta["features"][feature].update({"min": lo, "max": hi})
+
+    def pack(test_vectors_json: bytes) -> bytes:
+        return _native.pack(onnx_bytes, _dumps(meta), train_csv, test_vectors_json, [], created, margin)
 
     # First without test vectors: the schema the bundle will have, and the engine to check with.
-    probe_bytes = _native.pack(onnx_bytes, _dumps(meta), train_csv, _dumps({"tolerance": DEFAULT_TOLERANCE, "cases": []}), range_list, created)
+    probe_bytes = pack(_dumps({"tolerance": DEFAULT_TOLERANCE, "cases": []}))
     probe = Model(_native.Model.load(probe_bytes, allow_unverified=True))
-    rows, excluded = _schema_valid_rows(probe, test_frame)
+    rows, excluded, kept = _schema_valid_rows(probe, test_frame)
     if len(rows) == 0:
         raise SealError(
             f"none of the {len(test_frame)} test rows fits the schema inferred from X_train "
             f"({excluded}); pass ranges= to accept wider values"
         )
     tol = _tolerance(tolerance)
-    expected = _sklearn_expected(model, rows, probe.classes)
+    expected = _sklearn_expected(model, rows, probe.classes, names_of)
     got = probe.predict(rows)
     compared = _compare(expected, got, probe.classes, tol)
     source = None
@@ -116,14 +143,22 @@ def seal(
             f"by up to {compared['max_diff']:.3g}"
         )
         expected = _graph_expected(got, probe.classes)
-    cases = _cases(rows, expected, kinds, probe.classes, n_test_vectors)
-    tv = {"tolerance": tol, "cases": cases}
+    checked = _cases(rows, expected, kinds, probe.classes, len(rows))
+    tv = {"tolerance": tol, "cases": checked[:n_test_vectors]}
     if source:
         tv["source"] = source
 
-    unsigned = _native.pack(onnx_bytes, _dumps(meta), train_csv, _dumps(tv), range_list, created)
+    unsigned = pack(_dumps(tv))
     signed = _native.sign(unsigned, private_pem)
     loaded = _native.Model.load(signed, public_key=public_pem)
+    if save_inputs is not None:
+        # Every test row, in order: the checked ones as checked, and those outside the schema
+        # (which the engine refuses) with scikit-learn's outputs, for tests of the refusal.
+        cases = _cases(test_frame, _sklearn_expected(model, test_frame, probe.classes, names_of), kinds, probe.classes, len(test_frame))
+        for j, i in enumerate(kept):
+            cases[i] = checked[j]
+        holdout = {**tv, "cases": cases}
+        _save_inputs(Path(save_inputs), onnx_bytes, meta, train_csv, tv, holdout)
     _write(out, signed)
     notes = []
     if excluded:
@@ -231,7 +266,43 @@ def synthetic_rows(frame: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, seed, data_source, descriptions, units) -> dict[str, Any]:
+def _class_names(model: Any, given: Sequence[str] | None) -> dict[Any, str] | None:
+    """Label → class name, or None for a regressor."""
+    classes = getattr(final_estimator(model), "classes_", None)
+    if classes is None:
+        if given is not None:
+            raise SealError("class_names is for a classifier; this model has no classes_")
+        return None
+    labels = np.asarray(classes).tolist()
+    if given is None:
+        return {c: str(c) for c in labels}
+    names = [str(n) for n in given] if not isinstance(given, str) else []
+    if len(names) != len(labels) or any(not n.strip() for n in names) or len(set(names)) != len(names):
+        raise SealError(f"class_names must be {len(labels)} distinct, non-empty names, one per class in the order of classes_ {labels}; got {given!r}")
+    return dict(zip(labels, names))
+
+
+def _margin(m: float) -> float:
+    try:
+        m = float(m)
+    except (TypeError, ValueError):
+        raise SealError(f"range_margin must be a number (a share of each range's span, e.g. 0.1), not {m!r}") from None
+    if not (math.isfinite(m) and m >= 0):
+        raise SealError(f"range_margin must be 0 or more (a share of each range's span, e.g. 0.1), not {m!r}")
+    return m
+
+
+def _commit(git: bool | str) -> str | None:
+    if git is True:
+        return git_commit()
+    if git is False:
+        return None
+    if isinstance(git, str) and re.fullmatch(r"[0-9a-f]{40}", git):
+        return git
+    raise SealError(f"git_commit must be True (HEAD), False (none) or a 40-hex commit, not {git!r}")
+
+
+def _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, seed, data_source, descriptions, units, names_of, commit) -> dict[str, Any]:
     import sklearn
     import skl2onnx
     from sklearn.base import is_classifier
@@ -259,7 +330,7 @@ def _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, seed, 
         classes = np.asarray(last.classes_).tolist()
         outputs = {
             "task": "classification",
-            "class_names": [str(c) for c in classes],
+            "class_names": [names_of[c] for c in classes],
             "class_labels": classes,
             "label": "label",
             "probabilities": "probabilities" if hasattr(model, "predict_proba") else None,
@@ -275,7 +346,6 @@ def _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, seed, 
     }
     if data_source:
         training["data_source"] = str(data_source)
-    commit = git_commit()
     if commit:
         training["git_commit"] = commit
     if seed is not None:
@@ -336,6 +406,8 @@ def _ranges(ranges: Mapping[str, tuple[float, float]] | None, kinds: dict[str, s
     for name, bounds in (ranges or {}).items():
         if name not in kinds:
             raise SealError(f"ranges names {name!r}, which is not a column of X_train ({list(kinds)})")
+        if kinds[name] not in ("float", "integer"):
+            raise SealError(f"ranges names {name!r}, which is a {kinds[name]} column, not a number")
         try:
             lo, hi = (float(b) for b in bounds)
         except (TypeError, ValueError):
@@ -358,23 +430,25 @@ def _tolerance(t: float | Mapping[str, float] | None) -> dict[str, float]:
     return tol
 
 
-def _schema_valid_rows(model: Model, rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def _schema_valid_rows(model: Model, rows: pd.DataFrame) -> tuple[pd.DataFrame, str, list[int]]:
+    """The rows the schema accepts, a summary of the others, and the kept rows' positions."""
     issues = model.validate(rows)
     if len(issues) == 0:
-        return rows, ""
+        return rows, "", list(range(len(rows)))
     bad = sorted(set(int(r) for r in issues["row"].dropna()))
     first = issues.iloc[0]
     summary = f"{len(bad)} of {len(rows)} rows, e.g. {first['feature']} = {first['received']} ({first['code']}, expected {first['expected']})"
-    return rows.drop(index=bad).reset_index(drop=True), summary
+    kept = [i for i in range(len(rows)) if i not in set(bad)]
+    return rows.drop(index=bad).reset_index(drop=True), summary, kept
 
 
-def _sklearn_expected(model: Any, rows: pd.DataFrame, classes: list[str] | None) -> dict[str, Any]:
+def _sklearn_expected(model: Any, rows: pd.DataFrame, classes: list[str] | None, names_of: dict[Any, str] | None) -> dict[str, Any]:
     # A model fitted on a plain array gets one (it warns about column names otherwise).
     X = rows if hasattr(model, "feature_names_in_") else rows.to_numpy()
     labels = model.predict(X)
     out: dict[str, Any] = {}
-    if classes is not None:
-        out["label"] = np.asarray([str(v) for v in np.asarray(labels).tolist()], dtype=object)
+    if classes is not None and names_of is not None:
+        out["label"] = np.asarray([names_of[v] for v in np.asarray(labels).tolist()], dtype=object)
         if hasattr(model, "predict_proba"):
             out["probabilities"] = np.asarray(model.predict_proba(X), dtype=float)
     else:
@@ -471,6 +545,14 @@ def _dumps(obj: Any) -> bytes:
         return json.dumps(obj, allow_nan=False, ensure_ascii=False).encode("utf-8")
     except ValueError as e:
         raise SealError(f"a value is NaN or infinite where the manifest needs a number: {e}") from None
+
+
+def _save_inputs(folder: Path, onnx_bytes: bytes, meta: dict[str, Any], train_csv: bytes, tv: dict[str, Any], holdout: dict[str, Any]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / "model.onnx", onnx_bytes)
+    _write(folder / "train.csv", train_csv)  # exact bytes: the manifest records their sha256
+    for file, doc in (("meta.json", meta), ("test_vectors.json", tv), ("holdout.json", holdout)):
+        _write(folder / file, json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -64,7 +64,7 @@ fn key_info(py: Python<'_>, pem: &str) -> PyResult<(&'static str, String, String
 
 /// Packs an unsigned bundle (see `sealed-onnx pack`) and loads it once; returns its bytes.
 #[pyfunction]
-#[pyo3(signature = (model, meta, train_csv, test_vectors, ranges, created=None))]
+#[pyo3(signature = (model, meta, train_csv, test_vectors, ranges, created=None, range_margin=0.0))]
 fn pack<'py>(
     py: Python<'py>,
     model: &[u8],
@@ -73,6 +73,7 @@ fn pack<'py>(
     test_vectors: &[u8],
     ranges: Vec<(String, f64, f64)>,
     created: Option<String>,
+    range_margin: f64,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let input = PackInput {
         model: model.to_vec(),
@@ -81,7 +82,7 @@ fn pack<'py>(
         test_vectors: test_vectors.to_vec(),
         names: ["the metadata", "the training data", "the test vectors"].map(String::from),
         ranges,
-        range_margin: 0.0,
+        range_margin,
         created,
     };
     let packed = py

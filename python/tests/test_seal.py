@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -325,3 +326,53 @@ def test_category_dtype_and_nullable_integers_shape_the_schema(tmp_path, data):
     assert (got["label"].to_numpy() == model.predict(inside)).all()
     one = inside.head(1).assign(grade=pd.array([pd.NA], dtype="Int64"))
     assert len(m.predict(one)) == 1  # a missing integer is accepted: the feature is nullable
+
+
+def test_saved_inputs_rebuild_the_same_bytes_with_the_cli(tmp_path, data, fitted, monkeypatch):
+    import subprocess
+    import sys
+
+    X_train, y_train, X_test, _ = data
+    far = X_test.copy()
+    far.loc[0, "hours"] = 1000.0  # outside the schema: in holdout.json, not in the checked rows
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")
+    inputs = tmp_path / "inputs"
+    b = _seal(fitted, X_train, y_train, tmp_path, X_test=far, range_margin=0.1, ranges={"grade": (1, 5)}, save_inputs=inputs, git_commit="ab" * 20)
+    assert sorted(p.name for p in inputs.iterdir()) == ["holdout.json", "meta.json", "model.onnx", "test_vectors.json", "train.csv"]
+    holdout = json.loads((inputs / "holdout.json").read_text())
+    assert len(holdout["cases"]) == len(far) and holdout["cases"][0]["input"]["hours"] == 1000.0
+    assert b.checked_rows == len(far) - 1
+    assert b.info["training"]["git_commit"] == "ab" * 20
+    hours = next(f for f in b.info["schema"] if f["name"] == "hours")
+    lo, hi = X_train["hours"].min(), X_train["hours"].max()
+    # Widened by 10 % of the span (rounded outwards), but not below 0 for data that never are.
+    assert hours["min"] == 0 and lo - 0.1 * (hi - lo) < 0
+    assert hi + 0.1 * (hi - lo) <= hours["max"] < hi + 0.2 * (hi - lo)
+    cli = Path(sys.executable).with_name("sealed-onnx")
+    rebuilt = tmp_path / "rebuilt.sonnx"
+    subprocess.run([cli, "pack", "--model", inputs / "model.onnx", "--meta", inputs / "meta.json", "--train", inputs / "train.csv",
+                    "--test-vectors", inputs / "test_vectors.json", "--out", rebuilt, "--range-margin", "0.1"], check=True, capture_output=True)
+    subprocess.run([cli, "sign", rebuilt, "--key", tmp_path / "k.pem"], check=True, capture_output=True)
+    assert rebuilt.read_bytes() == b.path.read_bytes()
+
+
+def test_class_names_name_integer_classes(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(2)
+    X = pd.DataFrame({"a": rng.normal(size=80), "b": rng.normal(size=80)})
+    y = (X["a"] + 0.3 * X["b"] > 0).astype(int).to_numpy()
+    model = LogisticRegression().fit(X, y)
+    b = _seal(model, X, y, tmp_path, class_names=["low", "high"])
+    assert b.info["outputs"]["class_names"] == ["low", "high"]
+    got = so.load(b.path, public_key=tmp_path / "k.pub.pem").predict(X)
+    assert list(got["label"]) == [["low", "high"][v] for v in model.predict(X)]
+    for bad in (["low"], ["x", "x"], "lowhigh"):
+        with pytest.raises(so.SealError, match=r"class_names must be 2 distinct, non-empty names.*classes_ \[0, 1\]"):
+            _seal(model, X, y, tmp_path, class_names=bad, force=True)
+    with pytest.raises(so.SealError, match="range_margin must be 0 or more"):
+        _seal(model, X, y, tmp_path, range_margin=-0.1, force=True)
+    with pytest.raises(so.SealError, match="git_commit must be True"):
+        _seal(model, X, y, tmp_path, git_commit="main", force=True)
+    with pytest.raises(so.SealError, match="ranges names 'a', which is a string column, not a number"):
+        _seal(model, X.assign(a=X["a"].astype(str)), y, tmp_path, ranges={"a": (0, 1)}, force=True)
