@@ -3,7 +3,8 @@
 # installs it into a FRESH venv with only the pinned scikit-learn stack
 # (python/requirements-test.txt), then runs there: the package's tests (python/tests), the
 # quick-start notebook (models/quickstart.py, whose bundle the npm and demo-page tests load
-# afterwards from target/quickstart/), and the CLI end-to-end tests against the wheel's own
+# afterwards from target/quickstart/), models/export.py (which must rebuild the committed
+# examples byte for byte), and the CLI end-to-end tests against the wheel's own
 # `sealed-onnx` command. Installs what it needs first (idempotent).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,6 +32,17 @@ echo "== Python tests"
 echo "== quick-start notebook (models/quickstart.py)"
 rm -rf target/quickstart
 (cd "$root/target" && "$venv/bin/python" "$root/models/quickstart.py" "$root/target/quickstart")
+
+echo "== the examples: models/export.py (seal()) rebuilds the committed files byte for byte"
+rm -rf target/examples-check
+(cd "$root/target" && "$venv/bin/python" "$root/models/export.py" --out "$root/target/examples-check" >/dev/null)
+for f in $(cd target/examples-check && find . -type f ! -name 'model.pkl' ! -name 'model.joblib' | sort); do
+  if ! cmp -s "target/examples-check/$f" "models/$f"; then
+    echo "models/${f#./} differs from what models/export.py makes now: re-run it (models/README.md)" >&2
+    exit 1
+  fi
+done
+echo "$(cd target/examples-check && find . -type f ! -name 'model.pkl' ! -name 'model.joblib' | wc -l) files identical"
 
 echo "== CLI end-to-end tests against the wheel's sealed-onnx command"
 "$venv/bin/sealed-onnx" --version
