@@ -409,6 +409,7 @@ fn pack_refuses_unusable_inputs_and_writes_nothing() {
     let mut bare: serde_json::Value =
         serde_json::from_slice(&std::fs::read(m("meta.json")).unwrap()).unwrap();
     bare["features"] = serde_json::json!({});
+    bare["target"] = "species".into();
     let bare_meta = dir.path().join("bare.json");
     std::fs::write(&bare_meta, serde_json::to_vec(&bare).unwrap()).unwrap();
     pack_with(&only_target, &bare_meta).fails_with("has no feature columns besides the target");
