@@ -5,6 +5,16 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$root/models/.venv"
 req="$root/models/requirements.txt"
 stamp="$venv/.requirements.sha256"
+
+# onnxruntime's text operators (StringNormalizer's default locale, as skl2onnx's text
+# vectorizers use it) construct std::locale("en_US.UTF-8") and fail without it.
+if ! locale -a 2>/dev/null | grep -qi '^en_US\.utf-\?8$'; then
+  echo "installing the en_US.UTF-8 locale (apt), needed by onnxruntime's StringNormalizer…" >&2
+  apt-get update -qq && apt-get install -y -qq locales >/dev/null
+  sed -i 's/^# *en_US.UTF-8/en_US.UTF-8/' /etc/locale.gen
+  grep -q '^en_US.UTF-8' /etc/locale.gen || echo 'en_US.UTF-8 UTF-8' >> /etc/locale.gen
+  locale-gen >/dev/null
+fi
 want="$(sha256sum "$req" | cut -d' ' -f1)"
 if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
