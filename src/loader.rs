@@ -6,7 +6,7 @@ use p256::ecdsa::VerifyingKey;
 use thiserror::Error;
 
 use crate::bundle::{self, Bundle, BundleError, Limits, Manifest};
-use crate::engine::{Engine, EngineError, Prediction};
+use crate::engine::{Columns, Engine, EngineError, Prediction};
 use crate::schema::{self, Batch, SchemaError, Shape, Value};
 use crate::trust::{self, IntegrityError, Resource, SignatureError};
 
@@ -278,6 +278,14 @@ impl SealedModel {
     /// An inference failure.
     pub fn predict_batch(&self, batch: &Batch) -> Result<Vec<Prediction>, EngineError> {
         self.engine.predict(batch)
+    }
+
+    /// Predicts an already validated batch, results column by column (the typed-array form).
+    ///
+    /// # Errors
+    /// An inference failure.
+    pub fn predict_columns(&self, batch: &Batch) -> Result<Columns, EngineError> {
+        self.engine.predict_columns(batch)
     }
 
     /// Re-runs the embedded test vectors; returns how many passed (all, or an error).

@@ -21,6 +21,37 @@ pub struct Model {
     inner: SealedModel,
 }
 
+/// A batch's results column by column; each getter copies one column out as a typed array.
+#[wasm_bindgen]
+pub struct BatchColumns(crate::engine::Columns);
+
+#[wasm_bindgen]
+impl BatchColumns {
+    /// Rows predicted.
+    #[wasm_bindgen(getter)]
+    pub fn rows(&self) -> usize {
+        self.0.rows
+    }
+
+    /// Class index per row (`Uint32Array`), or undefined for a regressor.
+    #[wasm_bindgen(getter)]
+    pub fn labels(&self) -> Option<Vec<u32>> {
+        self.0.labels.clone()
+    }
+
+    /// Row-major `rows × classes` probabilities (`Float64Array`), or undefined.
+    #[wasm_bindgen(getter)]
+    pub fn probabilities(&self) -> Option<Vec<f64>> {
+        self.0.probabilities.clone()
+    }
+
+    /// One value per row (`Float64Array`), or undefined for a classifier.
+    #[wasm_bindgen(getter)]
+    pub fn values(&self) -> Option<Vec<f64>> {
+        self.0.values.clone()
+    }
+}
+
 fn json<T: serde::Serialize>(value: &T) -> JsResult<String> {
     serde_json::to_string(value)
         .map_err(|e| model_error(&format!("cannot serialize the result: {e}")))
@@ -99,6 +130,16 @@ impl Model {
             schema::Shape::Records,
             &predictions,
         ))
+    }
+
+    /// Predicts rows given as in [`Model::predict_typed`], results as typed arrays column by
+    /// column (no JSON, no object per row: what large batches need).
+    #[wasm_bindgen(js_name = predictColumns)]
+    pub fn predict_columns(&self, data: &[f64], rows: usize) -> JsResult<BatchColumns> {
+        let features = &self.inner.manifest().inputs.features;
+        let batch = convert::typed_batch(features, data, rows)?;
+        let columns = self.inner.predict_columns(&batch).map_err(|e| to_js(&e))?;
+        Ok(BatchColumns(columns))
     }
 
     /// The schema issues of `input` (tagged JSON) as a JSON array (empty when valid),

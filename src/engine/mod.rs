@@ -16,7 +16,7 @@ use crate::schema::Batch;
 
 pub use error::{EngineError, UnsupportedOp};
 pub use graph_io::GraphInput;
-pub use outputs::{predictions_json, Prediction};
+pub use outputs::{predictions_json, Columns, Prediction};
 pub use raw::{run_raw, RawData, RawOutput, RawTensor};
 
 type Plan = Arc<TypedRunnableModel>;
@@ -102,8 +102,16 @@ impl Engine {
     /// # Errors
     /// [`EngineError::Run`] or [`EngineError::BadOutput`]; the engine stays usable.
     pub fn predict(&self, batch: &Batch) -> Result<Vec<Prediction>, EngineError> {
+        Ok(self.predict_columns(batch)?.predictions())
+    }
+
+    /// Predicts a validated batch, results column by column (labels as class indices).
+    ///
+    /// # Errors
+    /// As [`Engine::predict`].
+    pub fn predict_columns(&self, batch: &Batch) -> Result<Columns, EngineError> {
         if batch.rows == 0 {
-            return Ok(Vec::new());
+            return Ok(outputs::empty_columns(&self.outputs, &self.selected));
         }
         let inputs = graph_io::tensors(&self.inputs, batch)?;
         let results = self
@@ -112,7 +120,7 @@ impl Engine {
             .map_err(|e| EngineError::Run {
                 detail: error::chain(&e),
             })?;
-        outputs::predictions(&self.outputs, &self.selected, &results, batch.rows)
+        outputs::columns(&self.outputs, &self.selected, &results, batch.rows)
     }
 }
 
