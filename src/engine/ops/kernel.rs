@@ -32,6 +32,10 @@ pub enum OutShape {
     /// The input's shape with its last axis as long as input 1 has elements (a gather of
     /// columns, as `ArrayFeatureExtractor`).
     LastAxisFromIndices,
+    /// Whatever [`Kernel::custom_shape`] says, from the first input's shape: for outputs
+    /// whose rank differs by input rank, or whose length is only known once the kernel ran
+    /// (the text operators' token count), as a symbol of the kernel's own.
+    Custom,
 }
 
 impl OutputSpec {
@@ -73,6 +77,17 @@ pub trait Kernel: Debug + Clone + PartialEq + Send + Sync + 'static {
     }
     /// Computes the outputs.
     fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>>;
+    /// The shape of output `output` when its spec says [`OutShape::Custom`], given the first
+    /// input's shape.
+    fn custom_shape(&self, output: usize, input: &[TDim]) -> TractResult<TVec<TDim>> {
+        let _ = input;
+        bail!("{}: output {output} has no custom shape", self.name())
+    }
+    /// Whether an output shape holds a symbol only this kernel's evaluation binds (tract
+    /// then orders the nodes that use it after this one).
+    fn mints_runtime_symbols(&self) -> bool {
+        false
+    }
 }
 
 /// Wraps a [`Kernel`] as a tract operator.
@@ -113,7 +128,7 @@ impl<K: Kernel> Expansion for KernelOp<K> {
         check_input_arity(inputs, self.0.inputs())?;
         let specs = self.0.outputs(None)?;
         check_output_arity(outputs, specs.len())?;
-        for (out, spec) in outputs.iter().zip(specs.iter()) {
+        for (ix, (out, spec)) in outputs.iter().zip(specs.iter()).enumerate() {
             if self.0.output_dtype_from_input() {
                 s.equals(&out.datum_type, &inputs[0].datum_type)?;
             } else {
@@ -142,6 +157,16 @@ impl<K: Kernel> Expansion for KernelOp<K> {
                             Ok(())
                         },
                     )?;
+                }
+                OutShape::Custom => {
+                    s.given(&inputs[0].shape, move |s, shape| {
+                        let dims = self.0.custom_shape(ix, &shape)?;
+                        s.equals(&out.rank, dims.len() as i64)?;
+                        for (axis, dim) in dims.into_iter().enumerate() {
+                            s.equals(&out.shape[axis], dim)?;
+                        }
+                        Ok(())
+                    })?;
                 }
                 OutShape::AppendAxis(size) => {
                     s.equals(&out.rank, inputs[0].rank.bex() + 1)?;
@@ -177,6 +202,10 @@ impl<K: Kernel> Op for KernelOp<K> {
         self.0.name().into()
     }
 
+    fn mints_runtime_symbols(&self) -> bool {
+        self.0.mints_runtime_symbols()
+    }
+
     op_as_typed_op!();
 }
 
@@ -198,12 +227,13 @@ impl<K: Kernel> TypedOp for KernelOp<K> {
         let first = inputs.first().context("missing input")?;
         let batch = first.shape[0].clone();
         let trailing = concrete_trailing(first);
-        Ok(self
-            .0
+        self.0
             .outputs(trailing.as_deref())?
             .into_iter()
-            .map(|spec| {
+            .enumerate()
+            .map(|(ix, spec)| {
                 let shape: TVec<TDim> = match spec.shape {
+                    OutShape::Custom => self.0.custom_shape(ix, &first.shape)?,
                     OutShape::Rows => std::iter::once(batch.clone())
                         .chain(spec.trailing.iter().map(|d| d.to_dim()))
                         .collect(),
@@ -231,9 +261,9 @@ impl<K: Kernel> TypedOp for KernelOp<K> {
                     (true, dt) => dt,
                     (false, _) => spec.dtype,
                 };
-                dtype.fact(shape)
+                Ok(dtype.fact(shape))
             })
-            .collect())
+            .collect()
     }
 
     as_op!();

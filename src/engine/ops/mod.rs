@@ -22,7 +22,10 @@ mod one_hot_encoder;
 mod post_transform;
 mod reduce_log_sum_exp;
 mod scaler;
+mod string_normalizer;
 mod svm;
+mod tfidf_vectorizer;
+mod tokenizer;
 mod tree_ensemble;
 mod tree_ensemble_v5;
 
@@ -41,6 +44,9 @@ pub fn framework() -> Onnx {
     array_feature_extractor::register(&mut onnx.op_register);
     feature_vectorizer::register(&mut onnx.op_register);
     reduce_log_sum_exp::register(&mut onnx.op_register);
+    string_normalizer::register(&mut onnx.op_register);
+    tokenizer::register(&mut onnx.op_register);
+    tfidf_vectorizer::register(&mut onnx.op_register);
     onnx
 }
 
