@@ -72,7 +72,8 @@ from sklearn.datasets import (
     make_classification,
     make_regression,
 )
-from sklearn.decomposition import PCA
+from sklearn.decomposition import PCA, TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.ensemble import (
     ExtraTreesClassifier,
     ExtraTreesRegressor,
@@ -524,6 +525,55 @@ def define_cases() -> None:
         note="unseen labels: onnxruntime gives -1, scikit-learn raises (null here)")
     add("labelencoder-float", LabelEncoder(), None, T, input_kind="labels-float",
         note="unseen labels: onnxruntime gives -1, scikit-learn raises (null here)")
+    # ---- text: StringNormalizer -> Tokenizer -> TfIdfVectorizer ------------------------------
+    text = dict(input_kind="text", extremes=False)
+    add("text-tfidf-logreg", Pipeline([("tfidf", TfidfVectorizer()),
+                                       ("model", LogisticRegression(max_iter=2000))]),
+        None, C, **text)
+    add("text-tfidf-bigram-linearsvc",
+        Pipeline([("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9)),
+                  ("model", LinearSVC())]), None, C, nocl=True, **text)
+    add("text-tfidf-sublinear-logreg",
+        Pipeline([("tfidf", TfidfVectorizer(sublinear_tf=True)),
+                  ("model", LogisticRegression(max_iter=2000))]), None, C, **text,
+        known_issue="sublinear_tf: skl2onnx 1.20 writes log(tf + 1) where scikit-learn computes "
+                    "1 + log(tf), so documents that repeat a word differ")
+    add("text-count-stopwords-multinomialnb",
+        Pipeline([("count", CountVectorizer(stop_words="english", max_df=0.8)),
+                  ("model", MultinomialNB())]), None, C, **text,
+        note="stop words with 1-grams only: skl2onnx gives them to StringNormalizer, which "
+             "drops whole documents equal to a stop word and leaves the words in the text")
+    add("text-count-binary-complementnb",
+        Pipeline([("count", CountVectorizer(binary=True, min_df=3, lowercase=False)),
+                  ("model", ComplementNB())]), None, C, **text)
+    add("text-char-tfidf-logreg",
+        Pipeline([("tfidf", TfidfVectorizer(analyzer="char", ngram_range=(2, 3), min_df=2)),
+                  ("model", LogisticRegression(max_iter=2000))]), None, C, **text,
+        note="character n-grams: onnxruntime's Tokenizer splits on every character (tokenexp "
+             "'.'), the edge rows keep single spaces (scikit-learn first squeezes runs of "
+             "white space)")
+    add("text-tfidf-svd-logreg",
+        Pipeline([("tfidf", TfidfVectorizer(ngram_range=(1, 2))),
+                  ("svd", TruncatedSVD(n_components=12, random_state=SEED)),
+                  ("model", LogisticRegression(max_iter=2000))]), None, C, **text)
+    add("text-tfidf-transform", TfidfVectorizer(ngram_range=(1, 2), min_df=8),
+        None, T, fit_y=False, regular=20, **text)
+    add("text-tfidf-nonascii-vocabulary",
+        Pipeline([("tfidf", TfidfVectorizer()),
+                  ("model", LogisticRegression(max_iter=2000))]), None, C,
+        input_kind="text-nonascii", extremes=False,
+        known_issue="non-ASCII words: scikit-learn's token pattern \\w is Unicode and it "
+                    "lowercases with Python's full case mapping, while skl2onnx replaces the "
+                    "pattern by RE2's ASCII [a-zA-Z0-9_]+ (so 'naïve' is 'na' + 've' and "
+                    "'Émile' is 'mile') and onnxruntime lowercases one code point at a time")
+    add("text-bigram-oneletter-words",
+        Pipeline([("tfidf", TfidfVectorizer(ngram_range=(1, 2))),
+                  ("model", LogisticRegression(max_iter=2000))]), None, C,
+        input_kind="text-oneletter", extremes=False,
+        known_issue="one-letter words between two words: scikit-learn's token pattern "
+                    "(\\w\\w+) skips them, so 'the a goal' has the bigram 'the goal'; "
+                    "skl2onnx's [a-zA-Z0-9_]+ keeps them as tokens, and onnxruntime sees "
+                    "'the a' and 'a goal' instead")
 
 
 # --------------------------------------------------------------------------------------------
@@ -864,6 +914,8 @@ def build(case: Case) -> Built:
         return build_label_encoder(case, seed)
     if case.input_kind == "columns":
         return build_columns(case)
+    if case.input_kind.startswith("text"):
+        return build_text(case)
     d = case.data
     X_train = d.X_train
     if case.nan_train:
@@ -955,6 +1007,82 @@ def build_columns(case: Case) -> Built:
     return Built(model, inputs, frame, types, name, rows)
 
 
+TOPICS = {
+    "sport": "match team goal score player coach league season win referee stadium fans "
+             "striker keeper penalty",
+    "science": "experiment theory data cell energy molecule physics research lab planet "
+               "quantum protein telescope hypothesis",
+    "cooking": "recipe oven flour sugar butter salt pepper garlic onion simmer bake sauce "
+               "dough spice",
+}
+COMMON = "the of and to in is it that this with for on was very really some new old good"
+NONASCII = "naïve café crème brûlée émile straße façade über señor"
+# Edge rows: empty, white space and punctuation only, digits, capitals, non-ASCII text, very
+# long text, words never seen in training.
+TEXT_EDGES = [
+    "",
+    " ",
+    "!!! ??? ... ,,, ;;;",
+    "12345 67890",
+    "THE TEAM WON THE MATCH",
+    "Émile ÇA ßtraße naïve",
+    "zebra quokka xylophone",
+    "goal-goal, goal; goal.goal",
+]
+
+
+def text_data(case: Case):
+    """Generated documents: three topics of words, common words, punctuation and capitals."""
+    rng = np.random.RandomState(SEED)
+    topics = sorted(TOPICS)
+    common = COMMON.split()
+    extra = {"text-nonascii": NONASCII.split(), "text-oneletter": ["a", "i"]}.get(
+        case.input_kind, [])
+
+    def doc(t: str) -> str:
+        words = TOPICS[t].split()
+        other = TOPICS[topics[(topics.index(t) + 1) % 3]].split()
+        n = rng.randint(4, 25)
+        out = []
+        for _ in range(n):
+            r = rng.rand()
+            pool = words if r < 0.5 else common if r < 0.8 else other if r < 0.92 else \
+                (extra or common)
+            w = pool[rng.randint(len(pool))]
+            if rng.rand() < 0.1:
+                w = w.capitalize()
+            out.append(w)
+            if rng.rand() < 0.1:
+                out[-1] += rng.choice([",", ".", "!", "?"])
+        return " ".join(out)
+
+    y = np.array([topics[i % 3] for i in range(450)])
+    rng.shuffle(y)
+    docs = np.array([doc(t) for t in y], dtype=object)
+    return train_test_split(docs, y, test_size=0.3, random_state=SEED, stratify=y)
+
+
+def build_text(case: Case) -> Built:
+    X_train, X_test, y_train, _ = text_data(case)
+    model = case.model
+    if case.fit_y:
+        model.fit(X_train, y_train)
+    else:
+        model.fit(X_train)
+    regular = list(X_test[: case.regular])
+    long_text = " ".join(X_test[case.regular: case.regular + 40])  # ~600 words
+    edges = TEXT_EDGES + [long_text]
+    if case.input_kind == "text-nonascii":
+        edges += ["Naïve Café", "CRÈME BRÛLÉE", "straße STRASSE", "İstanbul ΑΙ ᾳ ﬁ ǅ"]
+    docs = np.array(regular + edges, dtype=object)
+    rows = {"held_out": len(regular), "edge": len(edges)}
+    types = [("text", StringTensorType([None, 1]))]
+    name = "generated documents: 3 topics, 450 rows" + {
+        "text-nonascii": "; non-ASCII words in training",
+        "text-oneletter": "; one-letter words in training"}.get(case.input_kind, "")
+    return Built(model, {"text": docs.reshape(-1, 1)}, docs, types, name, rows)
+
+
 def build_label_encoder(case: Case, seed: int) -> Built:
     rng = np.random.RandomState(seed)
     kind = case.input_kind.split("-")[1]
@@ -998,7 +1126,10 @@ def sklearn_outputs(case: Case, b: Built) -> dict[str, np.ndarray]:
         vals = np.full(len(b.sk_in), None, dtype=object)
         vals[b.sk_mask] = m.transform(b.sk_in[b.sk_mask])
         return {"transform": vals}
-    return {"transform": np.asarray(m.transform(b.sk_in), dtype=np.float64)}
+    t = m.transform(b.sk_in)
+    if hasattr(t, "toarray"):  # text vectorizers give a sparse matrix
+        t = t.toarray()
+    return {"transform": np.asarray(t, dtype=np.float64)}
 
 
 def near_ties(case: Case, b: Built, sk: dict) -> np.ndarray:
