@@ -1,11 +1,11 @@
-//! Loading a bundle with every check, in order: integrity, structure, file digests,
-//! signature, graph, test vectors. A model that comes out of [`SealedModel::load`] passed
-//! all of them.
+//! Loading a bundle with every check, in order: integrity, structure (the directory, the
+//! manifest), signature, the model against its digest, graph, test vectors. A model that
+//! comes out of [`SealedModel::load`] passed all of them.
 
 use p256::ecdsa::VerifyingKey;
 use thiserror::Error;
 
-use crate::bundle::{self, Bundle, BundleError, Limits, Manifest};
+use crate::bundle::{self, Bundle, BundleError, Limits, Manifest, OpenBundle};
 use crate::engine::{Columns, Engine, EngineError, Prediction};
 use crate::schema::{self, Batch, SchemaError, Shape, Value};
 use crate::trust::{self, IntegrityError, Resource, SignatureError};
@@ -206,15 +206,19 @@ impl SealedModel {
                 .map_err(VerificationError::from)?,
             None => false,
         };
-        let bundle = Bundle::read(bytes, &options.limits)?;
-        // The model is hashed once, for its manifest digest and for the signature (a big
-        // model's sha256 is a good part of its load time).
-        let model_sha256 = trust::sha256(&bundle.model);
-        check_model_digest(&bundle, &model_sha256)?;
+        let open = Bundle::open(bytes, &options.limits)?;
+        // With a key, the signature is checked before the model is inflated, against the
+        // model digest the manifest lists; the model is then checked against that same
+        // digest. Together that proves what checking the signature against the model's own
+        // digest would, but a bundle whose manifest or signature the key did not make is
+        // refused before the one expensive step: inflating and hashing a model declared up
+        // to the entry limit (512 MiB by default).
         let signer = match &options.public_key {
-            Some(key) => Some(verify_signature(&bundle, &model_sha256, key)?),
+            Some(key) => Some(verify_signature(&open, key)?),
             None => None,
         };
+        let bundle = open.read_model()?;
+        check_model_digest(&bundle, &trust::sha256(&bundle.model))?;
         let engine = Engine::load(&bundle.model, &bundle.manifest)?;
         let mut model = SealedModel {
             manifest: bundle.manifest,
@@ -366,20 +370,33 @@ pub fn signed_resources(model: &[u8], manifest_bytes: &[u8]) -> Vec<Resource> {
 }
 
 fn verify_signature(
-    bundle: &Bundle,
-    model_sha256: &[u8; 32],
+    open: &OpenBundle<'_>,
     key: &VerifyingKey,
 ) -> Result<String, VerificationError> {
-    let sig = bundle
+    let sig = open
         .signature
         .as_deref()
         .ok_or(VerificationError::Unsigned)?;
-    // The same files as `signed_resources`, the model's digest reused.
+    // The manifest check guarantees a well-formed digest for model.onnx; a typed refusal all
+    // the same if that ever changes.
+    let listed = open
+        .manifest
+        .files
+        .get(bundle::MODEL_ENTRY)
+        .map(String::as_str)
+        .unwrap_or_default();
+    let model_sha256 =
+        trust::parse_hex_digest(listed).map_err(|e| VerificationError::FileDigest {
+            name: bundle::MODEL_ENTRY.into(),
+            expected: listed.into(),
+            actual: format!("(the manifest's digest is unusable: {e})"),
+        })?;
+    // The same files as `signed_resources`.
     let resources = [
-        Resource::new(bundle::MANIFEST_ENTRY, &bundle.manifest_bytes),
+        Resource::new(bundle::MANIFEST_ENTRY, &open.manifest_bytes),
         Resource {
             name: bundle::MODEL_ENTRY.into(),
-            sha256: *model_sha256,
+            sha256: model_sha256,
         },
     ];
     let valid = trust::verify(sig, &resources, key)?;

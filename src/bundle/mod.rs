@@ -43,18 +43,26 @@ impl Bundle {
     /// # Errors
     /// A [`BundleError`] naming the first structural problem found.
     pub fn read(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
+        Bundle::open(bytes, limits)?.read_model()
+    }
+
+    /// The first half of [`Bundle::read`]: checks the directory, then inflates and checks
+    /// the manifest and the signature, but not the model. The model is the one entry that
+    /// can be large (up to [`Limits::max_entry_bytes`]); a loader given a key can check the
+    /// signature, which covers the manifest, which lists the model's digest, before paying
+    /// for it (see [`OpenBundle::read_model`]).
+    ///
+    /// # Errors
+    /// A [`BundleError`] naming the first structural problem found.
+    pub fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<OpenBundle<'a>, BundleError> {
         let directory = zip::read_directory(bytes, limits)?;
         let (mut model, mut manifest, mut signature) = (None, None, None);
-        for entry in &directory {
+        for entry in directory {
             let slot = match entry.name.as_str() {
                 MODEL_ENTRY => &mut model,
                 MANIFEST_ENTRY => &mut manifest,
                 SIGNATURE_ENTRY => &mut signature,
-                _ => {
-                    return Err(BundleError::UnexpectedEntry {
-                        name: entry.name.clone(),
-                    })
-                }
+                _ => return Err(BundleError::UnexpectedEntry { name: entry.name }),
             };
             *slot = Some(entry);
         }
@@ -68,17 +76,20 @@ impl Bundle {
                 limit: limits.max_manifest_bytes,
             });
         }
-        if let Some(sig) = signature.filter(|s| s.uncompressed_size > limits.max_signature_bytes) {
+        if let Some(sig) = signature
+            .as_ref()
+            .filter(|s| s.uncompressed_size > limits.max_signature_bytes)
+        {
             return Err(BundleError::SignatureTooLarge {
                 size: sig.uncompressed_size,
                 limit: limits.max_signature_bytes,
             });
         }
-        let manifest_bytes = zip::inflate(bytes, manifest)?;
+        let manifest_bytes = zip::inflate(bytes, &manifest)?;
         let manifest = parse_manifest(&manifest_bytes)?;
-        let signature = signature.map(|s| zip::inflate(bytes, s)).transpose()?;
-        let model = zip::inflate(bytes, model)?;
-        Ok(Bundle {
+        let signature = signature.map(|s| zip::inflate(bytes, &s)).transpose()?;
+        Ok(OpenBundle {
+            bytes,
             model,
             manifest_bytes,
             manifest,
@@ -96,6 +107,42 @@ impl Bundle {
             entries.push((SIGNATURE_ENTRY, sig));
         }
         zip::write(&entries)
+    }
+}
+
+/// A bundle whose directory, manifest and signature are read and checked, its model not
+/// yet inflated (see [`Bundle::open`]).
+#[derive(Debug, Clone)]
+pub struct OpenBundle<'a> {
+    bytes: &'a [u8],
+    model: zip::EntryInfo,
+    /// The manifest exactly as stored (digests and signatures cover these bytes).
+    pub manifest_bytes: Vec<u8>,
+    /// The parsed and checked manifest.
+    pub manifest: Manifest,
+    /// `model.sig`, when the bundle is signed.
+    pub signature: Option<Vec<u8>>,
+}
+
+impl OpenBundle<'_> {
+    /// The size `model.onnx` inflates to, as the directory declares it (already checked
+    /// against the limits; [`read_model`](Self::read_model) refuses any other size).
+    pub fn model_size(&self) -> u64 {
+        self.model.uncompressed_size
+    }
+
+    /// The second half of [`Bundle::read`]: inflates `model.onnx`.
+    ///
+    /// # Errors
+    /// A [`BundleError`] if the model's data is not exactly what the directory declares.
+    pub fn read_model(self) -> Result<Bundle, BundleError> {
+        let model = zip::inflate(self.bytes, &self.model)?;
+        Ok(Bundle {
+            model,
+            manifest_bytes: self.manifest_bytes,
+            manifest: self.manifest,
+            signature: self.signature,
+        })
     }
 }
 

@@ -286,6 +286,58 @@ fn deflate_must_end_exactly_at_the_compressed_size() {
     );
 }
 
+/// An entry holding `data`, its deflate body replaced by `body` and its declared size by
+/// `size` (in the local header and the directory).
+fn with_body(data: &[u8], body: &[u8], size: u32) -> Vec<u8> {
+    let mut b = write(&[("model.onnx", data)]);
+    let old = u32::from_le_bytes(b[18..22].try_into().unwrap()) as usize;
+    b.splice(30 + 10..30 + 10 + old, body.iter().copied());
+    b[18..22].copy_from_slice(&(body.len() as u32).to_le_bytes());
+    b[22..26].copy_from_slice(&size.to_le_bytes());
+    let eocd = b.len() - 22;
+    let cd = u32::from_le_bytes(b[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+    let new_cd = (cd as i64 + body.len() as i64 - old as i64) as u32;
+    b[eocd + 16..eocd + 20].copy_from_slice(&new_cd.to_le_bytes());
+    let cd = new_cd as usize;
+    b[cd + 20..cd + 24].copy_from_slice(&(body.len() as u32).to_le_bytes());
+    b[cd + 24..cd + 28].copy_from_slice(&size.to_le_bytes());
+    b
+}
+
+#[test]
+fn entries_of_several_inflate_chunks_round_trip_and_keep_their_exact_size() {
+    // Inflating works chunk by chunk: back-references that reach into earlier chunks, sizes
+    // that end exactly on a chunk boundary or just after one, one byte more or less.
+    let chunk = inflate::CHUNK;
+    let mut state = 0x2545_f491_u32;
+    let block: Vec<u8> = (0..20_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state % 7) as u8
+        })
+        .collect();
+    for len in [chunk - 1, chunk, chunk + 1, 2 * chunk, 3 * chunk + 17] {
+        let data: Vec<u8> = block.iter().copied().cycle().take(len).collect();
+        let body = miniz_oxide::deflate::compress_to_vec(&data, 6);
+        let size = len as u32;
+        let read_back = read(&with_body(&data, &body, size), &limits()).unwrap();
+        assert_eq!(read_back[0].data, data, "{len} bytes");
+        for wrong in [size - 1, size + 1] {
+            assert_eq!(
+                read(&with_body(&data, &body, wrong), &limits()),
+                Err(ZipError::InflatedSizeMismatch {
+                    name: "model.onnx".into(),
+                    declared: wrong.into(),
+                    larger: wrong < size,
+                }),
+                "{len} bytes declared as {wrong}"
+            );
+        }
+    }
+}
+
 #[test]
 fn empty_entries_round_trip() {
     let bytes = write(&[("a", b""), ("b", b"")]);
