@@ -107,6 +107,25 @@ fn check_inputs(m: &Manifest) -> Result<(), BundleError> {
                 ));
             }
         }
+        match (f.kind, f.max_length) {
+            (FeatureType::Text, None) => {
+                return Err(invalid(
+                    at(".max_length"),
+                    "a text feature needs a max_length (characters), which bounds the \
+                     tokenizer's work per input",
+                ))
+            }
+            (FeatureType::Text, Some(0)) => {
+                return Err(invalid(at(".max_length"), "must be at least 1"))
+            }
+            (FeatureType::Text, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err(invalid(
+                    at(".max_length"),
+                    "only text features have a max_length",
+                ))
+            }
+        }
         if let Some(cats) = &f.categories {
             if f.kind != FeatureType::String {
                 return Err(invalid(
@@ -137,10 +156,17 @@ fn check_inputs(m: &Manifest) -> Result<(), BundleError> {
                     "a single-tensor binding must be float32, float64 or int64",
                 ));
             }
-            if let Some(f) = features.iter().find(|f| f.kind == FeatureType::String) {
+            if let Some(f) = features
+                .iter()
+                .find(|f| matches!(f.kind, FeatureType::String | FeatureType::Text))
+            {
                 return Err(invalid(
                     "inputs.binding",
-                    format!("string feature {:?} cannot go into a numeric tensor; use a columns binding", f.name),
+                    format!(
+                        "{} feature {:?} cannot go into a numeric tensor; use a columns binding",
+                        f.kind.as_str(),
+                        f.name
+                    ),
                 ));
             }
         }
@@ -153,7 +179,7 @@ fn check_inputs(m: &Manifest) -> Result<(), BundleError> {
                     ));
                 };
                 let fits = match f.kind {
-                    FeatureType::String => c.dtype == TensorType::String,
+                    FeatureType::String | FeatureType::Text => c.dtype == TensorType::String,
                     FeatureType::Boolean => c.dtype != TensorType::String,
                     FeatureType::Float | FeatureType::Integer => {
                         !matches!(c.dtype, TensorType::String | TensorType::Bool)

@@ -122,6 +122,9 @@ pub enum FeatureType {
     Boolean,
     /// One of the feature's `categories`, or any string when none are listed.
     String,
+    /// Free text for a text vectorizer (a `Tokenizer`/`StringNormalizer` in the graph): any
+    /// string of at most `max_length` characters, never a category list.
+    Text,
 }
 
 impl FeatureType {
@@ -132,6 +135,7 @@ impl FeatureType {
             FeatureType::Integer => "integer",
             FeatureType::Boolean => "boolean",
             FeatureType::String => "string",
+            FeatureType::Text => "text",
         }
     }
 }
@@ -158,6 +162,10 @@ pub struct Feature {
     /// Allowed values (string features).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
+    /// Longest accepted value in characters (Unicode scalar values), for text features: it
+    /// bounds the tokenizer's work on an input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
     /// Whether the value may be missing (`null`, or NaN).
     #[serde(default)]
     pub nullable: bool,
@@ -371,6 +379,20 @@ pub enum FeatureBaseline {
         missing: u64,
         /// Share of each value among the non-missing ones.
         frequencies: BTreeMap<String, f64>,
+    },
+    /// A text feature: the length of its texts in characters (the vocabulary's coverage is
+    /// not recorded).
+    Text {
+        /// Non-missing texts.
+        count: u64,
+        /// Missing texts.
+        missing: u64,
+        /// Mean length.
+        mean_length: f64,
+        /// Length deciles: the 0 %, 10 %, …, 100 % quantiles (11 values).
+        quantiles: Vec<f64>,
+        /// Histogram of lengths.
+        histogram: Histogram,
     },
 }
 

@@ -112,6 +112,21 @@ fn inconsistent_manifests_are_refused_with_a_path() {
             |v| v["drift_baseline"]["features"]["zzz"] = serde_json::json!({"kind": "categorical", "count": 1, "missing": 0, "frequencies": {}}),
             "drift_baseline.features.zzz",
         ),
+        (
+            |v| v["inputs"]["features"][1] = serde_json::json!({"name": "b", "type": "text"}),
+            "at inputs.features[1].max_length: a text feature needs a max_length",
+        ),
+        (
+            |v| v["inputs"]["features"][1]["max_length"] = 10.into(),
+            "at inputs.features[1].max_length: only text features",
+        ),
+        (
+            |v| {
+                v["inputs"]["features"][1] =
+                    serde_json::json!({"name": "b", "type": "text", "max_length": 9});
+            },
+            "text feature \"b\" cannot go into a numeric tensor",
+        ),
     ];
     for (mutate, want) in cases {
         let mut v = sample_manifest_json();

@@ -173,6 +173,8 @@ pub fn records(table: &Table, features: &[Feature]) -> Value {
 fn convert(field: &str, kind: FeatureType) -> Value {
     let trimmed = field.trim();
     match kind {
+        // An empty field is an empty text (a document may be empty), never missing.
+        FeatureType::Text => Value::String(field.to_string()),
         FeatureType::String => {
             if field.is_empty() {
                 Value::Null

@@ -11,7 +11,7 @@ use crate::bundle::manifest::{
 use crate::bundle::{self, Bundle};
 use crate::engine::graph_inputs;
 use crate::loader::{LoadError, LoadOptions, SealedModel, TestVectorError};
-use crate::schema::infer::{infer_feature, is_missing, InferOptions};
+use crate::schema::infer::{infer_feature, infer_text_feature, is_missing, InferOptions};
 use crate::trust;
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
@@ -106,6 +106,8 @@ struct FeatureOverride {
     #[serde(default)]
     categories: Option<Vec<String>>,
     #[serde(default)]
+    max_length: Option<u64>,
+    #[serde(default)]
     nullable: Option<bool>,
     #[serde(default)]
     missing: Option<String>,
@@ -197,9 +199,10 @@ pub fn pack(input: PackInput) -> Result<Packed> {
             "{train_name} has no data rows; the schema and drift baseline are inferred from them"
         );
     }
-    let (mut features, baseline) = infer_schema(&table, &meta, input.range_margin)?;
-    apply_ranges(&mut features, &input.ranges)?;
     let model = input.model;
+    let text = text_columns(&model, &table, &meta)?;
+    let (mut features, baseline) = infer_schema(&table, &meta, input.range_margin, &text)?;
+    apply_ranges(&mut features, &input.ranges)?;
     let binding = match meta.binding {
         Some(b) => b,
         None => infer_binding(&model, &features)?,
@@ -314,10 +317,36 @@ fn apply_ranges(features: &mut [Feature], ranges: &[(String, f64, f64)]) -> Resu
     Ok(())
 }
 
+/// The training columns that are text rather than categories: those whose graph input (same
+/// name, or the graph's only input when the CSV has one feature column) reaches a
+/// `StringNormalizer` or `Tokenizer`, and those the metadata declares `"type": "text"`.
+fn text_columns(model: &[u8], table: &csv_input::Table, meta: &Meta) -> Result<Vec<String>> {
+    let inputs = graph_inputs(model).context("cannot read the graph's inputs")?;
+    let columns: Vec<&String> = table
+        .header
+        .iter()
+        .filter(|h| meta.target.as_ref() != Some(*h))
+        .collect();
+    let text: Vec<String> = columns
+        .iter()
+        .filter(|c| {
+            inputs.iter().any(|i| i.text && i.name == ***c)
+                || (inputs.len() == 1 && columns.len() == 1 && inputs[0].text)
+                || meta
+                    .features
+                    .get(**c)
+                    .is_some_and(|o| o.kind == Some(FeatureType::Text))
+        })
+        .map(|c| (*c).clone())
+        .collect();
+    Ok(text)
+}
+
 fn infer_schema(
     table: &csv_input::Table,
     meta: &Meta,
     margin: f64,
+    text: &[String],
 ) -> Result<(Vec<Feature>, DriftBaseline)> {
     if let Some(target) = &meta.target {
         if !table.header.contains(target) {
@@ -344,10 +373,14 @@ fn infer_schema(
             .iter()
             .map(|r| r.get(i).map_or("", String::as_str))
             .collect();
-        if column.iter().all(|f| is_missing(f)) {
+        if column.iter().all(|f| is_missing(f)) && !text.contains(name) {
             bail!("column {name:?} of the training CSV has no values; drop it or name it as the target");
         }
-        let (mut f, stats) = infer_feature(name, &column, &options);
+        let (mut f, stats) = if text.contains(name) {
+            infer_text_feature(name, &column, &options)
+        } else {
+            infer_feature(name, &column, &options)
+        };
         if let Some(o) = meta.features.get(name) {
             apply(&mut f, o);
         }
@@ -371,7 +404,11 @@ fn apply(f: &mut Feature, o: &FeatureOverride) {
         if kind != FeatureType::String {
             f.categories = None;
         }
+        if kind != FeatureType::Text {
+            f.max_length = None;
+        }
     }
+    f.max_length = o.max_length.or(f.max_length);
     if o.min.is_some() || o.max.is_some() {
         f.range_source = Some("set by the author".to_string());
     }
@@ -389,6 +426,17 @@ fn infer_binding(model: &[u8], features: &[Feature]) -> Result<Binding> {
     let inputs = graph_inputs(model).context("cannot read the graph's inputs")?;
     match inputs.as_slice() {
         [] => bail!("the graph has no inputs"),
+        // One string input (a text vectorizer's) and one column: a string cannot go into a
+        // numeric [N, k] tensor, so the column feeds the input whatever their names.
+        [only] if only.dtype == Some(TensorType::String) && features.len() == 1 => {
+            Ok(Binding::Columns {
+                columns: vec![ColumnBinding {
+                    feature: features[0].name.clone(),
+                    input: only.name.clone(),
+                    dtype: TensorType::String,
+                }],
+            })
+        }
         [only] if features.len() > 1 || only.name != features[0].name => Ok(Binding::Tensor {
             input: only.name.clone(),
             dtype: only.dtype.unwrap_or(TensorType::Float32),

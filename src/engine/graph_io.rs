@@ -1,6 +1,8 @@
 //! The graph's declared inputs and outputs, and turning validated batches into input tensors.
 
-use tract_onnx::pb::{tensor_proto::DataType, tensor_shape_proto, type_proto, ModelProto};
+use tract_onnx::pb::{
+    tensor_proto::DataType, tensor_shape_proto, type_proto, GraphProto, ModelProto,
+};
 use tract_onnx::prelude::*;
 use tract_onnx::Onnx;
 
@@ -25,6 +27,38 @@ pub struct GraphInput {
     pub dtype: Option<TensorType>,
     /// The fixed size of the second dimension, when declared.
     pub width: Option<usize>,
+    /// Whether the input is text: it reaches a `StringNormalizer` or `Tokenizer` through
+    /// shape-only nodes (how skl2onnx exports a text vectorizer's input).
+    pub text: bool,
+}
+
+/// The text operators of skl2onnx's text vectorizers.
+const TEXT_OPS: &[&str] = &["StringNormalizer", "Tokenizer"];
+/// Nodes that pass their first input's values through unchanged (shape only).
+const PASS_THROUGH: &[&str] = &["Reshape", "Flatten", "Identity", "Squeeze", "Unsqueeze"];
+
+/// Whether `name` reaches a text operator through pass-through nodes.
+fn feeds_text(graph: &GraphProto, name: &str) -> bool {
+    let mut frontier = vec![name.to_string()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(value) = frontier.pop() {
+        if !seen.insert(value.clone()) {
+            continue;
+        }
+        for node in graph
+            .node
+            .iter()
+            .filter(|n| n.input.first() == Some(&value))
+        {
+            if TEXT_OPS.contains(&node.op_type.as_str()) {
+                return true;
+            }
+            if PASS_THROUGH.contains(&node.op_type.as_str()) {
+                frontier.extend(node.output.iter().cloned());
+            }
+        }
+    }
+    false
 }
 
 /// The graph's real inputs (initializers excluded).
@@ -54,6 +88,7 @@ pub fn inputs(proto: &ModelProto) -> Vec<GraphInput> {
                 name: i.name.clone(),
                 dtype: tt.and_then(|tt| tensor_type(tt.elem_type)),
                 width,
+                text: feeds_text(graph, &i.name),
             }
         })
         .collect()

@@ -123,6 +123,16 @@ fn feature_changes(changes: &mut Vec<Change>, o: &Feature, n: &Feature) {
         };
         change(changes, at(".categories"), what, narrower);
     }
+    if o.max_length != n.max_length {
+        let shorter = match (o.max_length, n.max_length) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => b < a,
+        };
+        let len = |v: Option<u64>| v.map_or("none".to_string(), |v| v.to_string());
+        let what = format!("{} became {}", len(o.max_length), len(n.max_length));
+        change(changes, at(".max_length"), what, shorter);
+    }
     if o.nullable != n.nullable {
         let what = if n.nullable {
             "now accepts missing values"

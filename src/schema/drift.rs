@@ -149,6 +149,28 @@ pub fn drift(features: &[Feature], baseline: &DriftBaseline, batch: &Batch) -> V
                         to_f64(histogram_counts(&values, &histogram.edges)),
                     )
                 }
+                // Text: the distribution of lengths in characters (how much of the text the
+                // vocabulary covers is not in the baseline).
+                Some(FeatureBaseline::Text { histogram, .. }) => {
+                    let lengths: Vec<f64> = column
+                        .iter()
+                        .filter_map(|c| match c {
+                            Cell::Text(s) => Some(s.chars().count() as f64),
+                            _ => None,
+                        })
+                        .collect();
+                    let labels = histogram
+                        .edges
+                        .windows(2)
+                        .map(|w| format!("[{}, {}) characters", short(w[0]), short(w[1])))
+                        .collect();
+                    let to_f64 = |c: Vec<u64>| c.into_iter().map(|c| c as f64).collect::<Vec<_>>();
+                    (
+                        labels,
+                        to_f64(histogram.counts.clone()),
+                        to_f64(histogram_counts(&lengths, &histogram.edges)),
+                    )
+                }
                 Some(FeatureBaseline::Categorical {
                     frequencies,
                     count: n_base,

@@ -24,6 +24,8 @@ pub enum IssueCode {
     AboveMax,
     /// A string that is not one of the feature's categories.
     UnknownCategory,
+    /// A text longer than the feature's `max_length`.
+    TooLong,
     /// A row that is not an object.
     NotARecord,
     /// Columns of different lengths.
@@ -45,6 +47,7 @@ impl IssueCode {
             IssueCode::BelowMin => "below_min",
             IssueCode::AboveMax => "above_max",
             IssueCode::UnknownCategory => "unknown_category",
+            IssueCode::TooLong => "too_long",
             IssueCode::NotARecord => "not_a_record",
             IssueCode::ColumnLength => "column_length",
             IssueCode::NotABatch => "not_a_batch",

@@ -69,6 +69,7 @@ pub fn infer_feature(
         max: None,
         range_source: None,
         categories: None,
+        max_length: None,
         nullable: missing > 0,
         missing: (missing > 0)
             .then(|| "left to the model's own handling of missing values".to_string()),
@@ -198,6 +199,69 @@ pub fn histogram_counts(values: &[f64], edges: &[f64]) -> Vec<u64> {
         counts[i] += 1;
     }
     counts
+}
+
+/// The smallest `max_length` inferred for a text feature, in characters.
+pub const MIN_TEXT_LENGTH: u64 = 1000;
+
+/// Infers a text feature (a column feeding a text vectorizer): any string, with a
+/// `max_length` of four times the longest training text and at least [`MIN_TEXT_LENGTH`]
+/// characters (room for longer texts than seen, still a bound on the tokenizer's work), and
+/// a baseline of text lengths. Every field is a text, the empty one included: CSV cannot
+/// tell an empty text from a missing one, and an empty document is a valid input.
+pub fn infer_text_feature(
+    name: &str,
+    fields: &[&str],
+    options: &InferOptions,
+) -> (Feature, FeatureBaseline) {
+    let lengths: Vec<f64> = fields.iter().map(|f| f.chars().count() as f64).collect();
+    let longest = lengths.iter().copied().fold(0.0, f64::max) as u64;
+    let feature = Feature {
+        name: name.to_string(),
+        kind: FeatureType::Text,
+        min: None,
+        max: None,
+        range_source: None,
+        categories: None,
+        max_length: Some(longest.saturating_mul(4).max(MIN_TEXT_LENGTH)),
+        nullable: false,
+        missing: None,
+        unit: None,
+        description: None,
+    };
+    (feature, text_baseline(lengths, options.bins))
+}
+
+/// The drift baseline of text lengths (the numeric baseline's deciles and histogram).
+pub fn text_baseline(lengths: Vec<f64>, bins: usize) -> FeatureBaseline {
+    if lengths.is_empty() {
+        return FeatureBaseline::Text {
+            count: 0,
+            missing: 0,
+            mean_length: 0.0,
+            quantiles: Vec::new(),
+            histogram: Histogram {
+                edges: Vec::new(),
+                counts: Vec::new(),
+            },
+        };
+    }
+    match numeric_baseline(lengths, 0, bins) {
+        FeatureBaseline::Numeric {
+            count,
+            mean,
+            quantiles,
+            histogram,
+            ..
+        } => FeatureBaseline::Text {
+            count,
+            missing: 0,
+            mean_length: mean,
+            quantiles,
+            histogram,
+        },
+        other => other,
+    }
 }
 
 fn numeric_baseline(mut values: Vec<f64>, missing: u64, bins: usize) -> FeatureBaseline {

@@ -260,6 +260,14 @@ pub fn check(f: &Feature, value: &Value) -> Result<Cell, IssueCode> {
             Some(cats) if !cats.contains(s) => Err(IssueCode::UnknownCategory),
             _ => Ok(Cell::Text(s.clone())),
         },
+        (FeatureType::Text, Value::String(s)) => {
+            // Counting stops one past the limit: a huge string costs no more than that.
+            let limit = f.max_length.and_then(|m| usize::try_from(m).ok());
+            match limit {
+                Some(m) if s.chars().nth(m).is_some() => Err(IssueCode::TooLong),
+                _ => Ok(Cell::Text(s.clone())),
+            }
+        }
         _ => Err(IssueCode::WrongType),
     }
 }
@@ -279,6 +287,10 @@ pub fn expectation(f: &Feature) -> String {
                     .join(", ")
             ),
             None => "a string".to_string(),
+        },
+        FeatureType::Text => match f.max_length {
+            Some(m) => format!("a text of at most {m} characters"),
+            None => "a text".to_string(),
         },
     };
     match (f.min, f.max) {

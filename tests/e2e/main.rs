@@ -13,3 +13,4 @@ mod limits;
 mod maps;
 mod model_signing;
 mod support;
+mod text;

@@ -12,6 +12,7 @@ mod array_feature_extractor;
 mod binarizer;
 pub(crate) mod class_labels;
 mod feature_vectorizer;
+mod flatten;
 mod forest;
 mod forest_lanes;
 mod imputer;
@@ -47,6 +48,7 @@ pub fn framework() -> Onnx {
     string_normalizer::register(&mut onnx.op_register);
     tokenizer::register(&mut onnx.op_register);
     tfidf_vectorizer::register(&mut onnx.op_register);
+    flatten::register(&mut onnx.op_register);
     onnx
 }
 

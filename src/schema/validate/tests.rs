@@ -8,6 +8,7 @@ fn feature(name: &str, kind: FeatureType) -> Feature {
         max: None,
         range_source: None,
         categories: None,
+        max_length: None,
         nullable: false,
         missing: None,
         unit: None,
@@ -162,4 +163,23 @@ fn a_scalar_is_not_a_batch() {
         issues(Value::Number(1.0)),
         vec![(String::new(), "not_a_batch")]
     );
+}
+
+#[test]
+fn a_text_is_any_string_up_to_its_max_length() {
+    let f = Feature {
+        max_length: Some(5),
+        ..feature("review", FeatureType::Text)
+    };
+    assert!(check(&f, &Value::String("".into())).is_ok());
+    assert!(
+        check(&f, &Value::String("ßßßßß".into())).is_ok(),
+        "characters, not bytes"
+    );
+    assert_eq!(
+        check(&f, &Value::String("abcdef".into())),
+        Err(IssueCode::TooLong)
+    );
+    assert_eq!(check(&f, &Value::Number(1.0)), Err(IssueCode::WrongType));
+    assert_eq!(expectation(&f), "a text of at most 5 characters");
 }
