@@ -13,3 +13,4 @@ target/release/sealed-onnx pack --force --model bench/.data/forest.onnx --meta b
   --train bench/.data/train.csv --test-vectors bench/.data/tv.json --out bench/.data/forest.sonnx --range-margin 1 >/dev/null
 native="$(cargo bench --quiet --bench forest 2>/dev/null | tail -1)"
 node bench/forest.mjs --native="$native" "$@"
+node bench/iris.mjs "$@"

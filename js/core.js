@@ -521,6 +521,70 @@ function splitTyped(data, rows, width) {
   return chunks;
 }
 
+/** Joins the JSON arrays of a batch's chunks into one. */
+function joinJson(parts) {
+  let json = "[";
+  for (const part of parts) {
+    if (part.length <= 2) continue; // "[]"
+    if (json.length > 1) json += ",";
+    json += part.slice(1, -1);
+  }
+  return json + "]";
+}
+
+/** Copies a wasm BatchColumns out into typed arrays and frees it. */
+function takeColumns(b) {
+  try {
+    return { rows: b.rows, labels: b.labels, probabilities: b.probabilities, values: b.values };
+  } finally {
+    b.free();
+  }
+}
+
+/** Concatenates the columns of a batch's chunks. */
+function joinColumns(parts, outputs) {
+  const rows = parts.reduce((n, p) => n + p.rows, 0);
+  const out = { rows, labels: undefined, probabilities: undefined, values: undefined };
+  for (const [key, Type] of [["labels", Uint32Array], ["probabilities", Float64Array], ["values", Float64Array]]) {
+    if (!parts.length || parts[0][key] === undefined) continue;
+    const all = new Type(parts.reduce((n, p) => n + p[key].length, 0));
+    let at = 0;
+    for (const p of parts) {
+      all.set(p[key], at);
+      at += p[key].length;
+    }
+    out[key] = all;
+  }
+  return out.rows === 0 ? { ...out, ...emptyColumns(outputs) } : out;
+}
+
+/** The typed columns of zero rows, for a model with these outputs. */
+function emptyColumns(outputs) {
+  const classification = outputs.task === "classification";
+  return {
+    labels: classification ? new Uint32Array(0) : undefined,
+    probabilities: classification && outputs.probabilities ? new Float64Array(0) : undefined,
+    values: classification ? undefined : new Float64Array(0),
+  };
+}
+
+/** Columns from per-row prediction objects (the path for string and category inputs). */
+function columnsOf(list, outputs) {
+  const rows = list.length;
+  const out = { rows, ...emptyColumns(outputs) };
+  const classes = outputs.class_names ?? [];
+  if (out.labels) {
+    const index = new Map(classes.map((c, i) => [c, i]));
+    out.labels = Uint32Array.from(list, (p) => index.get(p.label));
+  }
+  if (out.probabilities) {
+    out.probabilities = new Float64Array(rows * classes.length);
+    list.forEach((p, r) => classes.forEach((c, k) => (out.probabilities[r * classes.length + k] = p.probabilities[c])));
+  }
+  if (out.values) out.values = Float64Array.from(list, (p) => p.value);
+  return out;
+}
+
 /** Appends a chunk's issues with whole-batch paths (column-level issues only once). */
 function addShifted(out, issues, { offset, kind }) {
   for (const issue of issues) {
@@ -634,7 +698,7 @@ export class LocalModel {
     }
     const chunks = splitBatch(input);
     if (!chunks) return this.#call((m) => m.predict(encode(input)));
-    return this.#chunked(chunks, (m, part) => m.predict(encode(part)), (m, part) => m.validate(encode(part)));
+    return joinJson(this.#chunked(chunks, (m, part) => m.predict(encode(part)), (m, part) => m.validate(encode(part))));
   }
 
   predictTypedJson(data, rows) {
@@ -644,11 +708,32 @@ export class LocalModel {
     if (!chunks) return this.#call((m) => m.predictTyped(data, rows));
     // no typed validate in the wasm: after a refused chunk, predicting the rest finds its issues
     const run = (m, part) => m.predictTyped(part.data, part.rows);
-    return this.#chunked(chunks, run, undefined);
+    return joinJson(this.#chunked(chunks, run, undefined));
   }
 
   /**
-   * Runs a batch chunk by chunk (bounded memory inside the wasm) and joins the JSON arrays.
+   * A batch's results as typed arrays, column by column: `{ rows, labels: Uint32Array (class
+   * indices), probabilities: Float64Array (rows × classes), values: Float64Array }`, parts a
+   * model lacks left undefined. Numeric input goes through the wasm's typed path (no JSON);
+   * other input (strings, categories) is predicted as objects and gathered into columns.
+   */
+  predictColumns(input) {
+    this.check();
+    const width = featuresOf(this.info.schema).length;
+    const fast = typedInput(input) ?? asTyped(input, featuresOf(this.info.schema));
+    if (!fast) {
+      const parsed = JSON.parse(this.predictJson(input));
+      return columnsOf(Array.isArray(parsed) ? parsed : [parsed], this.info.outputs);
+    }
+    const { data, rows } = fast;
+    const run = (m, part) => takeColumns(m.predictColumns(part.data, part.rows));
+    const chunks = splitTyped(data, rows, width);
+    if (!chunks) return this.#call((m) => run(m, { data, rows }));
+    return joinColumns(this.#chunked(chunks, run, undefined), this.info.outputs);
+  }
+
+  /**
+   * Runs a batch chunk by chunk (bounded memory inside the wasm); returns each chunk's result.
    * Schema issues of every chunk are gathered, with paths as if the batch were whole.
    */
   #chunked(chunks, run, validate) {
@@ -678,13 +763,7 @@ export class LocalModel {
       }
     }
     if (issues !== undefined) throw new SchemaError(schemaMessage(issues), issues);
-    let json = "[";
-    for (const part of parts) {
-      if (part.length <= 2) continue; // "[]"
-      if (json.length > 1) json += ",";
-      json += part.slice(1, -1);
-    }
-    return json + "]";
+    return parts;
   }
 
   validate(input) {

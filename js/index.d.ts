@@ -254,6 +254,27 @@ export interface Prediction {
   model: ModelStamp;
 }
 
+/**
+ * What `predictBatch` resolves to: a batch's results as typed arrays, column by column, without
+ * one object per row (what large batches and charts want). Parts a model lacks are undefined.
+ */
+export interface BatchPrediction {
+  readonly rows: number;
+  /** Class names, in the order of the probability columns (classifiers). */
+  readonly classes?: string[];
+  /** Each row's predicted class name (classifiers). */
+  readonly labels?: string[];
+  /** Each row's predicted class as an index into `classes`. */
+  readonly labelIndex?: Uint32Array;
+  /** Row-major `rows × classes.length`: row r's probabilities start at `r * classes.length`. */
+  readonly probabilities?: Float64Array;
+  /** One value per row (regressors). */
+  readonly values?: Float64Array;
+  readonly model: ModelStamp;
+  /** The same results as `predict` gives them: one object per row. */
+  toObjects(): Prediction[];
+}
+
 /** The audit record {@link LoadOptions.onPrediction} receives for every prediction. */
 export interface PredictionRecord {
   /** The model's name. */
@@ -349,6 +370,11 @@ export interface Model {
   /** One prediction per row for an array of records, columns, the typed form, or a CSV table. */
   predict(input: readonly InputRecord[] | InputColumns | TypedInput | CsvTable): Promise<Prediction[]>;
   predict(input: ModelInput): Promise<Prediction | Prediction[]>;
+  /**
+   * A batch's results as typed arrays (see {@link BatchPrediction}); fastest with
+   * `{ data: Float64Array, rows }`, the typed input form. A single record is a batch of one.
+   */
+  predictBatch(input: ModelInput): Promise<BatchPrediction>;
   /** The schema issues of `input` (empty when valid), without predicting. */
   validate(input: ModelInput): Issue[];
   /** Re-runs the embedded test vectors (rejects with a VerificationError if one fails). */
@@ -365,6 +391,7 @@ export interface WorkerModel {
   predict(input: InputRecord): Promise<Prediction>;
   predict(input: readonly InputRecord[] | InputColumns | TypedInput | CsvTable): Promise<Prediction[]>;
   predict(input: ModelInput): Promise<Prediction | Prediction[]>;
+  predictBatch(input: ModelInput): Promise<BatchPrediction>;
   validate(input: ModelInput): Promise<Issue[]>;
   selfTest(): Promise<SelfTestResult>;
   drift(input: ModelInput): Promise<DriftReport>;

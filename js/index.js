@@ -406,6 +406,62 @@ class BaseModel {
     }
     return parsed;
   }
+
+  /** Wraps a batch's typed columns (see batchResult). */
+  _finishColumns(cols) {
+    return batchResult(cols, this.info, this.#stamp, this.#onPrediction);
+  }
+}
+
+/**
+ * The typed result of `predictBatch`: the wasm's columns plus the class names, each row's
+ * label as a string, the model stamp, and `toObjects()` for the per-row form; the audit hook
+ * gets one record per row only when there is a hook.
+ */
+function batchResult(cols, info, stamp, hook) {
+  const classification = info.outputs.task === "classification";
+  const classes = classification ? [...(info.outputs.class_names ?? [])] : undefined;
+  const labels = cols.labels ? Array.from(cols.labels, (i) => classes[i]) : undefined;
+  const k = classes ? classes.length : 0;
+  const result = {
+    rows: cols.rows,
+    classes,
+    labels,
+    labelIndex: cols.labels,
+    probabilities: cols.probabilities,
+    values: cols.values,
+    model: stamp,
+    toObjects() {
+      const list = [];
+      for (let r = 0; r < cols.rows; r++) {
+        const p = {};
+        if (labels) p.label = labels[r];
+        if (cols.probabilities) {
+          p.probabilities = {};
+          for (let c = 0; c < k; c++) p.probabilities[classes[c]] = cols.probabilities[r * k + c];
+        }
+        if (cols.values) p.value = cols.values[r];
+        p.model = stamp;
+        list.push(p);
+      }
+      return list;
+    },
+  };
+  if (hook) {
+    const timestamp = new Date().toISOString();
+    for (let r = 0; r < cols.rows; r++) {
+      const record = { model: stamp.name, version: stamp.version, digest: stamp.digest, verified: stamp.verified, timestamp };
+      if (labels) record.label = labels[r];
+      if (cols.probabilities && k > 0) {
+        let best = -Infinity;
+        for (let c = 0; c < k; c++) if (cols.probabilities[r * k + c] > best) best = cols.probabilities[r * k + c];
+        if (best !== -Infinity) record.confidence = best;
+      }
+      if (cols.values) record.value = cols.values[r];
+      hook(record);
+    }
+  }
+  return Object.freeze(result);
 }
 
 /** A model running on this thread. */
@@ -424,6 +480,14 @@ class MainThreadModel extends BaseModel {
     const typed = typedInput(input);
     const json = typed ? local.predictTypedJson(typed.data, typed.rows) : local.predictJson(snapshot(input));
     return this._finish(json);
+  }
+
+  async predictBatch(input) {
+    const local = this.#local;
+    local.check();
+    input = this._fromCsv(input, (r) => this.validate(r)) ?? input;
+    const typed = typedInput(input);
+    return this._finishColumns(local.predictColumns(typed ? { data: typed.data, rows: typed.rows } : snapshot(input)));
   }
 
   validate(input) {
@@ -562,6 +626,13 @@ class WorkerModel extends BaseModel {
     input = await this.#csv(input);
     const { op, args, transfer } = this.#prepare(input);
     return this._finish(await this.#call(`predict${op}`, args, transfer));
+  }
+
+  async predictBatch(input) {
+    this.#check();
+    input = await this.#csv(input);
+    const { op, args, transfer } = this.#prepare(input);
+    return this._finishColumns(await this.#call(`predictColumns${op}`, args, transfer));
   }
 
   async validate(input) {

@@ -18,6 +18,10 @@ function handle(op, args) {
       return model.predictJson(args.opaque ? revive(args.input) : args.input);
     case "predictTyped":
       return model.predictTypedJson(args.data, args.rows);
+    case "predictColumns":
+      return model.predictColumns(args.opaque ? revive(args.input) : args.input);
+    case "predictColumnsTyped":
+      return model.predictColumns({ data: args.data, rows: args.rows });
     case "validate":
       return model.validate(args.opaque ? revive(args.input) : args.input);
     case "validateTyped":

@@ -466,6 +466,12 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
         const afterError = await model.predict(inputs[0]);
         const selfTest = await model.selfTest();
         const drift = await model.drift(inputs);
+        const batch = await model.predictBatch(inputs);
+        const batchResult = {
+          sameAsPredict: JSON.stringify(batch.toObjects()) === JSON.stringify(predictions),
+          typed: batch.labelIndex instanceof Uint32Array && batch.probabilities instanceof Float64Array,
+          rows: batch.rows,
+        };
         const wasmBeforeIris = [...mainThreadWasm];
 
         // Responsiveness: a big iris batch predicts in the worker while the main thread ticks.
@@ -479,6 +485,8 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
         const big = await iris.predict({ data, rows });
         const elapsed = performance.now() - t0;
         clearInterval(timer);
+        const bigBatch = await iris.predictBatch({ data, rows });
+        batchResult.big = bigBatch.rows === rows && bigBatch.labels[0] === big[0].label && bigBatch.labels[rows - 1] === big[rows - 1].label;
         const refused = await attempt(() => so.loadModel(irisUrl, { worker: true }));
         const stillWorks = await iris.predict(setosa);
         model.dispose();
@@ -488,7 +496,7 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
           disposed,
           info, isPromise, predictions, validateIsPromise, issues, schemaError, afterError, selfTest,
           drift: drift && typeof drift, wasmBeforeIris, mainThreadWasm: [...mainThreadWasm], workersStarted: [...workersStarted],
-          big: { length: big.length, first: big[0].label, last: big[rows - 1].label }, ticks, elapsed, refused, stillWorks,
+          big: { length: big.length, first: big[0].label, last: big[rows - 1].label }, ticks, elapsed, refused, stillWorks, batchResult,
         };
       },
       { url: bundleUrl("breast-cancer"), inputs, setosa: SETOSA, irisUrl: bundleUrl("iris") },
@@ -498,6 +506,7 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
     assert.ok(r.isPromise, "predict returns a Promise");
     assertMatchesHoldout(r.predictions, { cases, tolerance }, "breast-cancer in a worker");
     assert.ok(r.validateIsPromise, "validate returns a Promise in worker mode");
+    assert.deepEqual(r.batchResult, { sameAsPredict: true, typed: true, rows: inputs.length, big: true }, "predictBatch in a worker");
     assert.deepEqual(r.issues.map((i) => `${i.path} ${i.code}`), ["rows[1].mean_radius wrong_type"]);
     assert.equal(r.schemaError.error.name, "SchemaError");
     assert.ok(r.schemaError.error.is.SchemaError, "a worker's SchemaError is a SchemaError on the main thread");

@@ -9,6 +9,7 @@ import {
   ModelError,
   SchemaError,
   VerificationError,
+  type BatchPrediction,
   type DriftReport,
   type Feature,
   type FeatureDrift,
@@ -80,6 +81,16 @@ export async function mainThread(): Promise<void> {
   const fast: Prediction[] = await model.predict(typed);
   const value: number | undefined = many[0]?.value;
   void [label, p, stamp, columns, fast, value];
+  const batch: BatchPrediction = await model.predictBatch(typed);
+  const labels: string[] | undefined = batch.labels;
+  const index: Uint32Array | undefined = batch.labelIndex;
+  const proba: Float64Array | undefined = batch.probabilities;
+  const values: Float64Array | undefined = batch.values;
+  const asObjects: Prediction[] = batch.toObjects();
+  const batchOf: number = (await model.predictBatch(setosa)).rows + batch.model.version.length;
+  // @ts-expect-error — a batch's probabilities are one typed array, not a map per row
+  const perRow: Record<string, number> = batch.probabilities;
+  void [labels, index, proba, values, asObjects, batchOf, perRow];
 
   const issues: Issue[] = model.validate([setosa, { sepal_length: "5.1" }]);
   const paths: string[] = issues.map((i) => `${i.path} ${i.code}: expected ${i.expected}, received ${i.received}`);
@@ -136,6 +147,8 @@ export async function inAWorker(): Promise<void> {
   cached.dispose();
   const one: Prediction = await model.predict(setosa);
   const many: Prediction[] = await model.predict([setosa]);
+  const batch: BatchPrediction = await model.predictBatch([setosa]);
+  void batch;
   const issues: Issue[] = await model.validate([setosa]);
   const drift: DriftReport = await model.drift([setosa]);
   const self: SelfTestResult = await model.selfTest();
