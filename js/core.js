@@ -541,8 +541,8 @@ function takeColumns(b) {
   }
 }
 
-/** Concatenates the columns of a batch's chunks. */
-function joinColumns(parts, outputs) {
+/** Concatenates the columns of a batch's chunks (there are several, so rows > 0). */
+function joinColumns(parts) {
   const rows = parts.reduce((n, p) => n + p.rows, 0);
   const out = { rows, labels: undefined, probabilities: undefined, values: undefined };
   for (const [key, Type] of [["labels", Uint32Array], ["probabilities", Float64Array], ["values", Float64Array]]) {
@@ -555,7 +555,7 @@ function joinColumns(parts, outputs) {
     }
     out[key] = all;
   }
-  return out.rows === 0 ? { ...out, ...emptyColumns(outputs) } : out;
+  return out;
 }
 
 /** The typed columns of zero rows, for a model with these outputs. */
@@ -719,17 +719,17 @@ export class LocalModel {
    */
   predictColumns(input) {
     this.check();
-    const width = featuresOf(this.info.schema).length;
-    const fast = typedInput(input) ?? asTyped(input, featuresOf(this.info.schema));
+    const features = featuresOf(this.info.schema);
+    const fast = typedInput(input) ?? asTyped(input, features);
     if (!fast) {
       const parsed = JSON.parse(this.predictJson(input));
       return columnsOf(Array.isArray(parsed) ? parsed : [parsed], this.info.outputs);
     }
     const { data, rows } = fast;
     const run = (m, part) => takeColumns(m.predictColumns(part.data, part.rows));
-    const chunks = splitTyped(data, rows, width);
+    const chunks = splitTyped(data, rows, features.length);
     if (!chunks) return this.#call((m) => run(m, { data, rows }));
-    return joinColumns(this.#chunked(chunks, run, undefined), this.info.outputs);
+    return joinColumns(this.#chunked(chunks, run, undefined));
   }
 
   /**

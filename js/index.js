@@ -393,15 +393,9 @@ class BaseModel {
     if (hook) {
       const timestamp = new Date().toISOString();
       for (const p of list) {
-        const record = { model: stamp.name, version: stamp.version, digest: stamp.digest, verified: stamp.verified, timestamp };
-        if (p.label !== undefined) record.label = p.label;
-        if (p.probabilities) {
-          let best = -Infinity;
-          for (const k in p.probabilities) if (p.probabilities[k] > best) best = p.probabilities[k];
-          if (best !== -Infinity) record.confidence = best;
-        }
-        if (p.value !== undefined) record.value = p.value;
-        hook(record);
+        let best = -Infinity;
+        if (p.probabilities) for (const k in p.probabilities) if (p.probabilities[k] > best) best = p.probabilities[k];
+        hook(auditRecord(stamp, timestamp, p.label, best, p.value));
       }
     }
     return parsed;
@@ -450,18 +444,21 @@ function batchResult(cols, info, stamp, hook) {
   if (hook) {
     const timestamp = new Date().toISOString();
     for (let r = 0; r < cols.rows; r++) {
-      const record = { model: stamp.name, version: stamp.version, digest: stamp.digest, verified: stamp.verified, timestamp };
-      if (labels) record.label = labels[r];
-      if (cols.probabilities && k > 0) {
-        let best = -Infinity;
-        for (let c = 0; c < k; c++) if (cols.probabilities[r * k + c] > best) best = cols.probabilities[r * k + c];
-        if (best !== -Infinity) record.confidence = best;
-      }
-      if (cols.values) record.value = cols.values[r];
-      hook(record);
+      let best = -Infinity;
+      if (cols.probabilities) for (let c = 0; c < k; c++) if (cols.probabilities[r * k + c] > best) best = cols.probabilities[r * k + c];
+      hook(auditRecord(stamp, timestamp, labels?.[r], best, cols.values?.[r]));
     }
   }
   return Object.freeze(result);
+}
+
+/** One audit record for `onPrediction`: parts a prediction lacks left out (no confidence without probabilities). */
+function auditRecord(stamp, timestamp, label, confidence, value) {
+  const record = { model: stamp.name, version: stamp.version, digest: stamp.digest, verified: stamp.verified, timestamp };
+  if (label !== undefined) record.label = label;
+  if (confidence !== -Infinity) record.confidence = confidence;
+  if (value !== undefined) record.value = value;
+  return record;
 }
 
 /** A model running on this thread. */

@@ -438,7 +438,8 @@ def _schema_valid_rows(model: Model, rows: pd.DataFrame) -> tuple[pd.DataFrame, 
     bad = sorted(set(int(r) for r in issues["row"].dropna()))
     first = issues.iloc[0]
     summary = f"{len(bad)} of {len(rows)} rows, e.g. {first['feature']} = {first['received']} ({first['code']}, expected {first['expected']})"
-    kept = [i for i in range(len(rows)) if i not in set(bad)]
+    refused = set(bad)
+    kept = [i for i in range(len(rows)) if i not in refused]
     return rows.drop(index=bad).reset_index(drop=True), summary, kept
 
 
