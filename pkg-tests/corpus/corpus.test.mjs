@@ -1,6 +1,8 @@
 // The export corpus (tests/corpus/, models/corpus/generate.py) through the package's
 // WebAssembly, in Node: every case must match onnxruntime as it does natively
-// (tests/e2e/corpus.rs) — labels and integers exactly, scores within the case's tolerance.
+// (tests/e2e/corpus.rs) — labels and integers exactly, scores within twice the case's
+// tolerance (that file says why: the tolerance bounds onnxruntime's distance from
+// scikit-learn's float64 scores, and an engine as close on the other side is twice as far).
 // A final ZipMap's output (the default-option zipmap-* cases) is onnxruntime's sequence of
 // maps: a list of {label: probability} objects, whose keys must come back in the same order.
 import { test } from "node:test";
@@ -22,7 +24,8 @@ test("every corpus case matches onnxruntime in wasm", async () => {
   const problems = [];
   for (const name of cases) {
     const io = JSON.parse(readFileSync(`${corpus}${name}/io.json`, "utf8"));
-    const { relative = 1e-5, absolute = 1e-6 } = io.tolerance ?? {};
+    const { relative: rel = 1e-5, absolute: abs = 1e-6 } = io.tolerance ?? {};
+    const [relative, absolute] = [2 * rel, 2 * abs];
     let got;
     try {
       got = JSON.parse(glue.runRaw(readFileSync(`${corpus}${name}/model.onnx`), JSON.stringify(io.inputs)));

@@ -1,6 +1,11 @@
 //! The scikit-learn export corpus (`tests/corpus/`, made by `models/corpus/generate.py`):
 //! every case runs through our engine and must match onnxruntime's outputs — labels and
-//! integers exactly, scores within the case's tolerance.
+//! integers exactly, scores within twice the case's tolerance.
+//!
+//! Why twice: the recorded tolerance is the tightest that holds between onnxruntime's float32
+//! scores and scikit-learn's float64 ones (`models/corpus/generate.py`). An engine that is as
+//! close to scikit-learn as onnxruntime is, but on the other side (another summation order,
+//! as tract's wasm kernels have), can be up to twice that far from onnxruntime.
 //!
 //! An output that onnxruntime gives as a sequence of maps (a final `ZipMap`, in the
 //! default-option `zipmap-*` cases) is stored as onnxruntime's list of `{label: probability}`
@@ -42,8 +47,8 @@ fn run_case(dir: &Path) -> Result<(), String> {
         .iter()
         .map(|(n, v)| (n.clone(), tensor(n, v)))
         .collect();
-    let rel = io["tolerance"]["relative"].as_f64().unwrap_or(1e-5);
-    let abs = io["tolerance"]["absolute"].as_f64().unwrap_or(1e-6);
+    let rel = 2.0 * io["tolerance"]["relative"].as_f64().unwrap_or(1e-5);
+    let abs = 2.0 * io["tolerance"]["absolute"].as_f64().unwrap_or(1e-6);
     let got: BTreeMap<String, RawOutput> = run_raw(&model, &inputs)
         .map_err(|e| e.to_string())?
         .into_iter()
