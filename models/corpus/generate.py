@@ -48,18 +48,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import lightgbm
 import numpy as np
 import onnx
+import onnxmltools
 import onnxruntime as ort
 import pandas as pd
 import skl2onnx
 import sklearn
-from skl2onnx import convert_sklearn
+import xgboost
+from onnxmltools.convert.common.data_types import FloatTensorType as MLToolsFloatTensorType
+from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
+from onnxmltools.convert.xgboost.operator_converters.XGBoost import convert_xgboost
+from skl2onnx import convert_sklearn, update_registered_converter
 from skl2onnx.common.data_types import (
     DoubleTensorType,
     FloatTensorType,
     Int64TensorType,
     StringTensorType,
+)
+from skl2onnx.common.shape_calculator import (
+    calculate_linear_classifier_output_shapes,
+    calculate_linear_regressor_output_shapes,
 )
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
@@ -73,8 +83,16 @@ from sklearn.datasets import (
     make_regression,
 )
 from sklearn.decomposition import PCA, TruncatedSVD
+from sklearn.discriminant_analysis import (
+    LinearDiscriminantAnalysis,
+    QuadraticDiscriminantAnalysis,
+)
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.ensemble import (
+    AdaBoostClassifier,
+    AdaBoostRegressor,
+    BaggingClassifier,
+    BaggingRegressor,
     ExtraTreesClassifier,
     ExtraTreesRegressor,
     GradientBoostingClassifier,
@@ -83,20 +101,36 @@ from sklearn.ensemble import (
     HistGradientBoostingRegressor,
     RandomForestClassifier,
     RandomForestRegressor,
+    StackingClassifier,
+    StackingRegressor,
     VotingClassifier,
+    VotingRegressor,
 )
+from sklearn.feature_selection import SelectKBest, VarianceThreshold, f_classif, f_regression
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import (
     ElasticNet,
+    HuberRegressor,
     Lasso,
     LinearRegression,
     LogisticRegression,
+    PassiveAggressiveClassifier,
+    Perceptron,
+    PoissonRegressor,
     Ridge,
     RidgeClassifier,
     SGDClassifier,
+    TweedieRegressor,
 )
 from sklearn.model_selection import train_test_split
-from sklearn.naive_bayes import BernoulliNB, ComplementNB, GaussianNB, MultinomialNB
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.naive_bayes import (
+    BernoulliNB,
+    CategoricalNB,
+    ComplementNB,
+    GaussianNB,
+    MultinomialNB,
+)
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
@@ -112,8 +146,9 @@ from sklearn.preprocessing import (
     PolynomialFeatures,
     RobustScaler,
     StandardScaler,
+    TargetEncoder,
 )
-from sklearn.svm import SVC, SVR, LinearSVC
+from sklearn.svm import SVC, SVR, LinearSVC, LinearSVR, NuSVC, NuSVR
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 SEED = 0
@@ -279,6 +314,9 @@ class Case:
     # A known disagreement between onnxruntime and scikit-learn: the case is built and checked
     # but not written (reported as skipped); if it starts agreeing, that is reported instead.
     known_issue: str = ""
+    # "onnxmltools": a LightGBM/XGBoost model converted alone with onnxmltools' own
+    # convert_lightgbm/convert_xgboost (default target opset); otherwise skl2onnx.
+    converter: str = "skl2onnx"
 
 
 CASES: list[Case] = []
@@ -295,6 +333,7 @@ def scaled(est) -> Pipeline:
 
 def define_cases() -> None:
     C, R, T = "classification", "regression", "transform"
+    define_course_cases()
     # ---- classifiers -----------------------------------------------------------------------
     add("logreg-binary-int", scaled(LogisticRegression(max_iter=2000)), cancer("int"), C)
     add("logreg-multiclass-str", LogisticRegression(max_iter=2000), iris("str"), C)
@@ -576,6 +615,231 @@ def define_cases() -> None:
                     "'the a' and 'a goal' instead")
 
 
+def register_booster_converters() -> None:
+    """LightGBM and XGBoost inside a scikit-learn pipeline: skl2onnx converts the pipeline and
+    hands the booster to onnxmltools' converter (the pattern onnxmltools' and skl2onnx's docs
+    show), with the classifier options skl2onnx passes (zipmap, nocl)."""
+    cls_options = {"nocl": [True, False], "zipmap": [True, False, "columns"]}
+    update_registered_converter(lightgbm.LGBMClassifier, "LightGbmLGBMClassifier",
+                                calculate_linear_classifier_output_shapes, convert_lightgbm,
+                                options=cls_options)
+    update_registered_converter(lightgbm.LGBMRegressor, "LightGbmLGBMRegressor",
+                                calculate_linear_regressor_output_shapes, convert_lightgbm,
+                                options={"split": None})
+    update_registered_converter(xgboost.XGBClassifier, "XGBoostXGBClassifier",
+                                calculate_linear_classifier_output_shapes, convert_xgboost,
+                                options=cls_options)
+    update_registered_converter(xgboost.XGBRegressor, "XGBoostXGBRegressor",
+                                calculate_linear_regressor_output_shapes, convert_xgboost)
+
+
+def define_course_cases() -> None:
+    """What supervised-learning courses commonly export beyond the core estimators: more
+    classifiers and regressors, meta-estimators, feature selection, encoders with unknown
+    categories, LightGBM/XGBoost (onnxmltools) alone and in pipelines with NaN rows."""
+    C, R = "classification", "regression"
+    register_booster_converters()
+    # ---- discriminant analysis, naive Bayes on categories, linear classifiers --------------
+    add("qda-multiclass-str", QuadraticDiscriminantAnalysis(), iris("str"), C)
+    add("qda-binary-int", QuadraticDiscriminantAnalysis(reg_param=0.01), synth_binary("int"), C)
+    add("lda-multiclass-str", LinearDiscriminantAnalysis(), wine("str"), C)
+    add("lda-binary-int", LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto"),
+        cancer("int"), C,
+        known_issue="binary LinearDiscriminantAnalysis: skl2onnx 1.20 writes a LinearClassifier "
+                    "scoring [-d, d] with SOFTMAX, which is sigmoid(2d); scikit-learn's "
+                    "predict_proba is sigmoid(d) (the labels agree)")
+    add("catnb-multiclass-str", CategoricalNB(min_categories=17), digits("str"), C, regular=50,
+        extremes=False, edges=True,
+        note="8x8 digit images: pixel values 0-16 are the categories (min_categories=17); no "
+             "x10 rows (scikit-learn refuses categories it was not fitted on)")
+    add("catnb-kbins-binary-int",
+        Pipeline([("bins", KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="quantile",
+                                            quantile_method="averaged_inverted_cdf")),
+                  ("model", CategoricalNB())]), synth_binary("int"), C)
+    add("perceptron-binary-int", scaled(Perceptron(random_state=SEED)), synth_binary("int"), C)
+    add("perceptron-multiclass-str", scaled(Perceptron(random_state=SEED)), wine("str"), C)
+    add("pa-binary-str", scaled(PassiveAggressiveClassifier(random_state=SEED)), cancer("str"),
+        C)
+    add("pa-multiclass-int", scaled(PassiveAggressiveClassifier(C=0.1, random_state=SEED)),
+        synth_multi("int"), C)
+    # ---- meta-estimators ------------------------------------------------------------------
+    add("adaboost-binary-int", AdaBoostClassifier(n_estimators=30, random_state=SEED),
+        cancer("int"), C)
+    add("adaboost-multiclass-str",
+        AdaBoostClassifier(DecisionTreeClassifier(max_depth=2), n_estimators=20,
+                           random_state=SEED), wine("str"), C)
+    add("adaboost-reg", AdaBoostRegressor(n_estimators=20, random_state=SEED), diabetes(), R,
+        note="AdaBoostRegressor predicts the weighted median of its trees")
+    add("bagging-binary-int",
+        scaled(BaggingClassifier(LogisticRegression(max_iter=2000), n_estimators=8,
+                                 max_features=0.7, random_state=SEED)), cancer("int"), C,
+        note="each LogisticRegression sees 70% of the features")
+    add("bagging-multiclass-str",
+        BaggingClassifier(DecisionTreeClassifier(max_depth=5), n_estimators=10,
+                          random_state=SEED), synth_multi("str"), C)
+    add("bagging-reg",
+        BaggingRegressor(DecisionTreeRegressor(max_depth=5), n_estimators=10, max_samples=0.8,
+                         random_state=SEED), diabetes(), R)
+    hard_note = ("hard voting: the probabilities output is the (weighted) share of votes per "
+                 "class; flatten_transform=False (skl2onnx 1.20 refuses the default True)")
+    add("voting-hard-multiclass-str",
+        VotingClassifier([("lr", scaled(LogisticRegression(max_iter=2000))),
+                          ("tree", DecisionTreeClassifier(max_depth=4, random_state=SEED)),
+                          ("nb", GaussianNB())], voting="hard", flatten_transform=False),
+        wine("str"), C, note=hard_note)
+    add("voting-hard-binary-int",
+        VotingClassifier([("lr", scaled(LogisticRegression(max_iter=2000))),
+                          ("tree", DecisionTreeClassifier(max_depth=4, random_state=SEED)),
+                          ("knn", scaled(KNeighborsClassifier(n_neighbors=5)))],
+                         voting="hard", weights=np.array([2.0, 1.0, 1.0]),
+                         flatten_transform=False),
+        cancer("int"), C,
+        note=hard_note + "; weights 2, 1, 1 as a numpy array (skl2onnx 1.20 fails on a list: "
+                         "'list' object has no attribute 'sum')")
+    add("voting-reg",
+        VotingRegressor([("ridge", scaled(Ridge())),
+                         ("tree", DecisionTreeRegressor(max_depth=5, random_state=SEED)),
+                         ("rf", RandomForestRegressor(n_estimators=10, max_depth=5,
+                                                      random_state=SEED))]), diabetes(), R)
+    add("stacking-multiclass-str",
+        StackingClassifier([("lr", scaled(LogisticRegression(max_iter=2000))),
+                            ("rf", RandomForestClassifier(n_estimators=10, max_depth=5,
+                                                          random_state=SEED))],
+                           final_estimator=LogisticRegression(max_iter=2000)),
+        wine("str"), C)
+    add("stacking-binary-int",
+        StackingClassifier([("svc", scaled(SVC(probability=True, random_state=SEED))),
+                            ("tree", DecisionTreeClassifier(max_depth=4, random_state=SEED))],
+                           final_estimator=LogisticRegression(max_iter=2000),
+                           passthrough=True),
+        cancer("int"), C, note="passthrough=True: the final estimator also sees the features")
+    add("stacking-reg",
+        StackingRegressor([("ridge", scaled(Ridge())),
+                           ("svr", scaled(SVR(C=50.0))),
+                           ("tree", DecisionTreeRegressor(max_depth=4, random_state=SEED))],
+                          final_estimator=Ridge()), diabetes(), R)
+    add("calibrated-sigmoid-binary-int",
+        scaled(CalibratedClassifierCV(LinearSVC(random_state=SEED), method="sigmoid", cv=3)),
+        cancer("int"), C)
+    add("calibrated-sigmoid-multiclass-str",
+        CalibratedClassifierCV(RandomForestClassifier(n_estimators=10, max_depth=5,
+                                                      random_state=SEED),
+                               method="sigmoid", cv=3), synth_multi("str"), C)
+    isotonic_note = ("isotonic calibration of a tree: its scores are leaf probabilities, which "
+                     "are the calibrators' thresholds, where skl2onnx's nearest-threshold "
+                     "lookup and scikit-learn's interpolation agree")
+    add("calibrated-isotonic-binary-int",
+        CalibratedClassifierCV(DecisionTreeClassifier(max_depth=5, random_state=SEED),
+                               method="isotonic", cv=3), cancer("int"), C, note=isotonic_note)
+    add("calibrated-isotonic-multiclass-str",
+        scaled(CalibratedClassifierCV(SVC(random_state=SEED), method="isotonic", cv=3)),
+        wine("str"), C,
+        known_issue="isotonic calibration: skl2onnx 1.20 takes the y of the nearest threshold "
+                    "(ArgMin of |x - X_thresholds|) where scikit-learn interpolates linearly "
+                    "between thresholds, so scores between two thresholds differ (a binary "
+                    "tree's leaf probabilities, being thresholds, agree: "
+                    "calibrated-isotonic-binary-int)")
+    add("ovr-multiclass-str", scaled(OneVsRestClassifier(LogisticRegression(max_iter=2000))),
+        wine("str"), C)
+    add("ovr-tree-multiclass-int",
+        OneVsRestClassifier(DecisionTreeClassifier(max_depth=4, random_state=SEED)),
+        synth_multi("int"), C)
+    # ---- more SVMs and linear regressors --------------------------------------------------
+    add("nusvc-binary-int", scaled(NuSVC(nu=0.3, probability=True, random_state=SEED)),
+        cancer("int"), C)
+    add("nusvc-multiclass-str", scaled(NuSVC(nu=0.2, probability=True, random_state=SEED)),
+        wine("str"), C)
+    add("nusvr", scaled(NuSVR(nu=0.5, C=50.0)), diabetes(), R)
+    add("linearsvr", scaled(LinearSVR(C=1.0, max_iter=20000, random_state=SEED)), synth_reg(),
+        R)
+    add("huber", scaled(HuberRegressor(max_iter=1000)), diabetes(), R)
+    add("poisson", scaled(PoissonRegressor(alpha=1e-3, max_iter=1000)), diabetes(), R,
+        note="log link: the prediction is exp(Xw + b)")
+    add("tweedie", scaled(TweedieRegressor(power=1.5, alpha=0.01, link="log", max_iter=1000)),
+        diabetes(), R, note="power 1.5, log link")
+    # ---- feature selection in pipelines ---------------------------------------------------
+    add("selectkbest-logreg-binary-int",
+        Pipeline([("scaler", StandardScaler()), ("select", SelectKBest(f_classif, k=8)),
+                  ("model", LogisticRegression(max_iter=2000))]), cancer("int"), C)
+    add("selectkbest-ridge", Pipeline([("select", SelectKBest(f_regression, k=5)),
+                                       ("model", Ridge())]), diabetes(), R)
+    add("variancethreshold-logreg-multiclass-str",
+        Pipeline([("variance", VarianceThreshold(threshold=2.0)),
+                  ("scaler", StandardScaler()),
+                  ("model", LogisticRegression(max_iter=3000))]), digits("str"), C,
+        regular=50)
+    add("variancethreshold-transform", VarianceThreshold(threshold=2.0), digits("int"),
+        "transform", fit_y=False, regular=50)
+    # ---- encoders with categories unseen in training --------------------------------------
+    unknown_note = "string columns (one graph input each) with categories unseen in training"
+    add("ordinalencoder-unknown-logreg", "ordinal-classifier", None, C,
+        input_kind="columns-encoded",
+        note=unknown_note + "; OrdinalEncoder(handle_unknown='use_encoded_value', "
+                            "unknown_value=-1)")
+    add("ordinalencoder-unknown-rf-reg", "ordinal-regressor", None, R,
+        input_kind="columns-encoded",
+        note=unknown_note + "; OrdinalEncoder(handle_unknown='use_encoded_value', "
+                            "unknown_value=-1)")
+    add("targetencoder-logreg", "target-classifier", None, C, input_kind="columns-encoded",
+        note=unknown_note + "; TargetEncoder maps them to the target mean")
+    add("targetencoder-ridge", "target-regressor", None, R, input_kind="columns-encoded",
+        note=unknown_note + "; TargetEncoder maps them to the target mean")
+    # ---- LightGBM and XGBoost (onnxmltools), with missing values ---------------------------
+    nan = dict(nan_train=0.05, nan_rows=10)
+    alone = ("converted alone with onnxmltools (default target opset); trained with 5% "
+             "missing cells, held-out rows with NaN take the learnt branch")
+    inside = ("inside a scikit-learn Pipeline: skl2onnx with onnxmltools' converter registered "
+              "(update_registered_converter); trained with 5% missing cells, held-out rows "
+              "with NaN take the learnt branch")
+
+    def lgbm_c():
+        return lightgbm.LGBMClassifier(n_estimators=30, num_leaves=15, random_state=SEED,
+                                       verbose=-1)
+
+    def lgbm_r():
+        return lightgbm.LGBMRegressor(n_estimators=30, num_leaves=15, random_state=SEED,
+                                      verbose=-1)
+
+    def xgb_c():
+        return xgboost.XGBClassifier(n_estimators=30, max_depth=4, random_state=SEED,
+                                     n_jobs=1)
+
+    def xgb_r():
+        return xgboost.XGBRegressor(n_estimators=30, max_depth=4, random_state=SEED, n_jobs=1)
+
+    add("lgbm-binary-int", lgbm_c(), cancer("int"), C, converter="onnxmltools", note=alone,
+        **nan)
+    add("lgbm-multiclass-str", lgbm_c(), synth_multi("str"), C, converter="onnxmltools",
+        note=alone, **nan)
+    add("lgbm-reg", lgbm_r(), synth_reg(), R, converter="onnxmltools", note=alone, **nan)
+    add("lgbm-reg-diabetes", lgbm_r(), diabetes(), R, converter="onnxmltools", **nan,
+        known_issue="LightGBM compares with float64 thresholds (30.69999980926514, just below "
+                    "the float32 input 30.7) that onnxmltools writes as float32, where they "
+                    "round to the input itself (30.7): onnxruntime takes the left branch, "
+                    "LightGBM the right one (diabetes' one-decimal BMI values hit this)")
+    add("lgbm-pipeline-multiclass-int", scaled(lgbm_c()), synth_multi("int"), C, note=inside,
+        **nan)
+    add("lgbm-pipeline-binary-str", scaled(lgbm_c()), synth_binary("str"), C, note=inside,
+        **nan)
+    add("lgbm-pipeline-reg", scaled(lgbm_r()), synth_reg(), R, note=inside, **nan)
+    add("xgb-binary-int", xgb_c(), cancer("int"), C, converter="onnxmltools", note=alone, **nan)
+    add("xgb-multiclass-int", xgb_c(), synth_multi("int"), C, converter="onnxmltools",
+        note=alone, **nan)
+    add("xgb-reg", xgb_r(), diabetes(), R, converter="onnxmltools", note=alone, **nan)
+    add("xgb-pipeline-binary-int", scaled(xgb_c()), cancer("int"), C, note=inside, **nan)
+    add("xgb-pipeline-reg", scaled(xgb_r()), synth_reg(), R, note=inside, **nan)
+    # ---- MLP with early stopping ----------------------------------------------------------
+    add("mlp-earlystop-binary-int",
+        scaled(MLPClassifier((32,), early_stopping=True, max_iter=1000, random_state=SEED)),
+        cancer("int"), C)
+    add("mlp-earlystop-multiclass-str",
+        scaled(MLPClassifier((32, 16), early_stopping=True, max_iter=1000, random_state=SEED)),
+        wine("str"), C)
+    add("mlp-earlystop-reg",
+        scaled(MLPRegressor(hidden_layer_sizes=(32,), early_stopping=True, max_iter=2000, random_state=SEED)),
+        synth_reg(), R)
+
+
 # --------------------------------------------------------------------------------------------
 # Held-out rows
 # --------------------------------------------------------------------------------------------
@@ -791,6 +1055,17 @@ def step_name(est) -> str:
         return f"VotingClassifier({est.voting}: {inner})"
     if isinstance(est, CalibratedClassifierCV):
         return f"CalibratedClassifierCV({type(est.estimator).__name__}, {est.method})"
+    if isinstance(est, VotingRegressor):
+        inner = ", ".join(" → ".join(step_names(e)) for _, e in est.estimators)
+        return f"VotingRegressor({inner})"
+    if isinstance(est, (StackingClassifier, StackingRegressor)):
+        inner = ", ".join(" → ".join(step_names(e)) for _, e in est.estimators)
+        return f"{type(est).__name__}({inner}; final: {type(est.final_estimator).__name__})"
+    if isinstance(est, (BaggingClassifier, BaggingRegressor, AdaBoostClassifier,
+                        AdaBoostRegressor)):
+        return f"{type(est).__name__}({type(est.estimators_[0]).__name__})"
+    if isinstance(est, OneVsRestClassifier):
+        return f"OneVsRestClassifier({type(est.estimator).__name__})"
     return type(est).__name__
 
 
@@ -914,6 +1189,8 @@ def build(case: Case) -> Built:
         return build_label_encoder(case, seed)
     if case.input_kind == "columns":
         return build_columns(case)
+    if case.input_kind == "columns-encoded":
+        return build_encoded_columns(case)
     if case.input_kind.startswith("text"):
         return build_text(case)
     d = case.data
@@ -996,6 +1273,48 @@ def build_columns(case: Case) -> Built:
     frame[num] = f32(frame[num].to_numpy())
     inputs = {}
     types = []
+    for c in num:
+        inputs[c] = frame[[c]].to_numpy(dtype=np.float32)
+        types.append((c, FloatTensorType([None, 1])))
+    for c in cat:
+        inputs[c] = frame[[c]].to_numpy(dtype=object).astype(str).astype(object)
+        types.append((c, StringTensorType([None, 1])))
+    rows = {"held_out": len(regular), "extreme_x10": len(ext), "unknown_category": len(unknown)}
+    name = "generated: 2 numeric + 2 string columns (colour, size), 500 rows"
+    return Built(model, inputs, frame, types, name, rows)
+
+
+def build_encoded_columns(case: Case) -> Built:
+    """The mixed frame of ``columns_data`` through OrdinalEncoder(handle_unknown=
+    'use_encoded_value') or TargetEncoder, with categories never seen in training."""
+    encoder_kind, task = case.model.split("-")
+    tr, te, ytr, _ = columns_data("columns-classifier" if task == "classifier"
+                                  else "columns-regressor")
+    num, cat = ["width", "weight"], ["colour", "size"]
+    if encoder_kind == "ordinal":
+        encoder = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
+    else:
+        encoder = TargetEncoder(random_state=SEED)
+    pre = ColumnTransformer([("num", StandardScaler(), num), ("encode", encoder, cat)])
+    if task == "classifier":
+        final = LogisticRegression(max_iter=2000)
+    elif encoder_kind == "ordinal":
+        final = RandomForestRegressor(n_estimators=15, max_depth=6, random_state=SEED)
+    else:
+        final = Ridge()
+    model = Pipeline([("columns", pre), ("model", final)])
+    model.fit(tr, ytr)
+    regular = te.iloc[:N_REGULAR].copy()
+    ext = pd.DataFrame(extreme_rows(tr[num].to_numpy(dtype=np.float64),
+                                    te[num].to_numpy(dtype=np.float64)), columns=num)
+    ext["colour"] = te["colour"].iloc[: len(ext)].to_numpy()
+    ext["size"] = te["size"].iloc[: len(ext)].to_numpy()
+    unknown = te.iloc[N_REGULAR:N_REGULAR + 8].copy().reset_index(drop=True)
+    unknown["colour"] = ["purple", "", "RED", "purple", "red", "blue", "green ", "amber"]
+    unknown["size"] = ["XXL", "M", "s", "", "XXL", "L", "S", "xl"]
+    frame = pd.concat([regular, ext, unknown], ignore_index=True)
+    frame[num] = f32(frame[num].to_numpy())
+    inputs, types = {}, []
     for c in num:
         inputs[c] = frame[[c]].to_numpy(dtype=np.float32)
         types.append((c, FloatTensorType([None, 1])))
@@ -1113,7 +1432,10 @@ def sklearn_outputs(case: Case, b: Built) -> dict[str, np.ndarray]:
     m = b.model
     if case.task == "classification":
         out = {"label": np.asarray(m.predict(b.sk_in))}
-        if hasattr(m, "predict_proba") and (
+        if isinstance(final_estimator(m), VotingClassifier) and \
+                final_estimator(m).voting == "hard":
+            out["probabilities"] = hard_vote_shares(m, b.sk_in)
+        elif hasattr(m, "predict_proba") and (
             not isinstance(final_estimator(m), SVC) or final_estimator(m).probability
         ):
             out["probabilities"] = np.asarray(m.predict_proba(b.sk_in), dtype=np.float64)
@@ -1130,6 +1452,19 @@ def sklearn_outputs(case: Case, b: Built) -> dict[str, np.ndarray]:
     if hasattr(t, "toarray"):  # text vectorizers give a sparse matrix
         t = t.toarray()
     return {"transform": np.asarray(t, dtype=np.float64)}
+
+
+def hard_vote_shares(m, X) -> np.ndarray:
+    """A hard VotingClassifier's share of the (weighted) votes per class, [N, classes]: what
+    skl2onnx's export gives as its probabilities output."""
+    est = final_estimator(m)
+    Xt = m[:-1].transform(X) if isinstance(m, Pipeline) else X
+    votes = est.transform(Xt)  # [N, estimators] class indices
+    w = np.ones(votes.shape[1]) if est.weights is None else np.asarray(est.weights, float)
+    shares = np.zeros((len(votes), len(est.classes_)))
+    for j in range(votes.shape[1]):
+        shares[np.arange(len(votes)), votes[:, j]] += w[j]
+    return shares / w.sum()
 
 
 def near_ties(case: Case, b: Built, sk: dict) -> np.ndarray:
@@ -1237,6 +1572,30 @@ class Result:
     problems: list[str]
 
 
+def convert_with_skl2onnx(case: Case, b: Built, options: dict) -> onnx.ModelProto:
+    try:
+        return convert_sklearn(b.model, name=case.name, initial_types=b.initial_types,
+                               target_opset=case.target_opset, options=options or None)
+    except NameError as e:  # e.g. LinearSVC has no zipmap option (it has no ZipMap)
+        if "'zipmap' not in" not in str(e):
+            raise
+        for o in options.values():
+            o.pop("zipmap", None)
+        return convert_sklearn(b.model, name=case.name, initial_types=b.initial_types,
+                               target_opset=case.target_opset, options=options)
+
+
+def convert_alone_with_onnxmltools(case: Case, b: Built) -> onnx.ModelProto:
+    """A LightGBM/XGBoost model as a student converts it alone: onnxmltools'
+    convert_lightgbm/convert_xgboost with its default target opset (no ZipMap for
+    classifiers, like the rest of the corpus; convert_xgboost never writes one)."""
+    types = [(n, MLToolsFloatTensorType(t.shape)) for n, t in b.initial_types]
+    if isinstance(b.model, (lightgbm.LGBMClassifier, lightgbm.LGBMRegressor)):
+        return onnxmltools.convert_lightgbm(b.model, name=case.name, initial_types=types,
+                                            zipmap=False)
+    return onnxmltools.convert_xgboost(b.model, name=case.name, initial_types=types)
+
+
 def write_case(case: Case) -> Result:
     b = build(case)
     sk = sklearn_outputs(case, b)
@@ -1245,19 +1604,15 @@ def write_case(case: Case) -> Result:
         b = select(b, ~drop)
         sk = sklearn_outputs(case, b)
     options = skl2onnx_options(case, b.model)
-    try:
-        onx = convert_sklearn(b.model, name=case.name, initial_types=b.initial_types,
-                              target_opset=case.target_opset, options=options or None)
-    except NameError as e:  # e.g. LinearSVC has no zipmap option (it has no ZipMap)
-        if "'zipmap' not in" not in str(e):
-            raise
-        for o in options.values():
-            o.pop("zipmap", None)
-        onx = convert_sklearn(b.model, name=case.name, initial_types=b.initial_types,
-                              target_opset=case.target_opset, options=options)
+    if case.converter == "onnxmltools":
+        onx = convert_alone_with_onnxmltools(case, b)
+    else:
+        onx = convert_with_skl2onnx(case, b, options)
     if case.v5:
         onx = tree_ensemble_v5(onx)
     onx = normalise_model(onx)
+    if case.converter == "onnxmltools":
+        onx.producer_name, onx.producer_version = "OnnxMLTools", onnxmltools.__version__
     onnx.checker.check_model(onx)
     data = onx.SerializeToString()
     sess = session(data)
