@@ -455,5 +455,71 @@ fn compare(
             ));
         }
     }
+    // The vector parts: each number within tolerance, named `values.<target>`,
+    // `vector[3]`, `distances[1]`.
+    let mut numbers: Vec<(String, f64, Option<f64>)> = Vec::new();
+    if let Some(values) = &expected.values {
+        let got_values = got.values.as_deref().unwrap_or_default();
+        for (target, e) in values {
+            let g = got_values
+                .iter()
+                .find(|(t, _)| t == target)
+                .map(|(_, v)| *v);
+            numbers.push((format!("values.{target}"), *e, g));
+        }
+    }
+    for (field, e, g) in [
+        ("vector", &expected.vector, &got.vector),
+        ("distances", &expected.distances, &got.distances),
+    ] {
+        let Some(e) = e else { continue };
+        let g = g.as_deref().unwrap_or_default();
+        if e.len() != g.len() {
+            return Err(mismatch(
+                field,
+                format!("{} numbers", e.len()),
+                format!("{} numbers", g.len()),
+                None,
+            ));
+        }
+        for (i, (e, g)) in e.iter().zip(g).enumerate() {
+            numbers.push((format!("{field}[{i}]"), *e, Some(*g)));
+        }
+    }
+    if let Some(e) = expected.score {
+        numbers.push(("score".into(), e, got.score));
+    }
+    for (field, e, g) in numbers {
+        if !g.is_some_and(|g| tolerance.accepts(e, g)) {
+            let tol = tolerance.absolute + tolerance.relative * e.abs();
+            return Err(mismatch(
+                &field,
+                schema::format_number(e),
+                show(g),
+                Some(tol),
+            ));
+        }
+    }
+    if let Some(e) = expected.cluster {
+        if got.cluster.map(u64::from) != Some(e) {
+            let g = got.cluster.map_or("nothing".into(), |c| c.to_string());
+            return Err(mismatch("cluster", e.to_string(), g, None));
+        }
+    }
+    if let Some(e) = expected.outlier {
+        if got.outlier != Some(e) {
+            let show = |o: Option<bool>| match o {
+                Some(true) => "outlier (-1)",
+                Some(false) => "inlier (1)",
+                None => "nothing",
+            };
+            return Err(mismatch(
+                "outlier",
+                show(Some(e)).into(),
+                show(got.outlier).into(),
+                None,
+            ));
+        }
+    }
     Ok(())
 }

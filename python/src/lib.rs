@@ -84,6 +84,9 @@ fn pack<'py>(
         ranges,
         range_margin,
         created,
+        // seal() always writes the outputs section itself.
+        task: None,
+        value_names: None,
     };
     let packed = py
         .detach(|| pack_bundle(input))

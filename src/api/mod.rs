@@ -45,10 +45,51 @@ impl BatchColumns {
         self.0.probabilities.clone()
     }
 
-    /// One value per row (`Float64Array`), or undefined for a classifier.
+    /// Regression values (`Float64Array`): one per row, or row-major `rows × targets` with
+    /// several targets; undefined for other tasks.
     #[wasm_bindgen(getter)]
     pub fn values(&self) -> Option<Vec<f64>> {
         self.0.values.clone()
+    }
+
+    /// Numbers per row of `vectors` (transform) or `distances` (clustering), else 0.
+    #[wasm_bindgen(getter)]
+    pub fn width(&self) -> usize {
+        self.0.width
+    }
+
+    /// Row-major `rows × width` vectors (`Float64Array`, transform), or undefined.
+    #[wasm_bindgen(getter)]
+    pub fn vectors(&self) -> Option<Vec<f64>> {
+        self.0.vectors.clone()
+    }
+
+    /// Cluster index per row (`Uint32Array`, clustering), or undefined.
+    #[wasm_bindgen(getter)]
+    pub fn clusters(&self) -> Option<Vec<u32>> {
+        self.0.clusters.clone()
+    }
+
+    /// Row-major `rows × width` distances (`Float64Array`, clustering), or undefined.
+    #[wasm_bindgen(getter)]
+    pub fn distances(&self) -> Option<Vec<f64>> {
+        self.0.distances.clone()
+    }
+
+    /// 1 for an outlier, 0 for an inlier, per row (`Uint8Array`, outlier detection), or
+    /// undefined.
+    #[wasm_bindgen(getter)]
+    pub fn outliers(&self) -> Option<Vec<u8>> {
+        self.0
+            .outliers
+            .as_ref()
+            .map(|o| o.iter().map(|&b| u8::from(b)).collect())
+    }
+
+    /// Outlier score per row (`Float64Array`, outlier detection), or undefined.
+    #[wasm_bindgen(getter)]
+    pub fn scores(&self) -> Option<Vec<f64>> {
+        self.0.scores.clone()
     }
 }
 

@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 
 use super::error::BundleError;
-use super::manifest::{Binding, Expected, FeatureType, Manifest, Task, TensorType};
+use super::manifest::{Binding, FeatureType, Manifest, TensorType};
 use super::MODEL_ENTRY;
 
-fn invalid(path: impl Into<String>, problem: impl Into<String>) -> BundleError {
+pub(super) fn invalid(path: impl Into<String>, problem: impl Into<String>) -> BundleError {
     BundleError::ManifestInvalid {
         path: path.into(),
         problem: problem.into(),
@@ -44,8 +44,8 @@ pub(super) fn check(m: &Manifest) -> Result<(), BundleError> {
         ));
     }
     check_inputs(m)?;
-    check_outputs(m)?;
-    check_test_vectors(m)?;
+    super::check_outputs::check_outputs(m)?;
+    super::check_outputs::check_test_vectors(m)?;
     for name in m.drift_baseline.features.keys() {
         if !m.inputs.features.iter().any(|f| &f.name == name) {
             return Err(invalid(
@@ -207,126 +207,6 @@ fn check_inputs(m: &Manifest) -> Result<(), BundleError> {
                             f.name
                         ),
                     ));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn check_outputs(m: &Manifest) -> Result<(), BundleError> {
-    let o = &m.outputs;
-    match o.task {
-        Task::Classification => {
-            let Some(names) = &o.class_names else {
-                return Err(invalid(
-                    "outputs.class_names",
-                    "a classifier must list its class names",
-                ));
-            };
-            let unique: BTreeSet<_> = names.iter().collect();
-            if names.is_empty() || unique.len() != names.len() {
-                return Err(invalid(
-                    "outputs.class_names",
-                    "must be non-empty and without repeats",
-                ));
-            }
-            if let Some(labels) = &o.class_labels {
-                if labels.len() != names.len() {
-                    return Err(invalid(
-                        "outputs.class_labels",
-                        format!(
-                            "has {} entries but class_names has {}",
-                            labels.len(),
-                            names.len()
-                        ),
-                    ));
-                }
-                if labels.iter().any(|l| !(l.is_string() || l.is_i64())) {
-                    return Err(invalid(
-                        "outputs.class_labels",
-                        "labels must be strings or integers",
-                    ));
-                }
-            }
-            if o.label.is_none() && o.probabilities.is_none() {
-                return Err(invalid(
-                    "outputs",
-                    "a classifier must name its label or probabilities output",
-                ));
-            }
-            if o.value.is_some() {
-                return Err(invalid(
-                    "outputs.value",
-                    "only regressors have a value output",
-                ));
-            }
-        }
-        Task::Regression => {
-            if o.value.is_none() {
-                return Err(invalid(
-                    "outputs.value",
-                    "a regressor must name its value output",
-                ));
-            }
-            if o.class_names.is_some()
-                || o.class_labels.is_some()
-                || o.label.is_some()
-                || o.probabilities.is_some()
-            {
-                return Err(invalid(
-                    "outputs",
-                    "a regressor has no classes, label or probabilities",
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn check_test_vectors(m: &Manifest) -> Result<(), BundleError> {
-    let tv = &m.test_vectors;
-    let t = tv.tolerance;
-    if !(t.relative.is_finite() && t.relative >= 0.0 && t.absolute.is_finite() && t.absolute >= 0.0)
-    {
-        return Err(invalid(
-            "test_vectors.tolerance",
-            "must be finite and non-negative",
-        ));
-    }
-    let classes = m.outputs.class_names.as_deref().unwrap_or_default();
-    for (i, case) in tv.cases.iter().enumerate() {
-        let at = |field: &str| format!("test_vectors.cases[{i}].expected{field}");
-        let Expected {
-            label,
-            probabilities,
-            value,
-        } = &case.expected;
-        match m.outputs.task {
-            Task::Classification => {
-                if label.is_none() && probabilities.is_none() || value.is_some() {
-                    return Err(invalid(
-                        at(""),
-                        "a classifier's case expects a label and/or probabilities",
-                    ));
-                }
-                if let Some(l) = label {
-                    if !classes.contains(l) {
-                        return Err(invalid(at(".label"), format!("{l:?} is not a class name")));
-                    }
-                }
-                if let Some(p) = probabilities {
-                    if p.len() != classes.len() || classes.iter().any(|c| !p.contains_key(c)) {
-                        return Err(invalid(
-                            at(".probabilities"),
-                            "must have one entry per class name",
-                        ));
-                    }
-                }
-            }
-            Task::Regression => {
-                if value.is_none() || label.is_some() || probabilities.is_some() {
-                    return Err(invalid(at(""), "a regressor's case expects a value"));
                 }
             }
         }

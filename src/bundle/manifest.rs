@@ -245,8 +245,28 @@ pub struct ColumnBinding {
 pub enum Task {
     /// Predicts a class label (and usually class probabilities).
     Classification,
-    /// Predicts a number.
+    /// Predicts a number, or one number per target (`value_names`).
     Regression,
+    /// Maps a row to a vector of `dimension` numbers (PCA, TruncatedSVD, an embedding).
+    Transform,
+    /// Assigns a row to one of `clusters` clusters, with its distance to each (KMeans).
+    Clustering,
+    /// Says whether a row is an outlier (label -1) or an inlier (1), with a score
+    /// (IsolationForest, LocalOutlierFactor with `novelty=True`).
+    Outlier,
+}
+
+impl Task {
+    /// The lowercase name used in manifests and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Task::Classification => "classification",
+            Task::Regression => "regression",
+            Task::Transform => "transform",
+            Task::Clustering => "clustering",
+            Task::Outlier => "outlier",
+        }
+    }
 }
 
 /// What the graph's outputs mean.
@@ -267,9 +287,49 @@ pub struct Outputs {
     /// Name of the graph output holding the `[N, classes]` probabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<String>,
-    /// Name of the graph output holding the regression value.
+    /// Name of the graph output holding the regression value (`[N]` or `[N, 1]`; `[N, k]`
+    /// with `value_names`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// Regression with several targets: one name per column of the `value` output, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_names: Option<Vec<String>>,
+    /// Name of the graph output holding a transform's `[N, dimension]` vectors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector: Option<String>,
+    /// How many numbers a transform's vector has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimension: Option<u64>,
+    /// Name of the graph output holding the `[N, clusters]` distance to each cluster centre.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distances: Option<String>,
+    /// How many clusters a clustering model has (its labels are 0 to `clusters - 1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<u64>,
+    /// Name of the graph output holding an outlier detector's score (scikit-learn's
+    /// `decision_function`: negative for outliers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<String>,
+}
+
+impl Outputs {
+    /// Outputs naming only the task: what the other fields are refined from.
+    pub fn of_task(task: Task) -> Outputs {
+        Outputs {
+            task,
+            class_names: None,
+            class_labels: None,
+            label: None,
+            probabilities: None,
+            value: None,
+            value_names: None,
+            vector: None,
+            dimension: None,
+            distances: None,
+            clusters: None,
+            score: None,
+        }
+    }
 }
 
 /// Known predictions and their tolerance.
@@ -338,6 +398,24 @@ pub struct Expected {
     /// Expected value (regression).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+    /// Expected value per target name (regression with `value_names`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<BTreeMap<String, f64>>,
+    /// Expected vector (transform).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector: Option<Vec<f64>>,
+    /// Expected cluster index (clustering).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<u64>,
+    /// Expected distance to each cluster centre (clustering).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distances: Option<Vec<f64>>,
+    /// Whether the row is expected to be an outlier (scikit-learn's label -1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlier: Option<bool>,
+    /// Expected outlier score (`decision_function`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
 }
 
 /// Per-feature statistics of the training data.

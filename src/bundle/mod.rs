@@ -4,6 +4,7 @@
 //! decided by [`crate::trust`] and [`crate::loader`].
 
 mod check;
+mod check_outputs;
 mod error;
 mod limits;
 pub mod manifest;

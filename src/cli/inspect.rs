@@ -137,6 +137,30 @@ fn render(b: &Bundle, digest: &str, size: usize, signer: Option<&str>) -> String
     if let Some(names) = &o.class_names {
         let _ = writeln!(s, "  classes    {}", names.join(", "));
     }
+    if let Some(names) = &o.value_names {
+        let _ = writeln!(s, "  values     {}", names.join(", "));
+    }
+    if let Some(d) = o.dimension {
+        let _ = writeln!(s, "  vector     {d} numbers per row");
+    }
+    if let Some(k) = o.clusters {
+        let with = if o.distances.is_some() {
+            ", with the distance to each"
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "  clusters   {k}{with}");
+    }
+    if o.task == crate::bundle::manifest::Task::Outlier {
+        let parts: Vec<&str> = [
+            (o.label.is_some(), "label -1 (outlier) or 1"),
+            (o.score.is_some(), "score (negative for outliers)"),
+        ]
+        .into_iter()
+        .filter_map(|(has, what)| has.then_some(what))
+        .collect();
+        let _ = writeln!(s, "  outlier    {}", parts.join(", "));
+    }
     let _ = writeln!(
         s,
         "  test vectors: {} (tolerance {} relative + {} absolute)",

@@ -10,6 +10,7 @@ mod inspect;
 mod json_doc;
 mod keygen;
 pub mod pack;
+mod pack_outputs;
 mod predict;
 mod run;
 pub mod sign;

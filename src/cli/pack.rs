@@ -6,17 +6,17 @@ use std::path::PathBuf;
 
 use crate::bundle::manifest::{
     Binding, Card, ColumnBinding, CvMetric, DriftBaseline, Feature, FeatureType, Inputs, Manifest,
-    Outputs, TensorType, TestVectors, Tool, Training, TrainingData, FORMAT,
+    Outputs, Task, TensorType, TestVectors, Tool, Training, TrainingData, FORMAT,
 };
 use crate::bundle::{self, Bundle};
-use crate::engine::graph_inputs;
+use crate::engine::{graph_inputs, graph_outputs};
 use crate::loader::{LoadError, LoadOptions, SealedModel, TestVectorError};
 use crate::schema::infer::{infer_feature, infer_text_feature, is_missing, InferOptions};
 use crate::trust;
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
 
-use super::{csv_input, files, json_doc};
+use super::{csv_input, files, json_doc, pack_outputs};
 
 /// Build an unsigned bundle (then run `sealed-onnx sign`).
 ///
@@ -55,6 +55,16 @@ pub struct Args {
     /// Replace an existing output file.
     #[arg(long)]
     force: bool,
+    /// What the model predicts, when meta.json has no "outputs" and the graph's outputs fit
+    /// several tasks (a [N, k] float output is a regression with k targets or a transform).
+    /// Without it, pack infers the task: one value per row is a regression, an ArgMin label
+    /// with distances is clustering, a -1/1 label with one score is outlier detection.
+    #[arg(long, value_enum, value_name = "TASK")]
+    task: Option<pack_outputs::TaskArg>,
+    /// Names of a regression's targets, one per column of its value output, comma-separated
+    /// (default: the metadata's target columns, else y0, y1, …).
+    #[arg(long, value_name = "NAME,NAME,...", value_delimiter = ',')]
+    value_names: Option<Vec<String>>,
 }
 
 /// The metadata file `pack` reads.
@@ -63,9 +73,10 @@ pub struct Args {
 struct Meta {
     name: String,
     version: String,
-    /// The CSV column holding the target, left out of the schema.
+    /// The CSV column(s) holding the target(s), left out of the schema: a name, or a list of
+    /// names for a regression with several targets (the names of its values).
     #[serde(default)]
-    target: Option<String>,
+    target: Option<Targets>,
     training: MetaTraining,
     /// Per-feature refinements of what is inferred.
     #[serde(default)]
@@ -73,8 +84,37 @@ struct Meta {
     /// How features reach the graph; inferred from the graph's inputs when absent.
     #[serde(default)]
     binding: Option<Binding>,
-    outputs: Outputs,
+    /// What the graph's outputs mean; inferred from the graph when absent.
+    #[serde(default)]
+    outputs: Option<Outputs>,
     card: Card,
+}
+
+/// One target column, or several.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Targets {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Meta {
+    /// The target columns, in order.
+    fn targets(&self) -> Vec<String> {
+        match &self.target {
+            None => Vec::new(),
+            Some(Targets::One(t)) => vec![t.clone()],
+            Some(Targets::Many(t)) => t.clone(),
+        }
+    }
+
+    fn is_target(&self, column: &str) -> bool {
+        match &self.target {
+            None => false,
+            Some(Targets::One(t)) => t == column,
+            Some(Targets::Many(t)) => t.iter().any(|t| t == column),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -171,6 +211,10 @@ pub struct PackInput {
     pub range_margin: f64,
     /// The `created` timestamp (RFC 3339); defaults to $SOURCE_DATE_EPOCH, else now.
     pub created: Option<String>,
+    /// The task, when the metadata has no `outputs` and the graph fits several.
+    pub task: Option<Task>,
+    /// Names of a regression's targets (see `--value-names`).
+    pub value_names: Option<Vec<String>>,
 }
 
 /// A packed, unsigned bundle that loaded once with every check.
@@ -192,6 +236,7 @@ pub fn pack(input: PackInput) -> Result<Packed> {
     }
     let [meta_name, train_name, tv_name] = &input.names;
     let meta: Meta = json_doc::parse(&input.meta, meta_name)?;
+    let targets = meta.targets();
     let test_vectors: TestVectors = json_doc::parse(&input.test_vectors, tv_name)?;
     let table = csv_input::parse(&input.train_csv, train_name)?;
     if table.rows.is_empty() {
@@ -206,6 +251,21 @@ pub fn pack(input: PackInput) -> Result<Packed> {
     let binding = match meta.binding {
         Some(b) => b,
         None => infer_binding(&model, &features)?,
+    };
+    let outputs = match meta.outputs {
+        Some(o) if input.task.is_none() && input.value_names.is_none() => o,
+        Some(_) => bail!("{meta_name} has an \"outputs\" section; --task and --value-names are for a graph without one (drop one or the other)"),
+        None => {
+            let graph = graph_outputs(&model).context("cannot read the graph's outputs")?;
+            let hints = pack_outputs::Hints {
+                task: input.task,
+                value_names: input.value_names,
+                targets: targets.clone(),
+            };
+            pack_outputs::infer(&graph, &hints).with_context(|| {
+                format!("{meta_name} has no \"outputs\" section, and pack cannot infer it from the graph")
+            })?
+        }
     };
     let mut manifest = Manifest {
         format: FORMAT.to_string(),
@@ -226,7 +286,7 @@ pub fn pack(input: PackInput) -> Result<Packed> {
             hyperparameters: meta.training.hyperparameters,
         },
         inputs: Inputs { features, binding },
-        outputs: meta.outputs,
+        outputs,
         test_vectors,
         drift_baseline: baseline,
         card: meta.card,
@@ -276,6 +336,8 @@ pub fn run(a: Args) -> Result<u8> {
         ranges: a.ranges,
         range_margin: a.range_margin,
         created: a.created,
+        task: a.task.map(Task::from),
+        value_names: a.value_names,
     })?;
     files::write(&a.out, &packed.bytes, a.force)?;
     println!(
@@ -322,11 +384,7 @@ fn apply_ranges(features: &mut [Feature], ranges: &[(String, f64, f64)]) -> Resu
 /// `StringNormalizer` or `Tokenizer`, and those the metadata declares `"type": "text"`.
 fn text_columns(model: &[u8], table: &csv_input::Table, meta: &Meta) -> Result<Vec<String>> {
     let inputs = graph_inputs(model).context("cannot read the graph's inputs")?;
-    let columns: Vec<&String> = table
-        .header
-        .iter()
-        .filter(|h| meta.target.as_ref() != Some(*h))
-        .collect();
+    let columns: Vec<&String> = table.header.iter().filter(|h| !meta.is_target(h)).collect();
     let text: Vec<String> = columns
         .iter()
         .filter(|c| {
@@ -348,13 +406,13 @@ fn infer_schema(
     margin: f64,
     text: &[String],
 ) -> Result<(Vec<Feature>, DriftBaseline)> {
-    if let Some(target) = &meta.target {
-        if !table.header.contains(target) {
+    for target in meta.targets() {
+        if !table.header.contains(&target) {
             bail!("the target column {target:?} named in the metadata is not in the training CSV");
         }
     }
     for name in meta.features.keys() {
-        if !table.header.contains(name) || meta.target.as_ref() == Some(name) {
+        if !table.header.contains(name) || meta.is_target(name) {
             bail!("the metadata describes feature {name:?}, which is not a feature column of the training CSV");
         }
     }
@@ -365,7 +423,7 @@ fn infer_schema(
     let mut features = Vec::new();
     let mut baseline = DriftBaseline::default();
     for (i, name) in table.header.iter().enumerate() {
-        if meta.target.as_ref() == Some(name) {
+        if meta.is_target(name) {
             continue;
         }
         let column: Vec<&str> = table

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::bundle::manifest::Task;
+use crate::bundle::manifest::{Outputs, Task};
 use crate::engine::{predictions_json, Prediction};
 use crate::loader::{PredictError, SealedModel};
 use crate::schema::{self, Shape, Value};
@@ -299,19 +299,89 @@ fn json_output(model: &SealedModel, shape: Shape, outcomes: &[Outcome]) -> Resul
     Ok(text)
 }
 
+/// The result columns of a CSV for this model's outputs (between `row` and `verified`).
+fn result_header(outputs: &Outputs) -> Vec<String> {
+    let numbered = |prefix: &str, n: Option<u64>| -> Vec<String> {
+        (0..n.unwrap_or(0))
+            .map(|i| format!("{prefix}_{i}"))
+            .collect()
+    };
+    match outputs.task {
+        Task::Classification => {
+            let classes = outputs.class_names.as_deref().unwrap_or_default();
+            let mut h = vec!["label".to_string()];
+            h.extend(classes.iter().map(|c| format!("p_{c}")));
+            h
+        }
+        Task::Regression => match &outputs.value_names {
+            Some(names) => names.iter().map(|n| format!("value_{n}")).collect(),
+            None => vec!["value".into()],
+        },
+        Task::Transform => numbered("vector", outputs.dimension),
+        Task::Clustering => {
+            let mut h = vec!["cluster".to_string()];
+            if outputs.distances.is_some() {
+                h.extend(numbered("distance", outputs.clusters));
+            }
+            h
+        }
+        Task::Outlier => {
+            let mut h = Vec::new();
+            if outputs.label.is_some() {
+                h.push("outlier".to_string());
+            }
+            if outputs.score.is_some() {
+                h.push("score".into());
+            }
+            h
+        }
+    }
+}
+
+/// One prediction's cells, in the order of [`result_header`].
+fn result_cells(outputs: &Outputs, p: &Prediction) -> Vec<String> {
+    let n = |v: f64| schema::format_number(v);
+    let mut row = Vec::new();
+    match outputs.task {
+        Task::Classification => {
+            row.push(p.label.clone().unwrap_or_default());
+            for c in outputs.class_names.as_deref().unwrap_or_default() {
+                let v = p
+                    .probabilities
+                    .as_ref()
+                    .and_then(|ps| ps.iter().find(|(name, _)| name == c))
+                    .map(|(_, v)| *v);
+                row.push(v.map(n).unwrap_or_default());
+            }
+        }
+        Task::Regression => match &p.values {
+            Some(values) => row.extend(values.iter().map(|(_, v)| n(*v))),
+            None => row.push(p.value.map(n).unwrap_or_default()),
+        },
+        Task::Transform => row.extend(p.vector.iter().flatten().map(|v| n(*v))),
+        Task::Clustering => {
+            row.push(p.cluster.map(|c| c.to_string()).unwrap_or_default());
+            row.extend(p.distances.iter().flatten().map(|v| n(*v)));
+        }
+        Task::Outlier => {
+            if let Some(o) = p.outlier {
+                row.push(o.to_string());
+            }
+            if let Some(s) = p.score {
+                row.push(n(s));
+            }
+        }
+    }
+    row
+}
+
 fn csv_output(model: &SealedModel, outcomes: &[Outcome]) -> Result<Vec<u8>> {
     let m = model.manifest();
     let v = model.verification();
     let mut w = csv::Writer::from_writer(Vec::new());
-    let classes = m.outputs.class_names.clone().unwrap_or_default();
     // `row` counts the input's data rows from 1, as the messages about bad rows do.
     let mut header = vec!["row".to_string()];
-    if m.outputs.task == Task::Regression {
-        header.push("value".into());
-    } else {
-        header.push("label".into());
-        header.extend(classes.iter().map(|c| format!("p_{c}")));
-    }
+    header.extend(result_header(&m.outputs));
     // Every row says which bundle answered and whether it was verified, so a row copied out
     // of an unverified run cannot pass for a verified one.
     header.extend(["verified", "digest", "error"].map(String::from));
@@ -319,30 +389,15 @@ fn csv_output(model: &SealedModel, outcomes: &[Outcome]) -> Result<Vec<u8>> {
     let width = header.len() - 4;
     for (i, o) in outcomes.iter().enumerate() {
         let mut row = vec![(i + 1).to_string()];
-        match o {
+        let error = match o {
             Ok(p) => {
-                if let Some(v) = p.value {
-                    row.push(schema::format_number(v));
-                }
-                if let Some(l) = &p.label {
-                    row.push(l.clone());
-                    for c in &classes {
-                        let v = p
-                            .probabilities
-                            .as_ref()
-                            .and_then(|ps| ps.iter().find(|(n, _)| n == c))
-                            .map(|(_, v)| *v);
-                        row.push(v.map(schema::format_number).unwrap_or_default());
-                    }
-                }
-                row.resize(1 + width, String::new());
-                row.extend([v.verified.to_string(), v.digest.clone(), String::new()]);
+                row.extend(result_cells(&m.outputs, p));
+                String::new()
             }
-            Err(msg) => {
-                row.resize(1 + width, String::new());
-                row.extend([v.verified.to_string(), v.digest.clone(), msg.clone()]);
-            }
-        }
+            Err(msg) => msg.clone(),
+        };
+        row.resize(1 + width, String::new());
+        row.extend([v.verified.to_string(), v.digest.clone(), error]);
         w.write_record(&row)?;
     }
     w.into_inner()

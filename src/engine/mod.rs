@@ -2,6 +2,7 @@
 
 mod error;
 mod graph_io;
+mod graph_outputs;
 pub mod ops;
 mod outputs;
 mod raw;
@@ -16,6 +17,7 @@ use crate::schema::Batch;
 
 pub use error::{EngineError, UnsupportedOp};
 pub use graph_io::GraphInput;
+pub use graph_outputs::{graph_outputs, GraphOutput, OutputKind};
 pub use outputs::{predictions_json, Columns, Prediction};
 pub use raw::{run_raw, RawData, RawOutput, RawTensor};
 

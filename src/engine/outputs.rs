@@ -11,54 +11,89 @@ use crate::schema::Shape;
 /// What one selected graph output means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
-    /// The predicted label.
+    /// The predicted label: a class (classification), a cluster index (clustering), -1 or 1
+    /// (outlier).
     Label,
     /// `[N, classes]` probabilities.
     Probabilities,
-    /// The regression value.
+    /// The regression value(s): `[N]`, `[N, 1]`, or `[N, targets]`.
     Value,
+    /// A transform's `[N, dimension]` vectors.
+    Vector,
+    /// `[N, clusters]` distances to the cluster centres.
+    Distances,
+    /// An outlier detector's score, `[N]` or `[N, 1]`.
+    Score,
 }
 
-/// One row's prediction.
-#[derive(Debug, Clone, PartialEq)]
+/// One row's prediction; which parts are set depends on the task.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prediction {
     /// The predicted class name (classification).
     pub label: Option<String>,
     /// Probability per class name, in class order (classification, when the graph has them).
     pub probabilities: Option<Vec<(String, f64)>>,
-    /// The predicted value (regression).
+    /// The predicted value (regression with one target).
     pub value: Option<f64>,
+    /// The predicted value per target name, in target order (regression with several).
+    pub values: Option<Vec<(String, f64)>>,
+    /// The row's vector (transform).
+    pub vector: Option<Vec<f64>>,
+    /// The cluster index (clustering).
+    pub cluster: Option<u32>,
+    /// The distance to each cluster centre (clustering, when the graph has them).
+    pub distances: Option<Vec<f64>>,
+    /// Whether the row is an outlier, scikit-learn's label -1 (outlier detection).
+    pub outlier: Option<bool>,
+    /// The outlier score, negative for outliers (outlier detection).
+    pub score: Option<f64>,
 }
 
-/// The JSON form: `{"label", "probabilities": {class: p, ...}, "value"}`, absent parts left
-/// out, classes in class order. Written straight to the output (no `serde_json::Value` in
+/// A map written in the given order.
+struct Ordered<'a>(&'a [(String, f64)]);
+
+impl Serialize for Ordered<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(c, v)| (c, v)))
+    }
+}
+
+/// The JSON form: `{"label", "probabilities": {class: p, ...}, "value"}` for classifiers and
+/// regressors; `{"values": {target: v}}`, `{"vector": [...]}`, `{"cluster", "distances"}`,
+/// `{"outlier", "score"}` for the other tasks. Absent parts are left out,
+/// maps keep their order. Written straight to the output (no `serde_json::Value` in
 /// between: a batch of thousands of rows spent a third of its time building and dropping one).
 impl Serialize for Prediction {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        /// The probabilities as one map, in class order.
-        struct Probabilities<'a>(&'a [(String, f64)]);
-        impl Serialize for Probabilities<'_> {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_map(self.0.iter().map(|(c, v)| (c, v)))
-            }
-        }
-        let len = [
-            self.label.is_some(),
-            self.probabilities.is_some(),
-            self.value.is_some(),
-        ]
-        .iter()
-        .filter(|&&b| b)
-        .count();
-        let mut map = serializer.serialize_map(Some(len))?;
+        let mut map = serializer.serialize_map(None)?;
         if let Some(l) = &self.label {
             map.serialize_entry("label", l)?;
         }
         if let Some(probs) = &self.probabilities {
-            map.serialize_entry("probabilities", &Probabilities(probs))?;
+            map.serialize_entry("probabilities", &Ordered(probs))?;
         }
         if let Some(v) = &self.value {
             map.serialize_entry("value", v)?;
+        }
+        if let Some(v) = &self.values {
+            map.serialize_entry("values", &Ordered(v))?;
+        }
+        if let Some(v) = &self.vector {
+            map.serialize_entry("vector", v)?;
+        }
+        if let Some(c) = &self.cluster {
+            map.serialize_entry("cluster", c)?;
+        }
+        if let Some(d) = &self.distances {
+            map.serialize_entry("distances", d)?;
+        }
+        // No `label: -1 | 1` beside it: everywhere else a label is a class name, and
+        // `outlier` says the same (scikit-learn's -1 is `true`).
+        if let Some(o) = self.outlier {
+            map.serialize_entry("outlier", &o)?;
+        }
+        if let Some(s) = &self.score {
+            map.serialize_entry("score", s)?;
         }
         map.end()
     }
@@ -99,6 +134,9 @@ pub fn select(
         (&outputs.label, Role::Label),
         (&outputs.probabilities, Role::Probabilities),
         (&outputs.value, Role::Value),
+        (&outputs.vector, Role::Vector),
+        (&outputs.distances, Role::Distances),
+        (&outputs.score, Role::Score),
     ];
     let mut names = Vec::new();
     let mut roles = Vec::new();
@@ -125,9 +163,11 @@ fn bad(name: &Option<String>, problem: impl Into<String>) -> EngineError {
 }
 
 /// A batch's results column by column: what typed-array callers get without one object
-/// (and one class-name string per class) per row.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// (and one class-name string per class) per row. Which parts are set depends on the task.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Columns {
+    /// What the model predicts.
+    pub task: Task,
     /// Rows predicted.
     pub rows: usize,
     /// Class names, in class order (classification).
@@ -136,14 +176,62 @@ pub struct Columns {
     pub labels: Option<Vec<u32>>,
     /// Row-major `rows × classes` probabilities (classification, when the graph has them).
     pub probabilities: Option<Vec<f64>>,
-    /// One value per row (regression).
+    /// Target names (regression with several targets; empty for one).
+    pub value_names: Vec<String>,
+    /// Regression values: one per row, or row-major `rows × value_names` with several targets.
     pub values: Option<Vec<f64>>,
+    /// Numbers per row of `vectors` (transform) or `distances` (clustering).
+    pub width: usize,
+    /// Row-major `rows × width` vectors (transform).
+    pub vectors: Option<Vec<f64>>,
+    /// The cluster index of each row (clustering).
+    pub clusters: Option<Vec<u32>>,
+    /// Row-major `rows × width` distances to the cluster centres (clustering).
+    pub distances: Option<Vec<f64>>,
+    /// Whether each row is an outlier (outlier detection).
+    pub outliers: Option<Vec<bool>>,
+    /// Each row's outlier score (outlier detection).
+    pub scores: Option<Vec<f64>>,
 }
 
 impl Columns {
+    /// No rows, no parts yet: what [`columns`] fills in.
+    fn new(outputs: &Outputs, rows: usize) -> Columns {
+        let width = match outputs.task {
+            Task::Transform => outputs.dimension,
+            Task::Clustering => outputs.clusters,
+            _ => None,
+        };
+        Columns {
+            task: outputs.task,
+            rows,
+            classes: match outputs.task {
+                Task::Classification => outputs.class_names.clone().unwrap_or_default(),
+                _ => Vec::new(),
+            },
+            labels: None,
+            probabilities: None,
+            value_names: outputs.value_names.clone().unwrap_or_default(),
+            values: None,
+            width: width.and_then(|w| usize::try_from(w).ok()).unwrap_or(0),
+            vectors: None,
+            clusters: None,
+            distances: None,
+            outliers: None,
+            scores: None,
+        }
+    }
+
     /// One prediction object per row.
     pub fn predictions(&self) -> Vec<Prediction> {
         let classes = self.classes.len().max(1);
+        let targets = self.value_names.len();
+        let width = self.width.max(1);
+        let row = |v: &Option<Vec<f64>>, r: usize, w: usize| {
+            v.as_ref()
+                .and_then(|v| v.get(r * w..(r + 1) * w))
+                .map(<[f64]>::to_vec)
+        };
         (0..self.rows)
             .map(|r| Prediction {
                 label: self
@@ -157,7 +245,20 @@ impl Columns {
                         .zip(p[r * classes..(r + 1) * classes].iter().copied())
                         .collect()
                 }),
-                value: self.values.as_ref().map(|v| v[r]),
+                value: (targets == 0)
+                    .then(|| self.values.as_ref().map(|v| v[r]))
+                    .flatten(),
+                values: (targets > 0)
+                    .then(|| {
+                        row(&self.values, r, targets)
+                            .map(|v| self.value_names.iter().cloned().zip(v).collect())
+                    })
+                    .flatten(),
+                vector: row(&self.vectors, r, width),
+                cluster: self.clusters.as_ref().map(|c| c[r]),
+                distances: row(&self.distances, r, width),
+                outlier: self.outliers.as_ref().map(|o| o[r]),
+                score: self.scores.as_ref().map(|s| s[r]),
             })
             .collect()
     }
@@ -166,13 +267,55 @@ impl Columns {
 /// The columns of zero rows: the same parts as a batch would have, empty.
 pub fn empty_columns(outputs: &Outputs, roles: &[Role]) -> Columns {
     let has = |r: Role| roles.contains(&r).then(Vec::new);
-    Columns {
-        rows: 0,
-        classes: outputs.class_names.clone().unwrap_or_default(),
-        labels: (outputs.task == Task::Classification).then(Vec::new),
-        probabilities: has(Role::Probabilities),
-        values: has(Role::Value),
+    let mut c = Columns::new(outputs, 0);
+    match outputs.task {
+        Task::Classification => {
+            c.labels = Some(Vec::new());
+            c.probabilities = has(Role::Probabilities);
+        }
+        Task::Regression => c.values = has(Role::Value),
+        Task::Transform => c.vectors = has(Role::Vector),
+        Task::Clustering => {
+            c.clusters = has(Role::Label).map(|_| Vec::new());
+            c.distances = has(Role::Distances);
+        }
+        Task::Outlier => {
+            c.outliers = has(Role::Label).map(|_| Vec::new());
+            c.scores = has(Role::Score);
+        }
     }
+    c
+}
+
+/// The floats of an output that must hold `rows × width` numbers (`[N]` or `[N, 1]` when
+/// `width` is 1).
+fn matrix(
+    name: &Option<String>,
+    tensor: &TValue,
+    rows: usize,
+    width: usize,
+    what: &str,
+) -> Result<Vec<f64>, EngineError> {
+    let v = floats(tensor).ok_or_else(|| bad(name, "is not a float tensor"))?;
+    let shape = tensor.shape();
+    let fits = v.len() == rows * width
+        && match shape {
+            [n] => *n == rows && width == 1,
+            [n, w] => *n == rows && *w == width,
+            _ => false,
+        };
+    if !fits {
+        let expected = if width == 1 {
+            "one value per row".to_string()
+        } else {
+            format!("[{rows}, {width}] ({what})")
+        };
+        return Err(bad(
+            name,
+            format!("has shape {shape:?}, expected {expected}"),
+        ));
+    }
+    Ok(v)
 }
 
 /// Converts the plan's outputs into columns: checked shapes, labels as class indices.
@@ -182,14 +325,15 @@ pub fn columns(
     results: &[TValue],
     rows: usize,
 ) -> Result<Columns, EngineError> {
-    let classes = outputs.class_names.clone().unwrap_or_default();
-    let mut out = Columns {
-        rows,
-        ..Columns::default()
-    };
+    let mut out = Columns::new(outputs, rows);
+    let classes = out.classes.clone();
     for (role, tensor) in roles.iter().zip(results) {
         match role {
-            Role::Label => out.labels = Some(label_indices(outputs, tensor, rows)?),
+            Role::Label => match outputs.task {
+                Task::Clustering => out.clusters = Some(cluster_indices(outputs, tensor, rows)?),
+                Task::Outlier => out.outliers = Some(outlier_flags(outputs, tensor, rows)?),
+                _ => out.labels = Some(label_indices(outputs, tensor, rows)?),
+            },
             Role::Probabilities => {
                 let p = floats(tensor)
                     .ok_or_else(|| bad(&outputs.probabilities, "is not a float tensor"))?;
@@ -206,15 +350,26 @@ pub fn columns(
                 out.probabilities = Some(p);
             }
             Role::Value => {
-                let v =
-                    floats(tensor).ok_or_else(|| bad(&outputs.value, "is not a float tensor"))?;
-                if v.len() != rows {
-                    return Err(bad(
-                        &outputs.value,
-                        format!("has shape {:?}, expected one value per row", tensor.shape()),
-                    ));
-                }
-                out.values = Some(v);
+                let targets = out.value_names.len().max(1);
+                let what = "one column per name in outputs.value_names";
+                out.values = Some(matrix(&outputs.value, tensor, rows, targets, what)?);
+            }
+            Role::Vector => {
+                let what = "outputs.dimension numbers per row";
+                out.vectors = Some(matrix(&outputs.vector, tensor, rows, out.width, what)?);
+            }
+            Role::Distances => {
+                let what = "one distance per cluster";
+                out.distances = Some(matrix(&outputs.distances, tensor, rows, out.width, what)?);
+            }
+            Role::Score => {
+                out.scores = Some(matrix(
+                    &outputs.score,
+                    tensor,
+                    rows,
+                    1,
+                    "one score per row",
+                )?);
             }
         }
     }
@@ -234,8 +389,58 @@ pub fn columns(
                 .collect()
         });
     }
-    out.classes = classes;
     Ok(out)
+}
+
+/// The integers of a label output with one label per row (`[N]` or `[N, 1]`).
+fn row_integers(name: &Option<String>, t: &TValue, rows: usize) -> Result<Vec<i64>, EngineError> {
+    let v = super::integers(t).ok_or_else(|| {
+        bad(
+            name,
+            format!("has type {:?}; expected integers", t.datum_type()),
+        )
+    })?;
+    if v.len() != rows {
+        return Err(bad(
+            name,
+            format!("has shape {:?}, expected one label per row", t.shape()),
+        ));
+    }
+    Ok(v)
+}
+
+/// Cluster labels as indices below `outputs.clusters`.
+fn cluster_indices(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<u32>, EngineError> {
+    let k = outputs.clusters.unwrap_or(0);
+    row_integers(&outputs.label, t, rows)?
+        .into_iter()
+        .map(|c| {
+            u32::try_from(c)
+                .ok()
+                .filter(|&c| u64::from(c) < k)
+                .ok_or_else(|| {
+                    bad(
+                        &outputs.label,
+                        format!("produced cluster {c}, but outputs.clusters is {k}"),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Outlier labels (scikit-learn's -1 outlier, 1 inlier) as flags.
+fn outlier_flags(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<bool>, EngineError> {
+    row_integers(&outputs.label, t, rows)?
+        .into_iter()
+        .map(|l| match l {
+            -1 => Ok(true),
+            1 => Ok(false),
+            other => Err(bad(
+                &outputs.label,
+                format!("produced label {other}; an outlier detector's labels are -1 and 1"),
+            )),
+        })
+        .collect()
 }
 
 fn floats(t: &TValue) -> Option<Vec<f64>> {
@@ -292,12 +497,11 @@ mod tests {
 
     fn classifier(label: Option<&str>) -> Outputs {
         Outputs {
-            task: Task::Classification,
             class_names: Some(vec!["no".into(), "yes".into(), "maybe".into()]),
             class_labels: Some(vec![Json::from(0), Json::from(1), Json::from(2)]),
             label: label.map(String::from),
             probabilities: Some("p".into()),
-            value: None,
+            ..Outputs::of_task(Task::Classification)
         }
     }
 
@@ -343,6 +547,81 @@ mod tests {
         let bad_shape = [tensor(&[1, 2], vec![0.5f32, 0.5])];
         let e = columns(&outputs, &[Role::Probabilities], &bad_shape, 1).unwrap_err();
         assert!(e.to_string().contains("expected [1, 3]"), "{e}");
+    }
+
+    #[test]
+    fn clusters_outliers_vectors_and_several_values_become_their_parts() {
+        let kmeans = Outputs {
+            label: Some("label".into()),
+            distances: Some("scores".into()),
+            clusters: Some(2),
+            ..Outputs::of_task(Task::Clustering)
+        };
+        let results = [
+            tensor(&[2], vec![1i64, 0]),
+            tensor(&[2, 2], vec![0.5f32, 0.25, 1.0, 2.0]),
+        ];
+        let c = columns(&kmeans, &[Role::Label, Role::Distances], &results, 2).unwrap();
+        let rows = c.predictions();
+        assert_eq!(
+            (rows[0].cluster, rows[0].distances.clone()),
+            (Some(1), Some(vec![0.5, 0.25]))
+        );
+        let json = serde_json::to_string(&rows[1]).unwrap();
+        assert_eq!(json, r#"{"cluster":0,"distances":[1.0,2.0]}"#);
+        let e = columns(&kmeans, &[Role::Label], &[tensor(&[1], vec![2i64])], 1).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("produced cluster 2, but outputs.clusters is 2"),
+            "{e}"
+        );
+
+        let forest = Outputs {
+            label: Some("label".into()),
+            score: Some("scores".into()),
+            ..Outputs::of_task(Task::Outlier)
+        };
+        let results = [
+            tensor(&[2, 1], vec![-1i64, 1]),
+            tensor(&[2, 1], vec![-0.125f32, 0.5]),
+        ];
+        let rows = columns(&forest, &[Role::Label, Role::Score], &results, 2)
+            .unwrap()
+            .predictions();
+        let json = serde_json::to_string(&rows[0]).unwrap();
+        assert_eq!(json, r#"{"outlier":true,"score":-0.125}"#);
+        assert_eq!(rows[1].outlier, Some(false));
+        let e = columns(&forest, &[Role::Label], &[tensor(&[1], vec![0i64])], 1).unwrap_err();
+        assert!(e.to_string().contains("labels are -1 and 1"), "{e}");
+
+        let pca = Outputs {
+            vector: Some("variable".into()),
+            dimension: Some(3),
+            ..Outputs::of_task(Task::Transform)
+        };
+        let v = [tensor(&[1, 3], vec![1f32, 2.0, 3.0])];
+        let rows = columns(&pca, &[Role::Vector], &v, 1).unwrap().predictions();
+        assert_eq!(
+            serde_json::to_string(&rows[0]).unwrap(),
+            r#"{"vector":[1.0,2.0,3.0]}"#
+        );
+        let wrong = [tensor(&[1, 2], vec![1f32, 2.0])];
+        let e = columns(&pca, &[Role::Vector], &wrong, 1).unwrap_err();
+        assert!(e.to_string().contains("expected [1, 3]"), "{e}");
+
+        let multi = Outputs {
+            value: Some("variable".into()),
+            value_names: Some(vec!["b".into(), "a".into()]),
+            ..Outputs::of_task(Task::Regression)
+        };
+        let v = [tensor(&[1, 2], vec![1.5f32, -2.0])];
+        let rows = columns(&multi, &[Role::Value], &v, 1)
+            .unwrap()
+            .predictions();
+        assert_eq!(
+            serde_json::to_string(&rows[0]).unwrap(),
+            r#"{"values":{"b":1.5,"a":-2.0}}"#
+        );
     }
 
     #[test]

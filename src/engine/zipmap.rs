@@ -249,12 +249,10 @@ mod tests {
 
     fn outputs(names: &[&str], labels: Option<Vec<Json>>) -> Outputs {
         Outputs {
-            task: crate::bundle::manifest::Task::Classification,
             class_names: Some(names.iter().map(|n| n.to_string()).collect()),
             class_labels: labels,
-            label: None,
             probabilities: Some("out".into()),
-            value: None,
+            ..Outputs::of_task(crate::bundle::manifest::Task::Classification)
         }
     }
 

@@ -1,7 +1,7 @@
 //! Comparing two versions of a model's interface: which changes break existing callers, and
 //! whether the version bump says so.
 
-use crate::bundle::manifest::{Feature, FeatureType, Manifest};
+use crate::bundle::manifest::{Feature, FeatureType, Manifest, Outputs};
 
 /// One difference between two manifests' interfaces.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,10 +62,11 @@ pub fn compare(old: &Manifest, new: &Manifest) -> Comparison {
         change(
             &mut changes,
             "outputs.task".into(),
-            format!("{:?} became {:?}", oo.task, no.task),
+            format!("{} became {}", oo.task.as_str(), no.task.as_str()),
             true,
         );
     }
+    output_shape_changes(&mut changes, oo, no);
     if oo.class_names != no.class_names {
         change(
             &mut changes,
@@ -83,6 +84,52 @@ pub fn compare(old: &Manifest, new: &Manifest) -> Comparison {
         version_problem: version_problem(&old.version, &new.version, breaking),
         breaking,
         changes,
+    }
+}
+
+/// A regression's target names, a transform's dimension, a clustering model's number of
+/// clusters, which outlier parts there are: callers read results by these, so any change
+/// breaks them (a change of task is reported on its own).
+fn output_shape_changes(changes: &mut Vec<Change>, o: &Outputs, n: &Outputs) {
+    if o.task != n.task {
+        return;
+    }
+    let count = |v: Option<u64>| v.map_or("none".to_string(), |v| v.to_string());
+    if o.value_names != n.value_names {
+        let names = |v: &Option<Vec<String>>| match v {
+            Some(v) => format!("{v:?}"),
+            None => "one value".to_string(),
+        };
+        let what = format!("{} became {}", names(&o.value_names), names(&n.value_names));
+        change(changes, "outputs.value_names".into(), what, true);
+    }
+    for (field, old, new) in [
+        ("dimension", o.dimension, n.dimension),
+        ("clusters", o.clusters, n.clusters),
+    ] {
+        if old != new {
+            let what = format!("{} became {}", count(old), count(new));
+            change(changes, format!("outputs.{field}"), what, true);
+        }
+    }
+    for (field, old, new) in [
+        ("distances", o.distances.is_some(), n.distances.is_some()),
+        ("score", o.score.is_some(), n.score.is_some()),
+        ("label", o.label.is_some(), n.label.is_some()),
+        (
+            "probabilities",
+            o.probabilities.is_some(),
+            n.probabilities.is_some(),
+        ),
+    ] {
+        if old != new {
+            let what = if new {
+                "added"
+            } else {
+                "removed (callers reading it break)"
+            };
+            change(changes, format!("outputs.{field}"), what.to_string(), !new);
+        }
     }
 }
 

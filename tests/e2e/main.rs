@@ -12,5 +12,6 @@ mod hostile;
 mod limits;
 mod maps;
 mod model_signing;
+mod output_kinds;
 mod support;
 mod text;

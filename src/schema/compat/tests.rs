@@ -64,3 +64,76 @@ fn removed_and_added_features_and_type_changes() {
     });
     assert!(!compare(&old, &int_to_float).breaking);
 }
+
+/// `sample_manifest_json` as a transform of `dimension` numbers, or a clustering model.
+fn vector_outputs(v: &mut serde_json::Value, outputs: serde_json::Value) {
+    v["outputs"] = outputs;
+    v["test_vectors"]["cases"] = serde_json::json!([]);
+}
+
+#[test]
+fn a_change_of_output_kind_or_dimension_breaks() {
+    let pca = |d: u64| {
+        move |v: &mut serde_json::Value| {
+            vector_outputs(
+                v,
+                serde_json::json!({"task": "transform", "vector": "y", "dimension": d}),
+            )
+        }
+    };
+    let c = compare(&manifest("1.0.0", pca(3)), &manifest("1.1.0", pca(4)));
+    let paths: Vec<_> = c
+        .changes
+        .iter()
+        .map(|c| (c.path.as_str(), c.breaking))
+        .collect();
+    assert_eq!(paths, vec![("outputs.dimension", true)]);
+    assert_eq!(c.changes[0].description, "3 became 4");
+
+    let kmeans = |k: u64, distances: bool| {
+        move |v: &mut serde_json::Value| {
+            let mut o = serde_json::json!({"task": "clustering", "label": "l", "clusters": k});
+            if distances {
+                o["distances"] = "d".into();
+            }
+            vector_outputs(v, o)
+        }
+    };
+    let c = compare(
+        &manifest("1.0.0", kmeans(3, true)),
+        &manifest("2.0.0", kmeans(4, false)),
+    );
+    let paths: Vec<_> = c
+        .changes
+        .iter()
+        .map(|c| (c.path.as_str(), c.breaking))
+        .collect();
+    assert_eq!(
+        paths,
+        vec![("outputs.clusters", true), ("outputs.distances", true)]
+    );
+    assert!(c.version_problem.is_none());
+
+    let c = compare(
+        &manifest("1.0.0", pca(3)),
+        &manifest("1.0.1", kmeans(3, true)),
+    );
+    assert_eq!(c.changes[0].path, "outputs.task");
+    assert_eq!(c.changes[0].description, "transform became clustering");
+    assert!(c.breaking);
+
+    let multi = |names: &'static [&'static str]| {
+        move |v: &mut serde_json::Value| {
+            vector_outputs(
+                v,
+                serde_json::json!({"task": "regression", "value": "y", "value_names": names}),
+            )
+        }
+    };
+    let c = compare(
+        &manifest("1.0.0", multi(&["a", "b"])),
+        &manifest("1.0.1", multi(&["b", "a"])),
+    );
+    assert_eq!(c.changes[0].path, "outputs.value_names");
+    assert!(c.breaking);
+}
