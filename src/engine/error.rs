@@ -12,6 +12,9 @@ pub enum EngineError {
         /// The decoder's message.
         detail: String,
     },
+    /// The model's local functions (`ModelProto.functions`) could not be inlined.
+    #[error(transparent)]
+    Functions(#[from] super::functions::FunctionError),
     /// The graph uses operators the engine does not implement.
     #[error("the graph uses {} that sealed-onnx cannot run: {}; re-export without them or use a supported estimator (see the README)",
         if ops.len() == 1 { "an operator" } else { "operators" },

@@ -10,12 +10,15 @@ use super::error::EngineError;
 use crate::bundle::manifest::{Binding, TensorType};
 use crate::schema::{Batch, Cell};
 
-/// Decodes the ONNX protobuf.
+/// Decodes the ONNX protobuf, with its model-local functions inlined.
 pub fn decode(onnx: &Onnx, bytes: &[u8]) -> Result<ModelProto, EngineError> {
-    onnx.proto_model_for_read(&mut &*bytes)
-        .map_err(|e| EngineError::InvalidOnnx {
-            detail: format!("{e:#}"),
-        })
+    let mut proto =
+        onnx.proto_model_for_read(&mut &*bytes)
+            .map_err(|e| EngineError::InvalidOnnx {
+                detail: format!("{e:#}"),
+            })?;
+    super::functions::inline(bytes, &mut proto)?;
+    Ok(proto)
 }
 
 /// A graph input as declared in the ONNX file.

@@ -1,6 +1,7 @@
 //! Running a bundle's graph with tract: load and optimise once, then predict batches.
 
 mod error;
+pub mod functions;
 mod graph_io;
 mod graph_outputs;
 pub mod ops;

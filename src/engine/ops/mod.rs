@@ -11,6 +11,8 @@ use super::error::{EngineError, UnsupportedOp};
 mod array_feature_extractor;
 mod binarizer;
 pub(crate) mod class_labels;
+mod compress;
+mod constant_of_shape;
 mod feature_vectorizer;
 mod flatten;
 mod forest;
@@ -49,6 +51,8 @@ pub fn framework() -> Onnx {
     tokenizer::register(&mut onnx.op_register);
     tfidf_vectorizer::register(&mut onnx.op_register);
     flatten::register(&mut onnx.op_register);
+    compress::register(&mut onnx.op_register);
+    constant_of_shape::register(&mut onnx.op_register);
     onnx
 }
 
