@@ -2,7 +2,8 @@
 //!
 //! The modules depend on each other in one direction:
 //! [`bundle`] (zip container, manifest) ← [`trust`] (digests, signatures) ← [`schema`]
-//! (input validation) ← [`engine`] (tract) ← [`loader`] (all checks, in order). The command
+//! (input validation) ← [`engine`] (tract) ← [`loader`] (all checks, in order); [`registry`]
+//! (signed index and history of a folder of bundles) sits beside the loader. The command
 //! line tool is [`cli`] (feature `cli`), run by the binary and by the Python package's
 //! `sealed-onnx` command; the JavaScript boundary is a separate thin layer.
 
@@ -16,5 +17,6 @@ pub mod bundle;
 pub mod cli;
 pub mod engine;
 pub mod loader;
+pub mod registry;
 pub mod schema;
 pub mod trust;

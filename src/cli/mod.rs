@@ -12,6 +12,9 @@ mod keygen;
 pub mod pack;
 mod pack_outputs;
 mod predict;
+mod registry;
+mod registry_verify;
+mod registry_view;
 mod run;
 pub mod sign;
 mod trust_args;
@@ -29,6 +32,10 @@ use clap::{Parser, Subcommand};
 ///   sealed-onnx sign iris-1.0.0.sonnx --key me.pem
 ///   sealed-onnx verify iris-1.0.0.sonnx --public-key me.pub.pem
 ///   sealed-onnx predict iris-1.0.0.sonnx --public-key me.pub.pem --input rows.csv
+/// and, for a registry folder any static web server can host,
+///   sealed-onnx publish iris-1.0.0.sonnx --registry registry --key me.pem
+///   sealed-onnx promote iris 1.0.0 --to staging --registry registry --key me.pem
+///   sealed-onnx predict registry/iris --channel prod --public-key me.pub.pem --input rows.csv
 #[derive(Debug, Parser)]
 #[command(name = "sealed-onnx", version, about, long_about, verbatim_doc_comment)]
 struct Cli {
@@ -46,6 +53,11 @@ enum Command {
     Predict(predict::Args),
     Run(run::Args),
     Diff(diff::Args),
+    Publish(registry::PublishArgs),
+    Promote(registry::PromoteArgs),
+    Rollback(registry::RollbackArgs),
+    Ls(registry_view::Args),
+    VerifyRegistry(registry_verify::Args),
 }
 
 /// Runs the command line of this process (`std::env::args_os`).
@@ -78,6 +90,11 @@ where
         Command::Predict(a) => predict::run(a),
         Command::Run(a) => run::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Publish(a) => registry::publish(a),
+        Command::Promote(a) => registry::promote(a),
+        Command::Rollback(a) => registry::rollback(a),
+        Command::Ls(a) => registry_view::run(a),
+        Command::VerifyRegistry(a) => registry_verify::run(a),
     };
     match result {
         Ok(code) => code,

@@ -77,9 +77,7 @@ pub fn run(a: Args) -> Result<u8> {
     let mut options = a.trust.options()?;
     options.schema.allow_unknown_features = a.ignore_unknown;
     // Bounded like every bundle read: a wrong path to a huge file fails before it is read.
-    let bytes = files::read_bundle_bytes(&a.bundle, &options.limits)?;
-    let model = SealedModel::load(&bytes, &options)
-        .with_context(|| format!("cannot load {}", a.bundle.display()))?;
+    let model = a.trust.load_with(&a.bundle, options)?;
     let raw = files::read(&a.input)?;
     let what = if a.input.as_os_str() == "-" {
         "standard input".to_string()

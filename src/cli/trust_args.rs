@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 
 use crate::loader::{LoadOptions, SealedModel};
+use crate::registry::store::{self, ModelFolder};
+use crate::registry::{self, RegistryError};
 use crate::trust;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use super::files;
 
@@ -20,6 +22,11 @@ pub struct TrustArgs {
     /// Load even without a public key or integrity string (results are marked unverified).
     #[arg(long)]
     pub allow_unverified: bool,
+    /// The path is a registry model folder (DIR/<name>): load the version this channel
+    /// (dev, staging, prod or current) points at, checked against the signed index; needs
+    /// --public-key.
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Option<String>,
 }
 
 impl TrustArgs {
@@ -40,11 +47,54 @@ impl TrustArgs {
         })
     }
 
-    /// Reads and loads a bundle with these flags.
+    /// Reads and loads a bundle with these flags (with `--channel`, the bundle a registry
+    /// folder's channel points at).
     pub fn load(&self, bundle: &std::path::Path) -> Result<SealedModel> {
-        let options = self.options()?;
+        self.load_with(bundle, self.options()?)
+    }
+
+    /// [`TrustArgs::load`] with options adjusted by the command.
+    pub fn load_with(&self, bundle: &std::path::Path, options: LoadOptions) -> Result<SealedModel> {
+        if let Some(channel) = &self.channel {
+            return load_channel(bundle, channel, options);
+        }
         let bytes = files::read_bundle_bytes(bundle, &options.limits)?;
         SealedModel::load(&bytes, &options)
             .with_context(|| format!("cannot load {}", bundle.display()))
+    }
+}
+
+/// Loads the bundle a registry folder's channel points at, checked against the signed index.
+fn load_channel(
+    folder: &std::path::Path,
+    channel: &str,
+    mut options: LoadOptions,
+) -> Result<SealedModel> {
+    {
+        let Some(key) = options.public_key else {
+            bail!("--channel needs --public-key: the registry's index must verify before a channel can be trusted");
+        };
+        let folder = ModelFolder::at(folder);
+        let index = folder
+            .read_index(&key)
+            .with_context(|| format!("cannot use the registry folder {}", folder.path.display()))?;
+        let entry = index.index.resolve(channel)?.clone();
+        let path = folder.file(&entry.file);
+        let bytes =
+            store::read_capped(&path, options.limits.max_bundle_bytes).map_err(|detail| {
+                RegistryError::BundleMissing {
+                    file: entry.file.clone(),
+                    detail,
+                }
+            })?;
+        registry::check_bundle(&entry, &bytes)?;
+        options.integrity = Some(entry.integrity.clone());
+        let model = SealedModel::load(&bytes, &options)
+            .with_context(|| format!("cannot load {}", path.display()))?;
+        eprintln!(
+            "{} {channel} → {} ({}, index sequence {})",
+            index.index.name, entry.version, entry.integrity, index.index.sequence
+        );
+        Ok(model)
     }
 }

@@ -190,6 +190,35 @@ fn feature_changes(changes: &mut Vec<Change>, o: &Feature, n: &Feature) {
     }
 }
 
+/// The interface fingerprint of a manifest: `sha256:<hex>` over what callers depend on:
+/// each feature's name, type, bounds, categories, maximum length and nullability, in order,
+/// and the whole `outputs` section (task, class names, which graph outputs hold what). Two
+/// manifests with the same fingerprint have no interface changes for [`compare`] to find;
+/// the registry lists it per version.
+pub fn fingerprint(m: &Manifest) -> String {
+    let features: Vec<serde_json::Value> = m
+        .inputs
+        .features
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "name": f.name,
+                "type": f.kind.as_str(),
+                "min": f.min,
+                "max": f.max,
+                "categories": f.categories,
+                "max_length": f.max_length,
+                "nullable": f.nullable,
+            })
+        })
+        .collect();
+    // The whole outputs section (task, classes and whatever else callers read results by).
+    let outputs = serde_json::to_value(&m.outputs).unwrap_or_default();
+    let interface = serde_json::json!({"features": features, "outputs": outputs});
+    let digest = crate::trust::sha256(interface.to_string().as_bytes());
+    format!("sha256:{}", crate::trust::to_hex(&digest))
+}
+
 /// Checks that `new` is a later version and that a breaking change bumps the major version
 /// (the minor version while the major is 0, as semantic versioning allows).
 fn version_problem(old: &str, new: &str, breaking: bool) -> Option<String> {

@@ -35,6 +35,7 @@
 
 mod digest;
 mod dsse;
+mod envelope;
 mod error;
 mod integrity;
 mod keys;
@@ -46,6 +47,7 @@ mod statement;
 mod tests;
 
 pub use digest::{parse_hex_digest, sha256, to_hex};
+pub use envelope::{open_envelope, sign_envelope, OpenedEnvelope};
 pub use error::{DigestError, IntegrityError, KeyError, SignatureError};
 pub use integrity::{check_integrity, sri_sha256, IntegrityValid};
 #[cfg(feature = "cli")]

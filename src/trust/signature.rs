@@ -3,16 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
-use p256::ecdsa::signature::{Signer as _, Verifier as _};
-use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use p256::ecdsa::{SigningKey, VerifyingKey};
 
 use super::digest::{sha256, to_hex};
-use super::dsse::{pae, IN_TOTO_PAYLOAD_TYPE};
+use super::envelope::{open_envelope, sign_envelope};
 use super::error::SignatureError;
-use super::keys::fingerprint;
-use super::sigstore_bundle::{self, Bundle, BUNDLE_MEDIA_TYPE};
 use super::statement::{self, cmp_names};
 
 /// The largest `model.sig` [`verify`] reads. A signature over a bundle's two files is about
@@ -91,12 +86,7 @@ pub fn sign(resources: &[Resource], model_name: &str, key: &SigningKey) -> Vec<u
     let mut sorted: Vec<&Resource> = resources.iter().collect();
     sorted.sort_by(|a, b| cmp_names(&a.name, &b.name));
     let payload = statement::write(model_name, &sorted);
-    let signature: Signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, payload.as_bytes()));
-    sigstore_bundle::write(
-        &fingerprint(key.verifying_key()),
-        &STANDARD.encode(payload.as_bytes()),
-        &STANDARD.encode(signature.to_der().as_bytes()),
-    )
+    sign_envelope(payload.as_bytes(), key)
 }
 
 /// Verifies `model.sig` bytes against a public key and the files they must cover.
@@ -141,67 +131,12 @@ pub fn verify(
             actual: sig.len(),
         });
     }
-    let bundle: Bundle = serde_json::from_slice(sig).map_err(|e| SignatureError::Malformed {
-        what: format!("not a Sigstore bundle: {e}"),
-    })?;
-    if bundle.media_type != BUNDLE_MEDIA_TYPE {
-        return Err(SignatureError::WrongMediaType {
-            got: bundle.media_type,
-            expected: BUNDLE_MEDIA_TYPE,
-        });
-    }
-    let key_fingerprint = fingerprint(key);
-    let public_key = bundle
-        .verification_material
-        .public_key
-        .ok_or(SignatureError::NotKeyBased)?;
-    // model_signing before 1.0 wrote no hint; like the Python tool, accept its absence.
-    if let Some(hint) = public_key.hint.filter(|h| !h.is_empty()) {
-        if hint != key_fingerprint {
-            return Err(SignatureError::KeyMismatch {
-                hint,
-                fingerprint: key_fingerprint,
-            });
-        }
-    }
-    let envelope = bundle
-        .dsse_envelope
-        .ok_or_else(|| SignatureError::Malformed {
-            what: "no dsseEnvelope (only DSSE signatures are supported)".to_owned(),
-        })?;
-    if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
-        return Err(SignatureError::WrongPayloadType {
-            got: envelope.payload_type,
-            expected: IN_TOTO_PAYLOAD_TYPE,
-        });
-    }
-    let payload = STANDARD.decode(envelope.payload.as_bytes()).map_err(|_| {
-        SignatureError::InvalidBase64 {
-            field: "dsseEnvelope.payload",
-        }
-    })?;
-    // Like model_signing, only the first signature is checked.
-    let first = envelope
-        .signatures
-        .first()
-        .ok_or(SignatureError::NoSignature)?;
-    let der = STANDARD
-        .decode(first.sig.as_bytes())
-        .map_err(|_| SignatureError::InvalidBase64 {
-            field: "dsseEnvelope.signatures[0].sig",
-        })?;
-    let signature = Signature::from_der(&der).map_err(|_| SignatureError::Malformed {
-        what: "dsseEnvelope.signatures[0].sig is not a DER-encoded ECDSA P-256 signature"
-            .to_owned(),
-    })?;
-    key.verify(&pae(IN_TOTO_PAYLOAD_TYPE, &payload), &signature)
-        .map_err(|_| SignatureError::BadSignature)?;
-
-    let signed = statement::parse(&payload)?;
+    let opened = open_envelope(sig, key)?;
+    let signed = statement::parse(&opened.payload)?;
     check_resources(expected, &signed.resources)?;
     Ok(SignatureValid {
         _proof: (),
-        fingerprint: key_fingerprint,
+        fingerprint: opened.fingerprint,
         model_name: signed.model_name,
     })
 }

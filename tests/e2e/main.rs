@@ -13,5 +13,6 @@ mod limits;
 mod maps;
 mod model_signing;
 mod output_kinds;
+mod registry;
 mod support;
 mod text;
