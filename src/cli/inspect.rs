@@ -11,12 +11,14 @@ use anyhow::Result;
 
 use super::files;
 
-/// Show a bundle's card, schema, training metadata, sizes, digests and signer.
+/// Show a bundle's card, schema, training metadata, sizes, digests and signer; or, for a
+/// registry model folder (DIR/<name>), its versions, channels and history (unverified: use
+/// `ls DIR NAME --public-key KEY` or `verify-registry`).
 ///
 /// Nothing is verified here (use `verify`); the signer shown is what the signature claims.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The bundle to inspect.
+    /// The bundle to inspect (or a registry model folder).
     bundle: PathBuf,
     /// Print the manifest and sizes as JSON instead.
     #[arg(long)]
@@ -33,6 +35,10 @@ fn claimed_signer(sig: &[u8]) -> Option<String> {
 
 /// Runs the command.
 pub fn run(a: Args) -> Result<u8> {
+    // A registry model folder (DIR/<name>): its versions, channels and history, as `ls`.
+    if a.bundle.is_dir() {
+        return super::registry_view::show_folder(&a.bundle, None);
+    }
     let (bytes, b) = files::read_bundle(&a.bundle)?;
     let digest = trust::sri_sha256(&bytes);
     let signer = b

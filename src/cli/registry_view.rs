@@ -133,8 +133,20 @@ pub fn run(a: Args) -> Result<u8> {
         return Ok(0);
     };
     registry::check_name(name).map_err(anyhow::Error::msg)?;
-    let folder = ModelFolder::new(&a.registry, name);
-    let shown = read(&folder, key.as_ref())?;
+    show_folder(&a.registry.join(name), key.as_ref())
+}
+
+/// Prints one model folder: versions, channels, history (verified when a key is given).
+pub(super) fn show_folder(path: &Path, key: Option<&p256::ecdsa::VerifyingKey>) -> Result<u8> {
+    let folder = ModelFolder::at(path);
+    if !folder.exists() {
+        anyhow::bail!(
+            "{} has no index.json: not a registry model folder (give DIR/<name>; `sealed-onnx ls DIR` lists the models)",
+            path.display()
+        );
+    }
+    let shown = read(&folder, key)
+        .with_context(|| format!("cannot read the registry folder {}", path.display()))?;
     print!("{}", render(&shown));
     Ok(0)
 }
@@ -151,7 +163,7 @@ fn render(s: &Shown) -> String {
         if s.verified {
             "  verified"
         } else {
-            "  UNVERIFIED: pass --public-key to check the signatures"
+            "  UNVERIFIED: signatures not checked (ls --public-key or verify-registry check them)"
         }
     );
     let _ = writeln!(out, "channels: {}  (current = prod)", channels_line(i));

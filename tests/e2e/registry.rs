@@ -222,6 +222,10 @@ fn publish_promote_rollback_ls_and_verify() {
         ),
         "{out}"
     );
+    let out = cli(["inspect", s(&reg.join("iris"))]).ok().to_owned();
+    assert!(out.contains("UNVERIFIED: signatures not checked"), "{out}");
+    assert!(out.contains("  1.0.0 "), "{out}");
+    cli(["inspect", s(&reg)]).fails_with("has no index.json: not a registry model folder");
     let out = verify_registry(&reg).ok().to_owned();
     assert!(
         out.contains("ok  history: 10 signed entries, chained, ending at the index's head"),
