@@ -118,6 +118,24 @@ def explicit_nulls(m: dict[str, Any]) -> None:
                      authors=[], license="MIT", operating_ranges={"a": "0-10"})
 
 
+def output_kind(outputs: dict[str, Any], expected: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    """The sample with another task's outputs and one case expecting that task's parts."""
+    def change(m: dict[str, Any]) -> None:
+        m["outputs"] = copy.deepcopy(outputs)
+        m["test_vectors"]["cases"][0]["expected"] = copy.deepcopy(expected)
+    return change
+
+
+MULTI_OUTPUT = output_kind({"task": "regression", "value": "variable", "value_names": ["y0", "y1"]},
+                           {"values": {"y0": 1.5, "y1": -2.0}})
+TRANSFORM = output_kind({"task": "transform", "vector": "variable", "dimension": 2},
+                        {"vector": [0.25, -1.0]})
+CLUSTERING = output_kind({"task": "clustering", "label": "label", "distances": "scores",
+                          "clusters": 3}, {"cluster": 2, "distances": [1.5, 0.5, 0.25]})
+OUTLIER = output_kind({"task": "outlier", "label": "label", "score": "scores"},
+                      {"outlier": True, "score": -0.01})
+
+
 def with_change(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     m = sample_manifest()
     change(m)
@@ -130,6 +148,11 @@ VALID: list[tuple[str, Callable[[], dict[str, Any]]]] = [
      lambda: with_change(columns_classifier)),
     ("explicit nulls for optional fields, every field present",
      lambda: with_change(explicit_nulls)),
+    ("regression with several targets (value_names, expected values)",
+     lambda: with_change(MULTI_OUTPUT)),
+    ("transform (vector, dimension)", lambda: with_change(TRANSFORM)),
+    ("clustering (label, distances, clusters)", lambda: with_change(CLUSTERING)),
+    ("outlier detection (label, score)", lambda: with_change(OUTLIER)),
 ]
 
 
@@ -163,6 +186,21 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
     ("regressor with a label output", lambda m: m["outputs"].update(
         task="regression", value="variable")),
     ("classifier without class names", lambda m: m["outputs"].pop("class_names")),
+    ("transform without its dimension", lambda m: (TRANSFORM(m), m["outputs"].pop("dimension"))),
+    ("transform of dimension 0", lambda m: (TRANSFORM(m), m["outputs"].update(dimension=0))),
+    ("clustering with class names", lambda m: (CLUSTERING(m), m["outputs"].update(
+        class_names=["a", "b", "c"]))),
+    ("clustering without its number of clusters",
+     lambda m: (CLUSTERING(m), m["outputs"].pop("clusters"))),
+    ("outlier detector with neither label nor score",
+     lambda m: (OUTLIER(m), m["outputs"].pop("label"), m["outputs"].pop("score"))),
+    ("regressor with a vector output", lambda m: m["outputs"].update(vector="variable")),
+    ("repeated target names", lambda m: (MULTI_OUTPUT(m), m["outputs"].update(
+        value_names=["y", "y"]))),
+    ("string in an expected vector", lambda m: (TRANSFORM(m), m["test_vectors"]["cases"][0][
+        "expected"].update(vector=["0.25", 1.0]))),
+    ("negative expected cluster", lambda m: (CLUSTERING(m), m["test_vectors"]["cases"][0][
+        "expected"].update(cluster=-1))),
 ]
 
 

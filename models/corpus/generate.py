@@ -82,6 +82,7 @@ from sklearn.datasets import (
     make_classification,
     make_regression,
 )
+from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import PCA, TruncatedSVD
 from sklearn.discriminant_analysis import (
     LinearDiscriminantAnalysis,
@@ -99,6 +100,7 @@ from sklearn.ensemble import (
     GradientBoostingRegressor,
     HistGradientBoostingClassifier,
     HistGradientBoostingRegressor,
+    IsolationForest,
     RandomForestClassifier,
     RandomForestRegressor,
     StackingClassifier,
@@ -124,6 +126,7 @@ from sklearn.linear_model import (
 )
 from sklearn.model_selection import train_test_split
 from sklearn.multiclass import OneVsRestClassifier
+from sklearn.multioutput import MultiOutputRegressor
 from sklearn.naive_bayes import (
     BernoulliNB,
     CategoricalNB,
@@ -131,7 +134,7 @@ from sklearn.naive_bayes import (
     GaussianNB,
     MultinomialNB,
 )
-from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor, LocalOutlierFactor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import (
@@ -334,6 +337,7 @@ def scaled(est) -> Pipeline:
 def define_cases() -> None:
     C, R, T = "classification", "regression", "transform"
     define_course_cases()
+    define_output_kind_cases()
     # ---- classifiers -----------------------------------------------------------------------
     add("logreg-binary-int", scaled(LogisticRegression(max_iter=2000)), cancer("int"), C)
     add("logreg-multiclass-str", LogisticRegression(max_iter=2000), iris("str"), C)
@@ -838,6 +842,225 @@ def define_course_cases() -> None:
     add("mlp-earlystop-reg",
         scaled(MLPRegressor(hidden_layer_sizes=(32,), early_stopping=True, max_iter=2000, random_state=SEED)),
         synth_reg(), R)
+
+
+def define_output_kind_cases() -> None:
+    """Models whose output is not one label or one value per row: several regression targets,
+    a vector (transform), a cluster with the distance to each centre, an outlier label with
+    a score. Fitted without a target where scikit-learn's estimator takes none."""
+    R, T = "regression", "transform"
+    add("multioutput-ridge", scaled(MultiOutputRegressor(Ridge(alpha=1.0))), synth_reg(3), R,
+        note="MultiOutputRegressor: one Ridge per target, three targets ([N, 3] output)")
+    add("multioutput-forest", RandomForestRegressor(n_estimators=10, max_depth=6,
+                                                    random_state=SEED), synth_reg(3), R,
+        note="a RandomForestRegressor fitted on a 2-D target (three targets, one tree ensemble)")
+    add("kmeans-iris", scaled(KMeans(n_clusters=3, n_init=10, random_state=SEED)),
+        iris("int"), "clustering", fit_y=False,
+        note="label = nearest centre (ArgMin), scores = distance to each centre")
+    add("minibatchkmeans-blobs", MiniBatchKMeans(n_clusters=4, n_init=3, random_state=SEED),
+        synth_multi("int"), "clustering", fit_y=False)
+    add("isolationforest-blobs", IsolationForest(n_estimators=30, random_state=SEED),
+        synth_multi("int"), "outlier", fit_y=False,
+        note="label -1 (outlier) or 1, scores = decision_function")
+    add("lof-novelty", scaled(LocalOutlierFactor(n_neighbors=20, novelty=True)), wine("int"),
+        "outlier", fit_y=False, note="LocalOutlierFactor(novelty=True): label -1 or 1, "
+                                     "scores = decision_function")
+    add("truncatedsvd-digits", TruncatedSVD(n_components=5, random_state=SEED), digits("int"), T,
+        fit_y=False, regular=50)
+
+
+def define_float64_and_function_cases() -> None:
+    """float64 end to end (DoubleTensorType inputs, held to FLOAT64_TOLERANCE, each with the
+    error a float32 export of the same model has, which that tolerance would catch), and
+    KNNImputer: skl2onnx writes it as nine model-local functions (domain ``local_domain``)
+    with NonZero, Compress and If, at opset 18 at least."""
+    C, R, T = "classification", "regression", "transform"
+    f64 = dict(input_kind="double", float32_contrast=True)
+    add("gpr-rbf-float64",
+        scaled(GaussianProcessRegressor(
+            kernel=ConstantKernel(1.0) * RBF(1.0) + WhiteKernel(1.0), normalize_y=True,
+            random_state=SEED)),
+        diabetes(), R, edges=True, **f64,
+        note="StandardScaler -> GaussianProcessRegressor (ConstantKernel * RBF + WhiteKernel, "
+             "normalize_y) on a float64 input: the kernel against 265 training rows in "
+             "float64; its graph multiplies ConstantOfShape zeros, which tract could not "
+             "optimise with a symbolic batch")
+    add("gpr-dotproduct-float64",
+        GaussianProcessRegressor(kernel=DotProduct() + WhiteKernel(), random_state=SEED),
+        diabetes(), R, edges=True, **f64,
+        note="GaussianProcessRegressor (DotProduct + WhiteKernel) on a float64 input")
+    add("kmeans-float64-minibatch", MiniBatchKMeans(n_clusters=3, n_init=3, random_state=SEED),
+        wine("int"), "clustering", fit_y=False, edges=True, **f64,
+        note="MiniBatchKMeans on a float64 input: label = nearest centre, scores = distances "
+             "(transform), in float64")
+    knn = dict(fit_y=False, nan_train=0.1, nan_rows=20, all_nan_row=False,
+               target_opset=LATEST_OPSET)
+    knn_note = ("skl2onnx writes KNNImputer as nine model-local functions (local_domain) "
+                "called from the graph, from each other and from If branches, with NonZero and "
+                "Compress (lengths known only at run time); it needs opset 18. No row is "
+                "entirely NaN: onnxruntime fails on such a row (GatherElements index out of "
+                "range), and so does sealed-onnx")
+    add("knnimputer-uniform", KNNImputer(n_neighbors=3), wine("int"), T, **knn, note=knn_note)
+    add("knnimputer-uniform-5", KNNImputer(n_neighbors=5), diabetes(), T, **knn,
+        note=knn_note + "; skl2onnx 1.20 accepts only a float32 input for KNNImputer")
+    add("knnimputer-logreg",
+        Pipeline([("impute", KNNImputer(n_neighbors=4)), ("scaler", StandardScaler()),
+                  ("model", LogisticRegression(max_iter=2000))]),
+        cancer("int"), C, nan_train=0.05, nan_rows=12, all_nan_row=False,
+        target_opset=LATEST_OPSET, note=knn_note + "; inside a pipeline")
+
+
+def float32_contrast(case: Case, b: Built, sk: dict, problems: list[str]) -> dict:
+    """The same fitted model exported with a float32 input, run by onnxruntime on the same
+    rows: how far from scikit-learn it is. It must miss FLOAT64_TOLERANCE, so that the
+    engine's float64 result (held to it) proves no step ran in float32."""
+    types = [(n, FloatTensorType(t.shape)) for n, t in b.initial_types]
+    onx = convert_with_skl2onnx(
+        case, Built(b.model, b.inputs, b.sk_in, types, b.dataset, b.rows, b.sk_mask),
+        skl2onnx_options(case, b.model))
+    sess = session(onx.SerializeToString())
+    names = [o.name for o in sess.get_outputs()]
+    feed = {k: v.astype(np.float32) for k, v in b.inputs.items()}
+    out = dict(zip(names, sess.run(None, feed)))
+    pairs, exact_ok, _, _ = compare(case, b, sk, out, names)
+    max_abs = max_rel = 0.0
+    for o, s in pairs:
+        a, r = max_errors(o, s)
+        max_abs, max_rel = max(max_abs, a), max(max_rel, r)
+    meets = exact_ok and all(passes(o, s, FLOAT64_TOLERANCE) for o, s in pairs)
+    if meets:
+        problems.append("the float32 export meets the float64 tolerance: this case cannot "
+                        "show that the graph is computed in float64")
+    return {"max_error": {"absolute": max_abs, "relative": max_rel},
+            "meets_float64_tolerance": meets}
+
+
+def write_localfn_handmade() -> Result:
+    """localfn-handmade: a graph written with onnx.helper that uses what the KNNImputer export
+    uses of model-local functions and more: a function called twice with and without an
+    attribute (the second call takes the function's default), a function that passes its own
+    attribute on by reference to another, an If with a data-dependent condition inside a
+    function whose branches call a function, and Compress/NonZero on data. Checked against a
+    numpy computation of the same formula."""
+    name = "localfn-handmade"
+    h = onnx.helper
+    L = "local"
+    f = onnx.TensorProto.FLOAT
+    opsets = [h.make_opsetid("", 18), h.make_opsetid(L, 1)]
+    # weighted(x, w; alpha) = ReduceSum(x * w, axis 1, keepdims) * alpha
+    def ref(name: str, to: str) -> onnx.AttributeProto:
+        a = h.make_attribute_ref(name, onnx.AttributeProto.FLOAT)
+        a.ref_attr_name = to
+        return a
+
+    c_alpha = h.make_node("Constant", [], ["a"])
+    c_alpha.attribute.append(ref("value_float", "alpha"))
+    weighted = h.make_function(
+        L, "weighted", ["x", "w"], ["y"],
+        [h.make_node("Mul", ["x", "w"], ["xw"]),
+         h.make_node("Constant", [], ["ax"], value=h.make_tensor("ax", onnx.TensorProto.INT64,
+                                                                  [1], [1])),
+         h.make_node("ReduceSum", ["xw", "ax"], ["s"], keepdims=1),
+         c_alpha,
+         h.make_node("Mul", ["s", "a"], ["y"])],
+        opsets, attributes=[], attribute_protos=[h.make_attribute("alpha", 2.0)])
+    # gated(x, w; gain) = If(ReduceMax(x) > 0, weighted(x, w; alpha=gain), -x[:, :1])
+    call_gain = h.make_node("weighted", ["x", "w"], ["pos"], domain=L)
+    call_gain.attribute.append(ref("alpha", "gain"))
+    then_g = h.make_graph([call_gain], "then", [],
+                          [h.make_tensor_value_info("pos", f, None)])
+    else_g = h.make_graph(
+        [h.make_node("Constant", [], ["st"], value=h.make_tensor("st", onnx.TensorProto.INT64,
+                                                                 [1], [0])),
+         h.make_node("Constant", [], ["en"], value=h.make_tensor("en", onnx.TensorProto.INT64,
+                                                                 [1], [1])),
+         h.make_node("Slice", ["x", "st", "en", "en"], ["first"]),
+         h.make_node("Neg", ["first"], ["neg"])],
+        "else", [], [h.make_tensor_value_info("neg", f, None)])
+    gated = h.make_function(
+        L, "gated", ["x", "w"], ["y"],
+        [h.make_node("ReduceMax", ["x"], ["m"], keepdims=0),
+         h.make_node("Constant", [], ["zero"], value=h.make_tensor("zero", f, [], [0.0])),
+         h.make_node("Greater", ["m", "zero"], ["cond"]),
+         h.make_node("If", ["cond"], ["y"], then_branch=then_g, else_branch=else_g)],
+        opsets, attributes=["gain"])
+    rng = np.random.RandomState(SEED)
+    k = 4
+    w = rng.normal(0, 1, size=(1, k)).astype(np.float32)
+    nodes = [
+        # a: every row's weighted sum with gain 3 (one If per call: the whole batch decides).
+        h.make_node("gated", ["X", "W"], ["a"], domain=L, gain=3.0),
+        # b: the default alpha (2).
+        h.make_node("weighted", ["X", "W"], ["b"], domain=L),
+        h.make_node("Add", ["a", "b"], ["Y"]),
+        # positives: the entries of X above zero (NonZero, then Compress on the flat input).
+        h.make_node("Constant", [], ["flat"], value=h.make_tensor("flat", onnx.TensorProto.INT64,
+                                                                   [1], [-1])),
+        h.make_node("Reshape", ["X", "flat"], ["xf"]),
+        h.make_node("Constant", [], ["z"], value=h.make_tensor("z", f, [], [0.0])),
+        h.make_node("Greater", ["xf", "z"], ["keep"]),
+        h.make_node("Compress", ["xf", "keep"], ["positives"], axis=0),
+        h.make_node("NonZero", ["keep"], ["where"]),
+    ]
+    graph = h.make_graph(
+        nodes, name, [h.make_tensor_value_info("X", f, [None, k])],
+        [h.make_tensor_value_info("Y", f, [None, 1]),
+         h.make_tensor_value_info("positives", f, [None]),
+         h.make_tensor_value_info("where", onnx.TensorProto.INT64, [1, None])],
+        [onnx.numpy_helper.from_array(w, "W")])
+    onx = h.make_model(graph, opset_imports=opsets, functions=[weighted, gated])
+    onx.ir_version = 9
+    onx = normalise_model(onx)
+    onnx.checker.check_model(onx)
+    data = onx.SerializeToString()
+    sess = session(data)
+    names = [o.name for o in sess.get_outputs()]
+
+    def numpy(X: np.ndarray) -> dict:
+        s = (X.astype(np.float64) * w.astype(np.float64)).sum(axis=1, keepdims=True)
+        a = 3.0 * s if X.max() > 0 else -X[:, :1].astype(np.float64)
+        flat = X.ravel()
+        return {"Y": a + 2.0 * s, "positives": flat[flat > 0].astype(np.float64),
+                "where": np.flatnonzero(flat > 0)[None, :]}
+
+    # Two batches: one with a positive entry (then branch), one all negative (else branch);
+    # io.json holds one input, so the second is checked here only.
+    X = f32(rng.normal(0, 2, size=(60, k)))
+    X = np.vstack([X, extreme_rows(X, X)]).astype(np.float32)
+    outs = dict(zip(names, sess.run(None, {"X": X})))
+    problems = []
+    max_abs = max_rel = 0.0
+    for batch, got in [(X, outs), (-np.abs(X[:5]) - 1,
+                                   dict(zip(names, sess.run(None, {"X": -np.abs(X[:5]) - 1}))))]:
+        want = numpy(batch)
+        if not np.array_equal(got["where"], want["where"]):
+            problems.append("NonZero differs from numpy")
+        for key in ("Y", "positives"):
+            a, r = max_errors(got[key], want[key])
+            max_abs, max_rel = max(max_abs, a), max(max_rel, r)
+            if not passes(got[key], want[key], TOLERANCES[0]):
+                problems.append(f"{key} differs from numpy beyond {TOLERANCES[0]}")
+    doc = {
+        "estimator": "local functions",
+        "task": "transform",
+        "ops": ops_of(onx),
+        "inputs": {"X": tensor_json(X)},
+        "onnxruntime": {n: tensor_json(outs[n]) for n in names},
+        "tolerance": TOLERANCES[0],
+        "label_type": None,
+        "pipeline": [],
+        "dataset": "60 rows of N(0, 2) and their x10 extremes, 4 columns",
+        "rows": {"generated": len(X)},
+        "max_error": {"absolute": max_abs, "relative": max_rel},
+        "agrees": not problems,
+        "note": "hand-written graph with model-local functions (nested calls, attribute "
+                "references and defaults, an If with a data-dependent condition inside a "
+                "function, calling a function from its branch) plus Compress and NonZero on "
+                "data; checked against numpy; no scikit-learn model",
+    }
+    io_bytes = write_files(name, doc, data)
+    return Result(name, doc["ops"], doc["tolerance"], max_abs, max_rel, io_bytes, len(data),
+                  not problems, 0, problems)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1444,6 +1667,12 @@ def sklearn_outputs(case: Case, b: Built) -> dict[str, np.ndarray]:
         return out
     if case.task == "regression":
         return {"value": np.asarray(m.predict(b.sk_in), dtype=np.float64)}
+    if case.task == "clustering":
+        return {"label": np.asarray(m.predict(b.sk_in)),
+                "distances": np.asarray(m.transform(b.sk_in), dtype=np.float64)}
+    if case.task == "outlier":
+        return {"label": np.asarray(m.predict(b.sk_in)),
+                "score": np.asarray(m.decision_function(b.sk_in), dtype=np.float64)}
     if b.sk_mask is not None:
         vals = np.full(len(b.sk_in), None, dtype=object)
         vals[b.sk_mask] = m.transform(b.sk_in[b.sk_mask])
@@ -1479,6 +1708,11 @@ def near_ties(case: Case, b: Built, sk: dict) -> np.ndarray:
         else:
             top = np.sort(s, axis=1)
             drop |= (top[:, -1] - top[:, -2]) < TIE_MARGIN * np.maximum(1.0, np.abs(top[:, -1]))
+    if case.task == "clustering":  # two centres (almost) equally near: float32 may pick either
+        top = np.sort(sk["distances"], axis=1)
+        drop |= (top[:, 1] - top[:, 0]) < TIE_MARGIN * np.maximum(1.0, top[:, 0])
+    if case.task == "outlier":  # a score near 0: float32 may land on the other side
+        drop |= np.abs(sk["score"]) < TIE_MARGIN
     est = final_estimator(b.model)
     if isinstance(est, (KNeighborsClassifier, KNeighborsRegressor)):
         Xt = b.model[:-1].transform(b.sk_in) if isinstance(b.model, Pipeline) else b.sk_in
@@ -1539,6 +1773,19 @@ def compare(case: Case, b: Built, sk: dict, ort_out: dict, names: list[str]):
     elif case.task == "regression":
         pairs.append((ort_out[names[0]], sk["value"]))
         compared["value"] = names[0]
+    elif case.task in ("clustering", "outlier"):
+        # The label (cluster index, or -1/1) exactly; the distances or score within tolerance.
+        compared["label"] = names[0]
+        label = ort_out[names[0]].ravel().astype(np.int64)
+        want = sk["label"].ravel().astype(np.int64)
+        if not np.array_equal(label, want):
+            exact_ok = False
+            bad = np.flatnonzero(label != want)
+            msgs.append(f"label differs on {len(bad)} row(s), first row {bad[0]}: onnxruntime "
+                        f"{label[bad[0]]}, scikit-learn {want[bad[0]]}")
+        key = "distances" if case.task == "clustering" else "score"
+        compared[key] = names[1]
+        pairs.append((ort_out[names[1]], sk[key]))
     else:
         compared["transform"] = names[0]
         got = ort_out[names[0]]
@@ -1859,6 +2106,61 @@ def write_treeensemble_handmade() -> Result:
                   True, 0, [])
 
 
+def write_dense() -> Result:
+    """dense-relu-4x64: a plain network layer stack, 4 x (MatMul 64x64 + Relu), seeded weights,
+    the shape of issue 15's dense benchmark model (512 wide there; that one is made at test time
+    by tests/data/make_output_kinds.py). A vector per row (task transform); io.json holds
+    inputs and onnxruntime's outputs, which must also meet the float64 computation."""
+    name, width, layers = "dense-relu-4x64", 64, 4
+    rng = np.random.RandomState(SEED)
+    weights = [rng.normal(0, 1.0 / np.sqrt(width), size=(width, width)).astype(np.float32)
+               for _ in range(layers)]
+    nodes, inits, prev = [], [], "X"
+    for i, w in enumerate(weights):
+        inits.append(onnx.numpy_helper.from_array(w, f"W{i}"))
+        nodes.append(onnx.helper.make_node("MatMul", [prev, f"W{i}"], [f"m{i}"]))
+        out = "Y" if i == layers - 1 else f"r{i}"
+        nodes.append(onnx.helper.make_node("Relu", [f"m{i}"], [out]))
+        prev = out
+    graph = onnx.helper.make_graph(
+        nodes, name, [onnx.helper.make_tensor_value_info("X", onnx.TensorProto.FLOAT, [None, width])],
+        [onnx.helper.make_tensor_value_info("Y", onnx.TensorProto.FLOAT, [None, width])], inits)
+    onx = onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", 17)])
+    onx.ir_version = 8
+    onx = normalise_model(onx)
+    onnx.checker.check_model(onx)
+    data = onx.SerializeToString()
+    X = rng.normal(0, 1, size=(40, width)).astype(np.float32)
+    X[-1] *= 1000.0  # large inputs: no saturation in a Relu stack, just big numbers
+    sess = session(data)
+    outs = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, {"X": X})))
+    want = X.astype(np.float64)
+    for w in weights:
+        want = np.maximum(want @ w.astype(np.float64), 0.0)
+    max_abs, max_rel = max_errors(outs["Y"], want)
+    tol = next((t for t in TOLERANCES if passes(outs["Y"], want, t)), None)
+    problems = [] if tol is not None else ["onnxruntime differs from float64 beyond the loosest tolerance"]
+    doc = {
+        "estimator": "MatMul+Relu",
+        "task": "transform",
+        "ops": ops_of(onx),
+        "inputs": {"X": tensor_json(X)},
+        "onnxruntime": {k: tensor_json(v) for k, v in outs.items()},
+        "tolerance": tol or TOLERANCES[-1],
+        "label_type": None,
+        "pipeline": [],
+        "dataset": "40 rows of N(0, 1), the last one times 1000",
+        "rows": {"generated": len(X)},
+        "max_error": {"absolute": max_abs, "relative": max_rel},
+        "agrees": not problems,
+        "note": "hand-written plain network: 4 x (MatMul 64x64 + Relu), seeded weights; "
+                "checked against the float64 computation; no scikit-learn model",
+    }
+    io_bytes = write_files(name, doc, data)
+    return Result(name, doc["ops"], doc["tolerance"], max_abs, max_rel, io_bytes, len(data),
+                  not problems, 0, problems)
+
+
 def write_bench() -> Result:
     """bench-forest: a big forest for timing; io.json has inputs and onnxruntime outputs only
     (scikit-learn agreement is still checked here, to choose the tolerance)."""
@@ -1931,6 +2233,8 @@ def main(argv: list[str]) -> int:
         results.append(write_bench())
     if everything or any("treeensemble5-handmade".startswith(p) for p in prefixes):
         results.append(write_treeensemble_handmade())
+    if everything or any("dense-relu-4x64".startswith(p) for p in prefixes):
+        results.append(write_dense())
 
     if everything:
         # Remove case folders of cases that no longer exist (or were skipped); other files

@@ -88,6 +88,17 @@ fn allowed_expected(o: &Outputs) -> Vec<&'static str> {
     }
 }
 
+/// "a clustering model", "an outlier model".
+fn a_model(task: Task) -> String {
+    let t = task.as_str();
+    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {t} model")
+}
+
 fn names(list: &[&str]) -> String {
     list.join(", ")
 }
@@ -106,7 +117,6 @@ fn distinct_names(path: &str, list: &[String]) -> Result<(), BundleError> {
 /// Checks `outputs`: the fields its task needs, and none of another task's.
 pub(super) fn check_outputs(m: &Manifest) -> Result<(), BundleError> {
     let o = &m.outputs;
-    let task = o.task.as_str();
     let allowed = allowed_outputs(o.task);
     match o.task {
         Task::Classification => {
@@ -206,7 +216,8 @@ pub(super) fn check_outputs(m: &Manifest) -> Result<(), BundleError> {
         return Err(invalid(
             format!("outputs.{extra}"),
             format!(
-                "a {task} model has no {extra} (its outputs are {})",
+                "{} has no {extra} (its outputs are {})",
+                a_model(o.task),
                 names(allowed)
             ),
         ));
@@ -242,8 +253,8 @@ pub(super) fn check_test_vectors(m: &Manifest) -> Result<(), BundleError> {
                     "a regressor's case expects a value".to_string()
                 }
                 _ => format!(
-                    "a {} model's case expects {} (and nothing else)",
-                    o.task.as_str(),
+                    "{}'s case expects {} (and nothing else)",
+                    a_model(o.task),
                     names(&allowed)
                 ),
             };
@@ -298,4 +309,96 @@ pub(super) fn check_test_vectors(m: &Manifest) -> Result<(), BundleError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::bundle::parse_manifest;
+    use crate::bundle::tests::sample_manifest_json;
+
+    /// The sample manifest with these outputs and one case expecting `expected`.
+    fn with(outputs: serde_json::Value, expected: serde_json::Value) -> Result<(), String> {
+        let mut v = sample_manifest_json();
+        v["outputs"] = outputs;
+        v["test_vectors"]["cases"][0]["expected"] = expected;
+        parse_manifest(&serde_json::to_vec(&v).unwrap())
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn each_task_with_its_own_fields_is_accepted() {
+        let multi = json!({"task": "regression", "value": "y", "value_names": ["a", "b"]});
+        with(multi, json!({"values": {"a": 1.0, "b": 2.0}})).unwrap();
+        let pca = json!({"task": "transform", "vector": "y", "dimension": 2});
+        with(pca, json!({"vector": [1.0, 2.0]})).unwrap();
+        let kmeans = json!({"task": "clustering", "label": "l", "distances": "d", "clusters": 2});
+        with(
+            kmeans.clone(),
+            json!({"cluster": 1, "distances": [0.5, 0.25]}),
+        )
+        .unwrap();
+        with(kmeans, json!({"cluster": 0})).unwrap();
+        let forest = json!({"task": "outlier", "label": "l", "score": "s"});
+        with(forest, json!({"outlier": true, "score": -0.5})).unwrap();
+        let score_only = json!({"task": "outlier", "score": "s"});
+        with(score_only, json!({"score": 0.5})).unwrap();
+    }
+
+    #[test]
+    fn another_tasks_fields_or_parts_of_the_wrong_size_are_refused() {
+        let cases = [
+            (
+                json!({"task": "transform", "vector": "y", "dimension": 2, "label": "l"}),
+                json!({"vector": [1.0, 2.0]}),
+                "at outputs.label: a transform model has no label (its outputs are vector, dimension)",
+            ),
+            (
+                json!({"task": "transform", "vector": "y"}),
+                json!({"vector": [1.0]}),
+                "at outputs.dimension: a transform must give its vector's dimension",
+            ),
+            (
+                json!({"task": "transform", "vector": "y", "dimension": 2}),
+                json!({"vector": [1.0, 2.0, 3.0]}),
+                "expected.vector: has 3 numbers but outputs.dimension is 2",
+            ),
+            (
+                json!({"task": "clustering", "label": "l", "clusters": 2}),
+                json!({"cluster": 2}),
+                "expected.cluster: 2 is not a cluster index (0 to 1)",
+            ),
+            (
+                json!({"task": "clustering", "label": "l", "clusters": 2}),
+                json!({"cluster": 1, "distances": [1.0, 2.0]}),
+                "a clustering model's case expects cluster (and nothing else)",
+            ),
+            (
+                json!({"task": "outlier", "score": "s"}),
+                json!({"outlier": true}),
+                "an outlier model's case expects score (and nothing else)",
+            ),
+            (
+                json!({"task": "regression", "value": "y", "value_names": ["a", "a"]}),
+                json!({"values": {"a": 1.0}}),
+                "at outputs.value_names: must be non-empty, without repeats",
+            ),
+            (
+                json!({"task": "regression", "value": "y", "value_names": ["a", "b"]}),
+                json!({"values": {"a": 1.0, "c": 2.0}}),
+                "must have one entry per name in outputs.value_names",
+            ),
+            (
+                json!({"task": "regression", "value": "y"}),
+                json!({"vector": [1.0]}),
+                "a regressor's case expects a value",
+            ),
+        ];
+        for (outputs, expected, want) in cases {
+            let got = with(outputs, expected).unwrap_err();
+            assert!(got.contains(want), "expected {want:?} in {got:?}");
+        }
+    }
 }

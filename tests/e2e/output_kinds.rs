@@ -363,3 +363,31 @@ fn the_dense_network_of_issue_15_packs_as_a_transform_and_predicts() {
     assert_eq!(outputs_of(&bundle)["dimension"], 512);
     assert_eq!(header.len(), 1 + 512 + 3);
 }
+
+/// The committed `tests/data/output_kinds/<case>/<case>-1.0.0.sonnx` (unsigned; the npm
+/// package's tests load them) are exactly what `pack` builds from the files next to them.
+/// Rebuild one with, in its folder: `sealed-onnx pack --model model.onnx --meta meta.json
+/// --train train.csv --test-vectors test_vectors.json --created 2026-12-01T00:00:00Z
+/// [--task regression|transform] --out <case>-1.0.0.sonnx --force`.
+#[test]
+fn committed_output_kind_bundles_are_what_pack_builds() {
+    let dir = tempdir();
+    for (case, flags) in [
+        ("multioutput", &["--task", "regression"][..]),
+        ("pca", &["--task", "transform"][..]),
+        ("kmeans", &[][..]),
+        ("isolationforest", &[][..]),
+        ("lof", &[][..]),
+    ] {
+        let src = case_dir(case);
+        let mut args = vec!["--created", "2026-12-01T00:00:00Z"];
+        args.extend_from_slice(flags);
+        let (out, run) = pack_with(&src, dir.path(), &args);
+        run.ok();
+        assert!(
+            std::fs::read(&out).unwrap()
+                == std::fs::read(src.join(format!("{case}-1.0.0.sonnx"))).unwrap(),
+            "tests/data/output_kinds/{case}/{case}-1.0.0.sonnx is stale: rebuild it (see this test)"
+        );
+    }
+}
