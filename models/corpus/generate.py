@@ -109,7 +109,9 @@ from sklearn.ensemble import (
     VotingRegressor,
 )
 from sklearn.feature_selection import SelectKBest, VarianceThreshold, f_classif, f_regression
-from sklearn.impute import SimpleImputer
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process.kernels import RBF, ConstantKernel, DotProduct, WhiteKernel
+from sklearn.impute import KNNImputer, SimpleImputer
 from sklearn.linear_model import (
     ElasticNet,
     HuberRegressor,
@@ -320,6 +322,12 @@ class Case:
     # "onnxmltools": a LightGBM/XGBoost model converted alone with onnxmltools' own
     # convert_lightgbm/convert_xgboost (default target opset); otherwise skl2onnx.
     converter: str = "skl2onnx"
+    # The first NaN row has every cell NaN unless this is False (KNNImputer: onnxruntime fails
+    # on a row with no observed feature, see define_float64_and_function_cases).
+    all_nan_row: bool = True
+    # float64 cases: also export with a float32 input and record how far that is from
+    # scikit-learn, which must be beyond FLOAT64_TOLERANCE (a float32 step would be caught).
+    float32_contrast: bool = False
 
 
 CASES: list[Case] = []
@@ -337,6 +345,7 @@ def scaled(est) -> Pipeline:
 def define_cases() -> None:
     C, R, T = "classification", "regression", "transform"
     define_course_cases()
+    define_float64_and_function_cases()
     define_output_kind_cases()
     # ---- classifiers -----------------------------------------------------------------------
     add("logreg-binary-int", scaled(LogisticRegression(max_iter=2000)), cancer("int"), C)
@@ -1063,6 +1072,196 @@ def write_localfn_handmade() -> Result:
                   not problems, 0, problems)
 
 
+def define_float64_and_function_cases() -> None:
+    """float64 end to end (DoubleTensorType inputs, held to FLOAT64_TOLERANCE, each with the
+    error a float32 export of the same model has, which that tolerance would catch), and
+    KNNImputer: skl2onnx writes it as nine model-local functions (domain ``local_domain``)
+    with NonZero, Compress and If, at opset 18 at least."""
+    C, R, T = "classification", "regression", "transform"
+    f64 = dict(input_kind="double", float32_contrast=True)
+    add("gpr-rbf-float64",
+        scaled(GaussianProcessRegressor(
+            kernel=ConstantKernel(1.0) * RBF(1.0) + WhiteKernel(1.0), normalize_y=True,
+            random_state=SEED)),
+        diabetes(), R, edges=True, **f64,
+        note="StandardScaler -> GaussianProcessRegressor (ConstantKernel * RBF + WhiteKernel, "
+             "normalize_y) on a float64 input: the kernel against 265 training rows in "
+             "float64; its graph multiplies ConstantOfShape zeros, which tract could not "
+             "optimise with a symbolic batch")
+    add("gpr-dotproduct-float64",
+        GaussianProcessRegressor(kernel=DotProduct() + WhiteKernel(), random_state=SEED),
+        diabetes(), R, edges=True, **f64,
+        note="GaussianProcessRegressor (DotProduct + WhiteKernel) on a float64 input")
+    knn = dict(fit_y=False, nan_train=0.1, nan_rows=20, all_nan_row=False,
+               target_opset=LATEST_OPSET)
+    knn_note = ("skl2onnx writes KNNImputer as nine model-local functions (local_domain) "
+                "called from the graph, from each other and from If branches, with NonZero and "
+                "Compress (lengths known only at run time); it needs opset 18. No row is "
+                "entirely NaN: onnxruntime fails on such a row (GatherElements index out of "
+                "range), and so does sealed-onnx")
+    add("knnimputer-uniform", KNNImputer(n_neighbors=3), wine("int"), T, **knn, note=knn_note)
+    add("knnimputer-uniform-5", KNNImputer(n_neighbors=5), diabetes(), T, **knn,
+        note=knn_note + "; skl2onnx 1.20 accepts only a float32 input for KNNImputer")
+    add("knnimputer-logreg",
+        Pipeline([("impute", KNNImputer(n_neighbors=4)), ("scaler", StandardScaler()),
+                  ("model", LogisticRegression(max_iter=2000))]),
+        cancer("int"), C, nan_train=0.05, nan_rows=12, all_nan_row=False,
+        target_opset=LATEST_OPSET, note=knn_note + "; inside a pipeline")
+
+
+def float32_contrast(case: Case, b: Built, sk: dict, problems: list[str]) -> dict:
+    """The same fitted model exported with a float32 input, run by onnxruntime on the same
+    rows: how far from scikit-learn it is. It must miss FLOAT64_TOLERANCE, so that the
+    engine's float64 result (held to it) proves no step ran in float32."""
+    types = [(n, FloatTensorType(t.shape)) for n, t in b.initial_types]
+    onx = convert_with_skl2onnx(
+        case, Built(b.model, b.inputs, b.sk_in, types, b.dataset, b.rows, b.sk_mask),
+        skl2onnx_options(case, b.model))
+    sess = session(onx.SerializeToString())
+    names = [o.name for o in sess.get_outputs()]
+    feed = {k: v.astype(np.float32) for k, v in b.inputs.items()}
+    out = dict(zip(names, sess.run(None, feed)))
+    pairs, exact_ok, _, _ = compare(case, b, sk, out, names)
+    max_abs = max_rel = 0.0
+    for o, s in pairs:
+        a, r = max_errors(o, s)
+        max_abs, max_rel = max(max_abs, a), max(max_rel, r)
+    meets = exact_ok and all(passes(o, s, FLOAT64_TOLERANCE) for o, s in pairs)
+    if meets:
+        problems.append("the float32 export meets the float64 tolerance: this case cannot "
+                        "show that the graph is computed in float64")
+    return {"max_error": {"absolute": max_abs, "relative": max_rel},
+            "meets_float64_tolerance": meets}
+
+
+def write_localfn_handmade() -> Result:
+    """localfn-handmade: a graph written with onnx.helper that uses what the KNNImputer export
+    uses of model-local functions and more: a function called twice with and without an
+    attribute (the second call takes the function's default), a function that passes its own
+    attribute on by reference to another, an If with a data-dependent condition inside a
+    function whose branches call a function, and Compress/NonZero on data. Checked against a
+    numpy computation of the same formula."""
+    name = "localfn-handmade"
+    h = onnx.helper
+    L = "local"
+    f = onnx.TensorProto.FLOAT
+    opsets = [h.make_opsetid("", 18), h.make_opsetid(L, 1)]
+    # weighted(x, w; alpha) = ReduceSum(x * w, axis 1, keepdims) * alpha
+    def ref(name: str, to: str) -> onnx.AttributeProto:
+        a = h.make_attribute_ref(name, onnx.AttributeProto.FLOAT)
+        a.ref_attr_name = to
+        return a
+
+    c_alpha = h.make_node("Constant", [], ["a"])
+    c_alpha.attribute.append(ref("value_float", "alpha"))
+    weighted = h.make_function(
+        L, "weighted", ["x", "w"], ["y"],
+        [h.make_node("Mul", ["x", "w"], ["xw"]),
+         h.make_node("Constant", [], ["ax"], value=h.make_tensor("ax", onnx.TensorProto.INT64,
+                                                                  [1], [1])),
+         h.make_node("ReduceSum", ["xw", "ax"], ["s"], keepdims=1),
+         c_alpha,
+         h.make_node("Mul", ["s", "a"], ["y"])],
+        opsets, attributes=[], attribute_protos=[h.make_attribute("alpha", 2.0)])
+    # gated(x, w; gain) = If(ReduceMax(x) > 0, weighted(x, w; alpha=gain), -x[:, :1])
+    call_gain = h.make_node("weighted", ["x", "w"], ["pos"], domain=L)
+    call_gain.attribute.append(ref("alpha", "gain"))
+    then_g = h.make_graph([call_gain], "then", [],
+                          [h.make_tensor_value_info("pos", f, None)])
+    else_g = h.make_graph(
+        [h.make_node("Constant", [], ["st"], value=h.make_tensor("st", onnx.TensorProto.INT64,
+                                                                 [1], [0])),
+         h.make_node("Constant", [], ["en"], value=h.make_tensor("en", onnx.TensorProto.INT64,
+                                                                 [1], [1])),
+         h.make_node("Slice", ["x", "st", "en", "en"], ["first"]),
+         h.make_node("Neg", ["first"], ["neg"])],
+        "else", [], [h.make_tensor_value_info("neg", f, None)])
+    gated = h.make_function(
+        L, "gated", ["x", "w"], ["y"],
+        [h.make_node("ReduceMax", ["x"], ["m"], keepdims=0),
+         h.make_node("Constant", [], ["zero"], value=h.make_tensor("zero", f, [], [0.0])),
+         h.make_node("Greater", ["m", "zero"], ["cond"]),
+         h.make_node("If", ["cond"], ["y"], then_branch=then_g, else_branch=else_g)],
+        opsets, attributes=["gain"])
+    rng = np.random.RandomState(SEED)
+    k = 4
+    w = rng.normal(0, 1, size=(1, k)).astype(np.float32)
+    nodes = [
+        # a: every row's weighted sum with gain 3 (one If per call: the whole batch decides).
+        h.make_node("gated", ["X", "W"], ["a"], domain=L, gain=3.0),
+        # b: the default alpha (2).
+        h.make_node("weighted", ["X", "W"], ["b"], domain=L),
+        h.make_node("Add", ["a", "b"], ["Y"]),
+        # positives: the entries of X above zero (NonZero, then Compress on the flat input).
+        h.make_node("Constant", [], ["flat"], value=h.make_tensor("flat", onnx.TensorProto.INT64,
+                                                                   [1], [-1])),
+        h.make_node("Reshape", ["X", "flat"], ["xf"]),
+        h.make_node("Constant", [], ["z"], value=h.make_tensor("z", f, [], [0.0])),
+        h.make_node("Greater", ["xf", "z"], ["keep"]),
+        h.make_node("Compress", ["xf", "keep"], ["positives"], axis=0),
+        h.make_node("NonZero", ["keep"], ["where"]),
+    ]
+    graph = h.make_graph(
+        nodes, name, [h.make_tensor_value_info("X", f, [None, k])],
+        [h.make_tensor_value_info("Y", f, [None, 1]),
+         h.make_tensor_value_info("positives", f, [None]),
+         h.make_tensor_value_info("where", onnx.TensorProto.INT64, [1, None])],
+        [onnx.numpy_helper.from_array(w, "W")])
+    onx = h.make_model(graph, opset_imports=opsets, functions=[weighted, gated])
+    onx.ir_version = 9
+    onx = normalise_model(onx)
+    onnx.checker.check_model(onx)
+    data = onx.SerializeToString()
+    sess = session(data)
+    names = [o.name for o in sess.get_outputs()]
+
+    def numpy(X: np.ndarray) -> dict:
+        s = (X.astype(np.float64) * w.astype(np.float64)).sum(axis=1, keepdims=True)
+        a = 3.0 * s if X.max() > 0 else -X[:, :1].astype(np.float64)
+        flat = X.ravel()
+        return {"Y": a + 2.0 * s, "positives": flat[flat > 0].astype(np.float64),
+                "where": np.flatnonzero(flat > 0)[None, :]}
+
+    # Two batches: one with a positive entry (then branch), one all negative (else branch);
+    # io.json holds one input, so the second is checked here only.
+    X = f32(rng.normal(0, 2, size=(60, k)))
+    X = np.vstack([X, extreme_rows(X, X)]).astype(np.float32)
+    outs = dict(zip(names, sess.run(None, {"X": X})))
+    problems = []
+    max_abs = max_rel = 0.0
+    for batch, got in [(X, outs), (-np.abs(X[:5]) - 1,
+                                   dict(zip(names, sess.run(None, {"X": -np.abs(X[:5]) - 1}))))]:
+        want = numpy(batch)
+        if not np.array_equal(got["where"], want["where"]):
+            problems.append("NonZero differs from numpy")
+        for key in ("Y", "positives"):
+            a, r = max_errors(got[key], want[key])
+            max_abs, max_rel = max(max_abs, a), max(max_rel, r)
+            if not passes(got[key], want[key], TOLERANCES[0]):
+                problems.append(f"{key} differs from numpy beyond {TOLERANCES[0]}")
+    doc = {
+        "estimator": "local functions",
+        "task": "transform",
+        "ops": ops_of(onx),
+        "inputs": {"X": tensor_json(X)},
+        "onnxruntime": {n: tensor_json(outs[n]) for n in names},
+        "tolerance": TOLERANCES[0],
+        "label_type": None,
+        "pipeline": [],
+        "dataset": "60 rows of N(0, 2) and their x10 extremes, 4 columns",
+        "rows": {"generated": len(X)},
+        "max_error": {"absolute": max_abs, "relative": max_rel},
+        "agrees": not problems,
+        "note": "hand-written graph with model-local functions (nested calls, attribute "
+                "references and defaults, an If with a data-dependent condition inside a "
+                "function, calling a function from its branch) plus Compress and NonZero on "
+                "data; checked against numpy; no scikit-learn model",
+    }
+    io_bytes = write_files(name, doc, data)
+    return Result(name, doc["ops"], doc["tolerance"], max_abs, max_rel, io_bytes, len(data),
+                  not problems, 0, problems)
+
+
 # --------------------------------------------------------------------------------------------
 # Held-out rows
 # --------------------------------------------------------------------------------------------
@@ -1439,6 +1638,8 @@ def build(case: Case) -> Built:
     if case.nan_rows:
         nr = nan_rows(d.X_test[case.regular:] if len(d.X_test) > case.regular + case.nan_rows
                       else d.X_test, case.nan_rows, seed)
+        if not case.all_nan_row:
+            nr = nr[1:]
         parts.append(nr)
         rows["with_nan"] = len(nr)
     X = np.vstack(parts)
@@ -1912,6 +2113,8 @@ def write_case(case: Case) -> Result:
         "max_error": {"absolute": max_abs, "relative": max_rel},
         "agrees": agrees,
     }
+    if case.float32_contrast:
+        doc["float32_export"] = float32_contrast(case, b, sk, problems)
     if case.note:
         doc["note"] = case.note
     io_bytes = write_files(case.name, doc, data)
@@ -2231,6 +2434,8 @@ def main(argv: list[str]) -> int:
         print(f"  {case.name}", file=sys.stderr)
     if everything or any("bench-forest".startswith(p) for p in prefixes):
         results.append(write_bench())
+    if everything or any("localfn-handmade".startswith(p) for p in prefixes):
+        results.append(write_localfn_handmade())
     if everything or any("treeensemble5-handmade".startswith(p) for p in prefixes):
         results.append(write_treeensemble_handmade())
     if everything or any("dense-relu-4x64".startswith(p) for p in prefixes):

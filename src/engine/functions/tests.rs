@@ -504,3 +504,35 @@ fn a_model_without_functions_is_untouched() {
     assert_eq!(inlined(&bytes).unwrap(), before);
     assert_eq!(run(&bytes, &[1.0]), [-1.0]);
 }
+#[test]
+fn the_knn_imputer_export_is_inlined_completely() {
+    // skl2onnx 1.20's KNNImputer: nine local functions, calls inside If branches and
+    // inside other functions.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/corpus/knnimputer-uniform/model.onnx"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let decoded = ModelFunctions::decode(&*bytes).unwrap();
+    assert_eq!(decoded.functions.len(), 9);
+    let proto = inlined(&bytes).unwrap();
+    let graph = proto.graph.as_ref().unwrap();
+    let nodes = all_nodes(graph);
+    assert!(nodes.iter().all(|n| n.domain != "local_domain"));
+    // Within each graph (the main one and every branch), every value is produced once:
+    // the four calls of knn_imputer_column do not share their internal values. (Sibling
+    // branches may both define a name, as the export's then and else branches do.)
+    fn produced_once(g: &GraphProto) {
+        let mut seen = std::collections::BTreeSet::new();
+        for n in &g.node {
+            for out in n.output.iter().filter(|o| !o.is_empty()) {
+                assert!(seen.insert(out), "{out} is produced twice in {}", g.name);
+            }
+            for a in &n.attribute {
+                a.g.iter().chain(&a.graphs).for_each(produced_once);
+            }
+        }
+    }
+    produced_once(graph);
+    assert!(nodes.len() > graph.node.len());
+}

@@ -15,6 +15,7 @@ mod compress;
 mod constant_of_shape;
 mod feature_vectorizer;
 mod flatten;
+mod if_branch;
 mod forest;
 mod forest_lanes;
 mod imputer;
@@ -53,6 +54,7 @@ pub fn framework() -> Onnx {
     flatten::register(&mut onnx.op_register);
     compress::register(&mut onnx.op_register);
     constant_of_shape::register(&mut onnx.op_register);
+    if_branch::register(&mut onnx.op_register);
     onnx
 }
 
