@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod csv_predict;
 mod estimators;
+mod float64;
 mod examples;
 mod hostile;
 mod limits;

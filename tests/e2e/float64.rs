@@ -1,0 +1,178 @@
+//! Graphs that only ran on fixed shapes, through `pack` and `predict` as a real bundle runs
+//! them (one plan, a symbolic batch): a GaussianProcessRegressor exported with a float64
+//! input, computed in float64 (tract could not optimise its zero products with a symbolic
+//! batch), and a KNNImputer pipeline (model-local functions, NonZero, Compress, If) with
+//! missing values.
+
+use serde_json::{json, Value};
+
+use crate::support::{cli_stdin, pack_files, repo, tempdir};
+
+fn corpus(case: &str) -> Value {
+    let path = repo(&format!("tests/corpus/{case}/io.json"));
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// The rows of the corpus input `X`, NaN (`null`) kept.
+fn rows(io: &Value) -> Vec<Vec<Option<f64>>> {
+    io["inputs"]["X"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_array().unwrap().iter().map(Value::as_f64).collect())
+        .collect()
+}
+
+/// Packs `case`'s export with its rows as the training CSV (only the schema and drift
+/// baseline come from it; a missing cell makes the feature nullable) and `vectors` as test
+/// vectors; returns the bundle.
+fn bundle(dir: &std::path::Path, case: &str, outputs: Value, vectors: Value) -> std::path::PathBuf {
+    let io = corpus(case);
+    let rows = rows(&io);
+    let width = rows[0].len();
+    let mut csv = (0..width)
+        .map(|j| format!("f{j}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    csv += ",target\n";
+    for r in &rows {
+        let cells: Vec<String> = r
+            .iter()
+            .map(|v| v.map_or(String::new(), |v| format!("{v:?}")))
+            .collect();
+        csv += &format!("{},0\n", cells.join(","));
+    }
+    let meta = json!({
+        "name": case, "version": "1.0.0", "target": "target",
+        "training": {"framework": {"name": "scikit-learn", "version": "1.9.1"},
+                     "converter": {"name": "skl2onnx", "version": "1.20.0"}},
+        "outputs": outputs,
+        "card": {"description": "A corpus export.", "intended_use": "Tests.",
+                 "out_of_scope": "Everything else.", "authors": ["sealed-onnx tests"],
+                 "license": "MIT"}
+    });
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let train = write("train.csv", csv.as_bytes());
+    let meta = write("meta.json", meta.to_string().as_bytes());
+    let tv = write("tv.json", vectors.to_string().as_bytes());
+    let out = dir.join(format!("{case}.sonnx"));
+    pack_files(
+        &repo(&format!("tests/corpus/{case}/model.onnx")),
+        &meta,
+        &train,
+        &tv,
+        &out,
+    )
+    .ok();
+    out
+}
+
+fn record(row: &[Option<f64>]) -> Value {
+    Value::Object(
+        row.iter()
+            .enumerate()
+            .map(|(j, v)| (format!("f{j}"), v.map_or(Value::Null, Value::from)))
+            .collect(),
+    )
+}
+
+fn predict(bundle: &std::path::Path, rows: &[Vec<Option<f64>>]) -> Vec<Value> {
+    let input: Vec<Value> = rows.iter().map(|r| record(r)).collect();
+    let out = cli_stdin(
+        [
+            "predict",
+            bundle.to_str().unwrap(),
+            "--allow-unverified",
+            "-i",
+            "-",
+        ],
+        Some(Value::from(input).to_string().as_bytes()),
+    );
+    let text = out.ok();
+    let got: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    got["predictions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{got}"))
+        .clone()
+}
+
+#[test]
+fn a_float64_gaussian_process_predicts_in_float64_with_a_symbolic_batch() {
+    let case = "gpr-rbf-float64";
+    let io = corpus(case);
+    let want: Vec<f64> = io["onnxruntime"]["GPmean"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_f64().unwrap())
+        .collect();
+    // What a float32 step anywhere would cost: the float32 export of the same model.
+    let f32_error = io["float32_export"]["max_error"]["absolute"]
+        .as_f64()
+        .unwrap();
+    assert!(f32_error > 1e-6, "{f32_error}");
+    let rows = rows(&io);
+    let vectors: Vec<Value> = (0..rows.len())
+        .step_by(10)
+        .map(|i| json!({"input": record(&rows[i]), "expected": {"value": want[i]}}))
+        .collect();
+    let dir = tempdir();
+    // The bundle's own test vectors at float64 precision: pack runs them once loaded.
+    let bundle = bundle(
+        dir.path(),
+        case,
+        json!({"task": "regression", "value": "GPmean"}),
+        json!({"tolerance": {"relative": 1e-12, "absolute": 1e-14}, "cases": vectors}),
+    );
+    let got = predict(&bundle, &rows);
+    assert_eq!(got.len(), want.len());
+    let mut worst = 0f64;
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        let g = g["value"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("row {i}: {g}"));
+        // Twice the corpus tolerance (tests/e2e/corpus.rs says why).
+        assert!(
+            (g - w).abs() <= 2e-14 + 2e-12 * w.abs(),
+            "row {i}: {g} vs {w}"
+        );
+        worst = worst.max((g - w).abs());
+    }
+    assert!(worst * 1000.0 < f32_error, "{worst} vs {f32_error}");
+}
+
+#[test]
+fn a_knn_imputer_pipeline_predicts_rows_with_missing_values_like_onnxruntime() {
+    let case = "knnimputer-logreg";
+    let io = corpus(case);
+    // Integer classes, named by their decimal strings in the manifest.
+    let labels: Vec<String> = io["onnxruntime"]["label"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_i64().unwrap().to_string())
+        .collect();
+    let rows = rows(&io);
+    assert!(rows.iter().any(|r| r.iter().any(Option::is_none)));
+    let vectors: Vec<Value> = (0..rows.len())
+        .step_by(7)
+        .map(|i| json!({"input": record(&rows[i]), "expected": {"label": labels[i]}}))
+        .collect();
+    let dir = tempdir();
+    let bundle = bundle(
+        dir.path(),
+        case,
+        json!({"task": "classification", "class_names": ["0", "1"], "class_labels": [0, 1],
+               "label": "label", "probabilities": "probabilities"}),
+        json!({"tolerance": {"relative": 1e-5, "absolute": 1e-6}, "cases": vectors}),
+    );
+    let got = predict(&bundle, &rows);
+    assert_eq!(got.len(), labels.len());
+    for (i, (g, w)) in got.iter().zip(labels).enumerate() {
+        assert_eq!(g["label"].as_str(), Some(w.as_str()), "row {i}: {g}");
+    }
+}
