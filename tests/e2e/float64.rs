@@ -175,4 +175,26 @@ fn a_knn_imputer_pipeline_predicts_rows_with_missing_values_like_onnxruntime() {
     for (i, (g, w)) in got.iter().zip(labels).enumerate() {
         assert_eq!(g["label"].as_str(), Some(w.as_str()), "row {i}: {g}");
     }
+    // A row with every cell missing has no distance to any training row: onnxruntime fails
+    // on it (GatherElements out of range), and the prediction is refused here, by name.
+    let empty = vec![None; rows[0].len()];
+    let out = cli_stdin(
+        [
+            "predict",
+            bundle.to_str().unwrap(),
+            "--allow-unverified",
+            "-i",
+            "-",
+        ],
+        Some(
+            Value::from(vec![record(&rows[0]), record(&empty)])
+                .to_string()
+                .as_bytes(),
+        ),
+    );
+    let err = out.fails_with("the then branch gives output 1 as F32 of rank 3");
+    assert!(
+        err.contains("onnxruntime runs such a graph only as long as"),
+        "{err}"
+    );
 }
