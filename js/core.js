@@ -532,10 +532,24 @@ function joinJson(parts) {
   return json + "]";
 }
 
+/** The typed parts of a batch's columns and their array types (parts a task lacks are undefined). */
+const COLUMN_PARTS = [
+  ["labels", Uint32Array],
+  ["probabilities", Float64Array],
+  ["values", Float64Array],
+  ["vectors", Float64Array],
+  ["clusters", Uint32Array],
+  ["distances", Float64Array],
+  ["outliers", Uint8Array],
+  ["scores", Float64Array],
+];
+
 /** Copies a wasm BatchColumns out into typed arrays and frees it. */
 function takeColumns(b) {
   try {
-    return { rows: b.rows, labels: b.labels, probabilities: b.probabilities, values: b.values };
+    const out = { rows: b.rows, width: b.width };
+    for (const [key] of COLUMN_PARTS) out[key] = b[key];
+    return out;
   } finally {
     b.free();
   }
@@ -544,8 +558,9 @@ function takeColumns(b) {
 /** Concatenates the columns of a batch's chunks (there are several, so rows > 0). */
 function joinColumns(parts) {
   const rows = parts.reduce((n, p) => n + p.rows, 0);
-  const out = { rows, labels: undefined, probabilities: undefined, values: undefined };
-  for (const [key, Type] of [["labels", Uint32Array], ["probabilities", Float64Array], ["values", Float64Array]]) {
+  const out = { rows, width: parts[0].width };
+  for (const [key, Type] of COLUMN_PARTS) {
+    out[key] = undefined;
     if (!parts.length || parts[0][key] === undefined) continue;
     const all = new Type(parts.reduce((n, p) => n + p[key].length, 0));
     let at = 0;
@@ -558,14 +573,39 @@ function joinColumns(parts) {
   return out;
 }
 
+/** Numbers per row of a transform's vectors or a clustering model's distances, else 0. */
+function widthOf(outputs) {
+  if (outputs.task === "transform") return outputs.dimension ?? 0;
+  if (outputs.task === "clustering") return outputs.clusters ?? 0;
+  return 0;
+}
+
 /** The typed columns of zero rows, for a model with these outputs. */
 function emptyColumns(outputs) {
-  const classification = outputs.task === "classification";
-  return {
-    labels: classification ? new Uint32Array(0) : undefined,
-    probabilities: classification && outputs.probabilities ? new Float64Array(0) : undefined,
-    values: classification ? undefined : new Float64Array(0),
-  };
+  const out = { width: widthOf(outputs) };
+  for (const [key] of COLUMN_PARTS) out[key] = undefined;
+  const empty = (key, Type) => (out[key] = new Type(0));
+  switch (outputs.task) {
+    case "classification":
+      empty("labels", Uint32Array);
+      if (outputs.probabilities) empty("probabilities", Float64Array);
+      break;
+    case "regression":
+      empty("values", Float64Array);
+      break;
+    case "transform":
+      empty("vectors", Float64Array);
+      break;
+    case "clustering":
+      empty("clusters", Uint32Array);
+      if (outputs.distances) empty("distances", Float64Array);
+      break;
+    case "outlier":
+      if (outputs.label) empty("outliers", Uint8Array);
+      if (outputs.score) empty("scores", Float64Array);
+      break;
+  }
+  return out;
 }
 
 /** Columns from per-row prediction objects (the path for string and category inputs). */
@@ -573,15 +613,26 @@ function columnsOf(list, outputs) {
   const rows = list.length;
   const out = { rows, ...emptyColumns(outputs) };
   const classes = outputs.class_names ?? [];
+  const width = out.width;
+  const flat = (get, n) => {
+    const all = new Float64Array(rows * n);
+    list.forEach((p, r) => all.set(get(p), r * n));
+    return all;
+  };
   if (out.labels) {
     const index = new Map(classes.map((c, i) => [c, i]));
     out.labels = Uint32Array.from(list, (p) => index.get(p.label));
   }
-  if (out.probabilities) {
-    out.probabilities = new Float64Array(rows * classes.length);
-    list.forEach((p, r) => classes.forEach((c, k) => (out.probabilities[r * classes.length + k] = p.probabilities[c])));
+  if (out.probabilities) out.probabilities = flat((p) => classes.map((c) => p.probabilities[c]), classes.length);
+  if (out.values) {
+    const names = outputs.value_names;
+    out.values = names ? flat((p) => names.map((n) => p.values[n]), names.length) : Float64Array.from(list, (p) => p.value);
   }
-  if (out.values) out.values = Float64Array.from(list, (p) => p.value);
+  if (out.vectors) out.vectors = flat((p) => p.vector, width);
+  if (out.clusters) out.clusters = Uint32Array.from(list, (p) => p.cluster);
+  if (out.distances) out.distances = flat((p) => p.distances, width);
+  if (out.outliers) out.outliers = Uint8Array.from(list, (p) => (p.outlier ? 1 : 0));
+  if (out.scores) out.scores = Float64Array.from(list, (p) => p.score);
   return out;
 }
 
@@ -712,10 +763,11 @@ export class LocalModel {
   }
 
   /**
-   * A batch's results as typed arrays, column by column: `{ rows, labels: Uint32Array (class
-   * indices), probabilities: Float64Array (rows × classes), values: Float64Array }`, parts a
-   * model lacks left undefined. Numeric input goes through the wasm's typed path (no JSON);
-   * other input (strings, categories) is predicted as objects and gathered into columns.
+   * A batch's results as typed arrays, column by column: `{ rows, width, labels: Uint32Array
+   * (class indices), probabilities: Float64Array (rows × classes), values, vectors, clusters,
+   * distances, outliers: Uint8Array, scores }`, parts a model's task lacks left undefined.
+   * Numeric input goes through the wasm's typed path (no JSON); other input (strings,
+   * categories) is predicted as objects and gathered into columns.
    */
   predictColumns(input) {
     this.check();

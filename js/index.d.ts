@@ -75,9 +75,11 @@ export interface AnyLoadOptions extends Omit<LoadOptions, "worker"> {
  * {@link VerificationError} naming the failed check, a {@link ModelError}, or the signal's
  * abort reason (an `AbortError` DOMException by default).
  */
-export function loadModel(source: BundleSource, options: WorkerLoadOptions): Promise<WorkerModel>;
-export function loadModel(source: BundleSource, options?: LoadOptions): Promise<Model>;
-export function loadModel(source: BundleSource, options?: AnyLoadOptions): Promise<Model | WorkerModel>;
+// `T` is the task the caller expects (`loadModel<"clustering">(…)` types `predict`'s results);
+// nothing checks it at run time: compare `model.info.outputs.task` when the bundle is not yours.
+export function loadModel<T extends Task = Task>(source: BundleSource, options: WorkerLoadOptions): Promise<WorkerModel<T>>;
+export function loadModel<T extends Task = Task>(source: BundleSource, options?: LoadOptions): Promise<Model<T>>;
+export function loadModel<T extends Task = Task>(source: BundleSource, options?: AnyLoadOptions): Promise<Model<T> | WorkerModel<T>>;
 
 // ---------------------------------------------------------------------------------------
 // What a bundle says about itself
@@ -125,10 +127,16 @@ export interface TrainingInfo {
   hyperparameters: Record<string, unknown>;
 }
 
-/** What the model outputs. */
+/**
+ * What a model predicts: a class, a value (or one per target), a vector per row (PCA, an
+ * embedding), a cluster with the distance to each, or whether a row is an outlier.
+ */
+export type Task = "classification" | "regression" | "transform" | "clustering" | "outlier";
+
+/** What the model outputs; which fields are set depends on `task`. */
 export interface OutputsInfo {
-  task: "classification" | "regression";
-  /** Class names, in the order of the probabilities. */
+  task: Task;
+  /** Class names, in the order of the probabilities (classification). */
   class_names?: string[];
   /** The classes as the training framework labels them (strings or numbers). */
   class_labels?: Array<string | number | boolean>;
@@ -136,6 +144,16 @@ export interface OutputsInfo {
   label?: string;
   probabilities?: string;
   value?: string;
+  /** A regression's target names, one per value (several targets). */
+  value_names?: string[];
+  /** The graph output holding a transform's vectors, and their length. */
+  vector?: string;
+  dimension?: number;
+  /** The graph output holding the distance to each cluster, and the number of clusters. */
+  distances?: string;
+  clusters?: number;
+  /** The graph output holding an outlier detector's score. */
+  score?: string;
 }
 
 /** `model.info`: the verified bundle's metadata and how it was verified. */
@@ -245,20 +263,77 @@ export interface ModelStamp {
   verified: boolean;
 }
 
-/** One prediction: `label` and `probabilities` for classifiers, `value` for regressors. */
+/**
+ * One prediction, every task's parts optional: `label` and `probabilities` for classifiers,
+ * `value` (or `values` per target) for regressors, `vector` for transforms, `cluster` and
+ * `distances` for clustering, `outlier` and `score` for outlier detection. The task's own
+ * type ({@link PredictionOf}) has its parts required.
+ */
 export interface Prediction {
   label?: string;
   /** Class name → probability. */
   probabilities?: Record<string, number>;
   value?: number;
+  /** Target name → value (regression with several targets). */
+  values?: Record<string, number>;
+  /** The row's vector (transform). */
+  vector?: number[];
+  /** The cluster index, 0 to `clusters - 1` (clustering). */
+  cluster?: number;
+  /** Distance to each cluster centre, by cluster index (clustering). */
+  distances?: number[];
+  /** `true` for an outlier: scikit-learn's label -1 (outlier detection). */
+  outlier?: boolean;
+  /** The outlier score, scikit-learn's `decision_function`: negative for outliers. */
+  score?: number;
   model: ModelStamp;
 }
 
+/** A classifier's prediction. */
+export interface ClassPrediction extends Prediction {
+  label: string;
+}
+
+/** A regressor's prediction: `value`, or `values` for several targets. */
+export interface RegressionPrediction extends Prediction {
+  value?: number;
+  values?: Record<string, number>;
+}
+
+/** A transform's prediction. */
+export interface TransformPrediction extends Prediction {
+  vector: number[];
+}
+
+/** A clustering model's prediction. */
+export interface ClusterPrediction extends Prediction {
+  cluster: number;
+}
+
+/** An outlier detector's prediction. */
+export interface OutlierPrediction extends Prediction {
+  outlier?: boolean;
+  score?: number;
+}
+
+/** The prediction type of a task (`Prediction` when the task is not known). */
+export type PredictionOf<T extends Task> = Task extends T
+  ? Prediction
+  : {
+      classification: ClassPrediction;
+      regression: RegressionPrediction;
+      transform: TransformPrediction;
+      clustering: ClusterPrediction;
+      outlier: OutlierPrediction;
+    }[T];
+
 /**
  * What `predictBatch` resolves to: a batch's results as typed arrays, column by column, without
- * one object per row (what large batches and charts want). Parts a model lacks are undefined.
+ * one object per row (what large batches and charts want). A union discriminated by `task`:
+ * check `batch.task` and the task's parts are there; parts a task lacks are undefined.
  */
-export interface BatchPrediction {
+export interface BatchBase {
+  readonly task: Task;
   readonly rows: number;
   /** Class names, in the order of the probability columns (classifiers). */
   readonly classes?: string[];
@@ -268,12 +343,72 @@ export interface BatchPrediction {
   readonly labelIndex?: Uint32Array;
   /** Row-major `rows × classes.length`: row r's probabilities start at `r * classes.length`. */
   readonly probabilities?: Float64Array;
-  /** One value per row (regressors). */
+  /** Regressors: one value per row, or row-major `rows × valueNames.length` with several targets. */
   readonly values?: Float64Array;
+  /** A regression's target names (several targets). */
+  readonly valueNames?: string[];
+  /** Numbers per row of `vectors` (transforms). */
+  readonly dimension?: number;
+  /** Row-major `rows × dimension` vectors (transforms). */
+  readonly vectors?: Float64Array;
+  /** Number of clusters (clustering). */
+  readonly clusterCount?: number;
+  /** Each row's cluster index (clustering). */
+  readonly clusters?: Uint32Array;
+  /** Row-major `rows × clusterCount` distances to the cluster centres (clustering). */
+  readonly distances?: Float64Array;
+  /** 1 for an outlier, 0 for an inlier, per row (outlier detection). */
+  readonly outliers?: Uint8Array;
+  /** Each row's outlier score, negative for outliers (outlier detection). */
+  readonly scores?: Float64Array;
   readonly model: ModelStamp;
   /** The same results as `predict` gives them: one object per row. */
   toObjects(): Prediction[];
 }
+
+/** A classifier's batch. */
+export interface ClassificationBatch extends BatchBase {
+  readonly task: "classification";
+  readonly classes: string[];
+  readonly labels: string[];
+  readonly labelIndex: Uint32Array;
+  toObjects(): ClassPrediction[];
+}
+
+/** A regressor's batch. */
+export interface RegressionBatch extends BatchBase {
+  readonly task: "regression";
+  readonly values: Float64Array;
+  toObjects(): RegressionPrediction[];
+}
+
+/** A transform's batch. */
+export interface TransformBatch extends BatchBase {
+  readonly task: "transform";
+  readonly dimension: number;
+  readonly vectors: Float64Array;
+  toObjects(): TransformPrediction[];
+}
+
+/** A clustering model's batch. */
+export interface ClusteringBatch extends BatchBase {
+  readonly task: "clustering";
+  readonly clusterCount: number;
+  readonly clusters: Uint32Array;
+  toObjects(): ClusterPrediction[];
+}
+
+/** An outlier detector's batch. */
+export interface OutlierBatch extends BatchBase {
+  readonly task: "outlier";
+  toObjects(): OutlierPrediction[];
+}
+
+/** `predictBatch`'s result, discriminated by `task`. */
+export type BatchPrediction = ClassificationBatch | RegressionBatch | TransformBatch | ClusteringBatch | OutlierBatch;
+
+/** The batch type of a task (every kind when the task is not known). */
+export type BatchOf<T extends Task> = Extract<BatchPrediction, { task: T }>;
 
 /** The audit record {@link LoadOptions.onPrediction} receives for every prediction. */
 export interface PredictionRecord {
@@ -289,6 +424,11 @@ export interface PredictionRecord {
   /** The highest class probability. */
   confidence?: number;
   value?: number;
+  /** The cluster index (clustering). */
+  cluster?: number;
+  /** Whether the row is an outlier, and its score (outlier detection). */
+  outlier?: boolean;
+  score?: number;
 }
 
 /** What kind of schema problem an {@link Issue} is. */
@@ -363,18 +503,18 @@ export interface SelfTestResult {
 // Models
 
 /** A model running on the calling thread. */
-export interface Model {
+export interface Model<T extends Task = Task> {
   readonly info: Readonly<ModelInfo>;
   /** One prediction for one record. */
-  predict(input: InputRecord): Promise<Prediction>;
+  predict(input: InputRecord): Promise<PredictionOf<T>>;
   /** One prediction per row for an array of records, columns, the typed form, or a CSV table. */
-  predict(input: readonly InputRecord[] | InputColumns | TypedInput | CsvTable): Promise<Prediction[]>;
-  predict(input: ModelInput): Promise<Prediction | Prediction[]>;
+  predict(input: readonly InputRecord[] | InputColumns | TypedInput | CsvTable): Promise<PredictionOf<T>[]>;
+  predict(input: ModelInput): Promise<PredictionOf<T> | PredictionOf<T>[]>;
   /**
    * A batch's results as typed arrays (see {@link BatchPrediction}); fastest with
    * `{ data: Float64Array, rows }`, the typed input form. A single record is a batch of one.
    */
-  predictBatch(input: ModelInput): Promise<BatchPrediction>;
+  predictBatch(input: ModelInput): Promise<BatchOf<T>>;
   /** The schema issues of `input` (empty when valid), without predicting. */
   validate(input: ModelInput): Issue[];
   /** Re-runs the embedded test vectors (rejects with a VerificationError if one fails). */
@@ -386,12 +526,12 @@ export interface Model {
 }
 
 /** A model running in a Web Worker (`worker: true`): every method returns a Promise. */
-export interface WorkerModel {
+export interface WorkerModel<T extends Task = Task> {
   readonly info: Readonly<ModelInfo>;
-  predict(input: InputRecord): Promise<Prediction>;
-  predict(input: readonly InputRecord[] | InputColumns | TypedInput | CsvTable): Promise<Prediction[]>;
-  predict(input: ModelInput): Promise<Prediction | Prediction[]>;
-  predictBatch(input: ModelInput): Promise<BatchPrediction>;
+  predict(input: InputRecord): Promise<PredictionOf<T>>;
+  predict(input: readonly InputRecord[] | InputColumns | TypedInput | CsvTable): Promise<PredictionOf<T>[]>;
+  predict(input: ModelInput): Promise<PredictionOf<T> | PredictionOf<T>[]>;
+  predictBatch(input: ModelInput): Promise<BatchOf<T>>;
   validate(input: ModelInput): Promise<Issue[]>;
   selfTest(): Promise<SelfTestResult>;
   drift(input: ModelInput): Promise<DriftReport>;

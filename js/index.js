@@ -395,7 +395,7 @@ class BaseModel {
       for (const p of list) {
         let best = -Infinity;
         if (p.probabilities) for (const k in p.probabilities) if (p.probabilities[k] > best) best = p.probabilities[k];
-        hook(auditRecord(stamp, timestamp, p.label, best, p.value));
+        hook(auditRecord(stamp, timestamp, p.label, best, p.value, p.cluster, p.outlier, p.score));
       }
     }
     return parsed;
@@ -407,57 +407,93 @@ class BaseModel {
   }
 }
 
+/** Row r of a row-major typed array with `width` numbers per row, as a plain array. */
+function rowOf(array, r, width) {
+  return Array.from(array.subarray(r * width, (r + 1) * width));
+}
+
 /**
- * The typed result of `predictBatch`: the wasm's columns plus the class names, each row's
- * label as a string, the model stamp, and `toObjects()` for the per-row form; the audit hook
- * gets one record per row only when there is a hook.
+ * The typed result of `predictBatch`: the wasm's columns plus the task, the class or target
+ * names, each row's label as a string, the model stamp, and `toObjects()` for the per-row
+ * form; the audit hook gets one record per row only when there is a hook. Parts the task
+ * does not have are left out (classification and regression keep theirs as undefined).
  */
 function batchResult(cols, info, stamp, hook) {
-  const classification = info.outputs.task === "classification";
-  const classes = classification ? [...(info.outputs.class_names ?? [])] : undefined;
+  const outputs = info.outputs;
+  const task = outputs.task;
+  const classes = task === "classification" ? [...(outputs.class_names ?? [])] : undefined;
   const labels = cols.labels ? Array.from(cols.labels, (i) => classes[i]) : undefined;
   const k = classes ? classes.length : 0;
-  const result = {
-    rows: cols.rows,
-    classes,
-    labels,
-    labelIndex: cols.labels,
-    probabilities: cols.probabilities,
-    values: cols.values,
-    model: stamp,
-    toObjects() {
-      const list = [];
-      for (let r = 0; r < cols.rows; r++) {
-        const p = {};
-        if (labels) p.label = labels[r];
-        if (cols.probabilities) {
-          p.probabilities = {};
-          for (let c = 0; c < k; c++) p.probabilities[classes[c]] = cols.probabilities[r * k + c];
-        }
-        if (cols.values) p.value = cols.values[r];
-        p.model = stamp;
-        list.push(p);
+  const valueNames = task === "regression" && outputs.value_names ? [...outputs.value_names] : undefined;
+  const width = cols.width ?? 0;
+  const result = { task, rows: cols.rows };
+  switch (task) {
+    case "classification":
+    case "regression":
+      Object.assign(result, { classes, labels, labelIndex: cols.labels, probabilities: cols.probabilities, values: cols.values });
+      if (valueNames) result.valueNames = valueNames;
+      break;
+    case "transform":
+      Object.assign(result, { dimension: width, vectors: cols.vectors });
+      break;
+    case "clustering":
+      Object.assign(result, { clusterCount: outputs.clusters, clusters: cols.clusters, distances: cols.distances });
+      break;
+    case "outlier":
+      Object.assign(result, { outliers: cols.outliers, scores: cols.scores });
+      break;
+  }
+  result.model = stamp;
+  result.toObjects = function toObjects() {
+    const list = [];
+    for (let r = 0; r < cols.rows; r++) {
+      const p = {};
+      if (labels) p.label = labels[r];
+      if (cols.probabilities) {
+        p.probabilities = {};
+        for (let c = 0; c < k; c++) p.probabilities[classes[c]] = cols.probabilities[r * k + c];
       }
-      return list;
-    },
+      if (cols.values && valueNames) {
+        p.values = {};
+        valueNames.forEach((n, j) => (p.values[n] = cols.values[r * valueNames.length + j]));
+      } else if (cols.values) {
+        p.value = cols.values[r];
+      }
+      if (cols.vectors) p.vector = rowOf(cols.vectors, r, width);
+      if (cols.clusters) p.cluster = cols.clusters[r];
+      if (cols.distances) p.distances = rowOf(cols.distances, r, width);
+      if (cols.outliers) p.outlier = cols.outliers[r] === 1;
+      if (cols.scores) p.score = cols.scores[r];
+      p.model = stamp;
+      list.push(p);
+    }
+    return list;
   };
   if (hook) {
     const timestamp = new Date().toISOString();
     for (let r = 0; r < cols.rows; r++) {
       let best = -Infinity;
       if (cols.probabilities) for (let c = 0; c < k; c++) if (cols.probabilities[r * k + c] > best) best = cols.probabilities[r * k + c];
-      hook(auditRecord(stamp, timestamp, labels?.[r], best, cols.values?.[r]));
+      const value = cols.values && !valueNames ? cols.values[r] : undefined;
+      const outlier = cols.outliers ? cols.outliers[r] === 1 : undefined;
+      hook(auditRecord(stamp, timestamp, labels?.[r], best, value, cols.clusters?.[r], outlier, cols.scores?.[r]));
     }
   }
   return Object.freeze(result);
 }
 
-/** One audit record for `onPrediction`: parts a prediction lacks left out (no confidence without probabilities). */
-function auditRecord(stamp, timestamp, label, confidence, value) {
+/**
+ * One audit record for `onPrediction`: parts a prediction lacks left out (no confidence
+ * without probabilities; a cluster, outlier flag and score only for those tasks).
+ */
+function auditRecord(stamp, timestamp, label, confidence, value, cluster, outlier, score) {
   const record = { model: stamp.name, version: stamp.version, digest: stamp.digest, verified: stamp.verified, timestamp };
   if (label !== undefined) record.label = label;
   if (confidence !== -Infinity) record.confidence = confidence;
   if (value !== undefined) record.value = value;
+  if (cluster !== undefined) record.cluster = cluster;
+  if (outlier !== undefined) record.outlier = outlier;
+  if (score !== undefined) record.score = score;
   return record;
 }
 

@@ -10,6 +10,9 @@ import {
   SchemaError,
   VerificationError,
   type BatchPrediction,
+  type ClusterPrediction,
+  type OutputsInfo,
+  type Task,
   type DriftReport,
   type Feature,
   type FeatureDrift,
@@ -60,7 +63,7 @@ export async function mainThread(): Promise<void> {
   const tests: number = info.testVectors.passed + info.testVectors.total;
   const description: string = info.card.description;
   const framework: string = info.training.framework.name + info.training.converter.version;
-  const task: "classification" | "regression" = info.outputs.task;
+  const task: Task = info.outputs.task;
   void [names, where, signer, verified, tests, description, framework, task];
 
   const one: Prediction = await model.predict(setosa);
@@ -171,4 +174,67 @@ export async function either(worker: boolean): Promise<void> {
   again.dispose();
   const issues: Issue[] = await model.validate([setosa]);
   void issues;
+}
+
+export async function outputKinds(): Promise<void> {
+  // The task a caller expects types predict's results; without it, every part is optional.
+  const kmeans = await loadModel<"clustering">("/models/kmeans-1.0.0.sonnx", { publicKey });
+  const c: ClusterPrediction = await kmeans.predict(setosa);
+  const cluster: number = c.cluster;
+  const distances: number[] | undefined = c.distances;
+  const batch = await kmeans.predictBatch([setosa]);
+  const clusters: Uint32Array = batch.clusters;
+  const k: number = batch.clusterCount;
+  void [cluster, distances, clusters, k];
+  // @ts-expect-error — a cluster index is a number, not a class name
+  const asName: string = c.cluster;
+  void asName;
+
+  const pca = await loadModel<"transform">("/models/pca-1.0.0.sonnx", { publicKey });
+  const vector: number[] = (await pca.predict(setosa)).vector;
+  const vectors: Float64Array = (await pca.predictBatch([setosa])).vectors;
+  void [vector, vectors];
+
+  // A model of unknown task: the batch is a union discriminated by `task`.
+  const any: Model = await loadModel("/models/any.sonnx", { publicKey });
+  const b: BatchPrediction = await any.predictBatch([setosa]);
+  switch (b.task) {
+    case "classification": {
+      const labels: string[] = b.labels;
+      void labels;
+      break;
+    }
+    case "regression": {
+      const values: Float64Array = b.values;
+      const names: string[] | undefined = b.valueNames;
+      void [values, names];
+      break;
+    }
+    case "transform": {
+      const d: number = b.dimension;
+      void d;
+      break;
+    }
+    case "clustering": {
+      const idx: Uint32Array = b.clusters;
+      void idx;
+      break;
+    }
+    case "outlier": {
+      const flags: Uint8Array | undefined = b.outliers;
+      const scores: Float64Array | undefined = b.scores;
+      void [flags, scores];
+      break;
+    }
+  }
+  const p: Prediction = await any.predict(setosa);
+  const outlier: boolean | undefined = p.outlier;
+  const values: Record<string, number> | undefined = p.values;
+  const outputs: OutputsInfo = any.info.outputs;
+  const task: Task = outputs.task;
+  const dimension: number | undefined = outputs.dimension;
+  void [outlier, values, task, dimension];
+  // @ts-expect-error — not a task
+  const wrongTask: Task = "ranking";
+  void wrongTask;
 }

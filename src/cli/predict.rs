@@ -33,6 +33,10 @@ enum Format {
 /// listed on standard error (and in the output's `error` column) while the other rows are
 /// predicted; the exit code is 1 when any row failed. With --strict nothing is predicted
 /// unless every row is valid. JSON input is all or nothing.
+///
+/// The result columns follow the model's task: label and p_<class> (classification), value
+/// or value_<target> (regression), vector_0… (transform), cluster and distance_0…
+/// (clustering), outlier and score (outlier detection); JSON gives the same parts per row.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The bundle.
