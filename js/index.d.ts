@@ -57,6 +57,14 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Receives an audit record for every prediction (if it throws, `predict` rejects). */
   onPrediction?: (record: PredictionRecord) => void;
+  /**
+   * Load by channel from a registry folder (`sealed-onnx publish`): the source is the model's
+   * folder URL (`https://host/models/iris`), `publicKey` is required. `index.json` is
+   * verified, an index older than one seen before is refused (`registry.replay`), the
+   * channel is resolved and the bundle checked against the digest the index lists
+   * (`registry.digest`). `"current"` is `"prod"`. See `info.registry`.
+   */
+  channel?: "dev" | "staging" | "prod" | "current";
 }
 
 /** `LoadOptions` with `worker: true`: the model runs in a module Web Worker. */
@@ -185,6 +193,33 @@ export interface ModelInfo {
   files: Record<string, string>;
   /** Where the bytes came from. */
   source: "network" | "cache" | "file" | "bytes";
+  /** Present when loaded by `channel`: what the signed registry index resolved. */
+  registry?: RegistryInfo;
+}
+
+/** `info.registry`: which registry, channel and version a load by channel resolved. */
+export interface RegistryInfo {
+  /** The model's folder URL (ends with `/`). */
+  url: string;
+  name: string;
+  /** The channel asked for. */
+  channel: string;
+  /** The version it resolved to. */
+  version: string;
+  /** That version's digest as the signed index lists it (equals `info.digest`). */
+  integrity: string;
+  /** The index's sequence (incremented by every publish, promotion and rollback). */
+  sequence: number;
+  /** When the index was written (RFC 3339). */
+  updated: string;
+  /** Fingerprint of the key the index verified with. */
+  signer: string;
+  /** Where the index came from. */
+  index: "network" | "cache" | "file";
+  /** Every channel that points at a version, and the version. */
+  channels: Record<string, string>;
+  /** Every published version, in publishing order. */
+  versions: string[];
 }
 
 // ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import {
 } from "./core.js";
 
 import { CsvTable, fromCsv, isCsvTable } from "./csv.js";
+import { obtainFromRegistry } from "./registry.js";
 
 export { CsvTable, ModelError, SchemaError, VerificationError, fromCsv };
 
@@ -56,7 +57,9 @@ export async function loadModel(source, options = {}) {
   const wasmReady = opts.worker ? undefined : initWasm();
   if (wasmReady) wasmReady.catch(() => {}); // reported below, after the download
 
-  const fetched = await obtain(source, opts);
+  // With a channel, `source` is a registry folder: the signed index picks the bundle.
+  const fetched =
+    opts.channel !== undefined ? await obtainFromRegistry(source, opts, REGISTRY_IO) : await obtain(source, opts);
   if (signal && signal.aborted) throw abortReason(signal);
 
   let model;
@@ -75,6 +78,7 @@ export async function loadModel(source, options = {}) {
   if (fetched.storeInCache && model.info.verified === true) {
     await storeInCache(fetched.url, fetched.bytesForCache ?? fetched.bytes);
   }
+  if (fetched.afterLoad && model.info.verified === true) await fetched.afterLoad();
   return model;
 }
 
@@ -90,6 +94,7 @@ function readOptions(options) {
     worker = false,
     signal,
     onPrediction,
+    channel,
   } = options;
   const out = {
     publicKey: pem(publicKey),
@@ -100,6 +105,7 @@ function readOptions(options) {
     worker: optionalBoolean(worker, "worker"),
     signal: signal ?? undefined,
     onPrediction: optionalFunction(onPrediction, "onPrediction"),
+    channel: optionalString(channel, "channel"),
   };
   if (out.signal !== undefined && (typeof out.signal !== "object" || typeof out.signal.aborted !== "boolean")) {
     throw new TypeError("loadModel: signal must be an AbortSignal");
@@ -345,6 +351,9 @@ async function storeInCache(url, bytes) {
   }
 }
 
+/** index.js's own reading functions, for registry.js (index and bundle read like bundles). */
+const REGISTRY_IO = Object.freeze({ resolve, obtain, readCache, storeInCache, cacheStorage });
+
 // ---------------------------------------------------------------------------------------
 // Models
 
@@ -354,7 +363,8 @@ class BaseModel {
   #onPrediction;
 
   constructor(info, source, opts) {
-    this.info = Object.freeze({ ...info, source });
+    // Loaded by channel: which registry, channel and version (see registry.js).
+    this.info = Object.freeze(opts.registry ? { ...info, source, registry: opts.registry } : { ...info, source });
     // Every prediction and audit record says whether a key or digest vouched for the bundle,
     // so an unverified result can never pass for a verified one.
     this.#stamp = Object.freeze({ name: info.name, version: info.version, digest: info.digest, verified: info.verified === true });

@@ -7,6 +7,7 @@
 mod convert;
 mod errors;
 mod panic;
+mod registry;
 
 use wasm_bindgen::prelude::*;
 
