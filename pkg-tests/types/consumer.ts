@@ -54,6 +54,12 @@ export async function mainThread(): Promise<void> {
   const fromBytes: Model = await loadModel(bytes, { allowUnverified: true });
   const fromBuffer: Model = await loadModel(new ArrayBuffer(8), { integrity: "sha256-…" });
   const fromBlob: Model = await loadModel(file, { publicKey, worker: false });
+  const byChannel: Model = await loadModel("https://host/models/iris", { channel: "prod", publicKey, cache: true });
+  const resolved: string | undefined = byChannel.info.registry?.version;
+  const seq: number | undefined = byChannel.info.registry?.sequence;
+  void [resolved, seq];
+  // @ts-expect-error: not a channel
+  await loadModel("https://host/models/iris", { channel: "beta", publicKey });
 
   const info: Readonly<ModelInfo> = model.info;
   const names: string[] = info.schema.map((f: Feature) => f.name);
