@@ -3,6 +3,7 @@
 
 mod agreement;
 mod bad_bundles;
+mod boosters;
 mod cli;
 mod corpus;
 mod csv_predict;

@@ -1,0 +1,223 @@
+//! LightGBM and XGBoost as a student packs them: the corpus exports (onnxmltools alone, and a
+//! scikit-learn pipeline converted by skl2onnx with onnxmltools' converter registered) go
+//! through `pack` and `predict` like any bundle, with missing cells in the rows, and every row
+//! must come back as onnxruntime computed it (labels exact, scores within twice the case's
+//! tolerance, as in tests/e2e/corpus.rs).
+
+use serde_json::{json, Value};
+
+use crate::support::{cli_stdin, pack_files, repo, tempdir};
+
+fn corpus(case: &str) -> Value {
+    let path = repo(&format!("tests/corpus/{case}/io.json"));
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// The rows of the corpus input `X` (`None` for a missing cell).
+fn rows(io: &Value) -> Vec<Vec<Option<f64>>> {
+    io["inputs"]["X"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_array().unwrap().iter().map(Value::as_f64).collect())
+        .collect()
+}
+
+fn record(row: &[Option<f64>]) -> Value {
+    Value::Object(
+        row.iter()
+            .enumerate()
+            .map(|(j, v)| (format!("f{j}"), v.map_or(Value::Null, Value::from)))
+            .collect(),
+    )
+}
+
+/// onnxruntime's output `name`, one `Vec<f64>` per row.
+fn floats(io: &Value, name: &str) -> Vec<Vec<f64>> {
+    io["onnxruntime"][name]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| match r.as_array() {
+            Some(r) => r.iter().map(|v| v.as_f64().unwrap()).collect(),
+            None => vec![r.as_f64().unwrap()],
+        })
+        .collect()
+}
+
+/// Packs `case` with its own rows as the training CSV (a missing cell makes the feature
+/// nullable), every seventh row as a test vector of onnxruntime's answer, then predicts every
+/// row; returns the predictions.
+fn pack_and_predict(case: &str, outputs: Value, expected: impl Fn(usize) -> Value) -> Vec<Value> {
+    let io = corpus(case);
+    let rows = rows(&io);
+    assert!(
+        rows.iter().any(|r| r.iter().any(Option::is_none)),
+        "{case} has no missing cells"
+    );
+    let width = rows[0].len();
+    let mut csv = (0..width)
+        .map(|j| format!("f{j}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    csv += ",target\n";
+    for r in &rows {
+        let cells: Vec<String> = r
+            .iter()
+            .map(|v| v.map_or(String::new(), |v| format!("{v:?}")))
+            .collect();
+        csv += &format!("{},0\n", cells.join(","));
+    }
+    let tolerance = &io["tolerance"];
+    let vectors: Vec<Value> = (0..rows.len())
+        .step_by(7)
+        .map(|i| json!({"input": record(&rows[i]), "expected": expected(i)}))
+        .collect();
+    let meta = json!({
+        "name": case, "version": "1.0.0", "target": "target",
+        "training": {"framework": {"name": "scikit-learn", "version": "1.9.1"},
+                     "converter": {"name": "onnxmltools", "version": "1.16.0"}},
+        "outputs": outputs,
+        "card": {"description": "A corpus export.", "intended_use": "Tests.",
+                 "out_of_scope": "Everything else.", "authors": ["sealed-onnx tests"],
+                 "license": "MIT"}
+    });
+    let dir = tempdir();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let train = write("train.csv", csv.as_bytes());
+    let meta = write("meta.json", meta.to_string().as_bytes());
+    let tv = write(
+        "tv.json",
+        json!({"tolerance": tolerance, "cases": vectors})
+            .to_string()
+            .as_bytes(),
+    );
+    let bundle = dir.path().join(format!("{case}.sonnx"));
+    let packed = pack_files(
+        &repo(&format!("tests/corpus/{case}/model.onnx")),
+        &meta,
+        &train,
+        &tv,
+        &bundle,
+    );
+    let n = vectors.len();
+    assert!(
+        packed.ok().contains(&format!("{n}/{n} test vectors pass")),
+        "{case}: {}",
+        packed.ok()
+    );
+    let input: Vec<Value> = rows.iter().map(|r| record(r)).collect();
+    let out = cli_stdin(
+        [
+            "predict",
+            bundle.to_str().unwrap(),
+            "--allow-unverified",
+            "-i",
+            "-",
+        ],
+        Some(Value::from(input).to_string().as_bytes()),
+    );
+    let got: Value = serde_json::from_str(out.ok()).unwrap_or_else(|e| panic!("{e}: {}", out.ok()));
+    let got = got["predictions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{got}"))
+        .clone();
+    assert_eq!(got.len(), rows.len(), "{case}");
+    got
+}
+
+/// Twice the case's tolerance against onnxruntime (tests/e2e/corpus.rs says why).
+fn close(io: &Value, want: f64, got: f64) -> bool {
+    let rel = 2.0 * io["tolerance"]["relative"].as_f64().unwrap();
+    let abs = 2.0 * io["tolerance"]["absolute"].as_f64().unwrap();
+    (got - want).abs() <= abs + rel * want.abs()
+}
+
+/// A classifier case with int64 labels: every row's label and probabilities.
+fn classifier(case: &str) {
+    let io = corpus(case);
+    let labels: Vec<i64> = io["onnxruntime"]["label"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_i64().unwrap())
+        .collect();
+    let probabilities = floats(&io, "probabilities");
+    let mut classes = labels.clone();
+    classes.sort_unstable();
+    classes.dedup();
+    let names: Vec<String> = classes.iter().map(i64::to_string).collect();
+    let got = pack_and_predict(
+        case,
+        json!({"task": "classification", "class_names": names, "class_labels": classes,
+               "label": "label", "probabilities": "probabilities"}),
+        |i| {
+            let p: serde_json::Map<String, Value> = names
+                .iter()
+                .zip(&probabilities[i])
+                .map(|(n, p)| (n.clone(), Value::from(*p)))
+                .collect();
+            json!({"label": labels[i].to_string(), "probabilities": p})
+        },
+    );
+    for (i, g) in got.iter().enumerate() {
+        let want = labels[i].to_string();
+        assert_eq!(
+            g["label"].as_str(),
+            Some(want.as_str()),
+            "{case} row {i}: {g}"
+        );
+        let p: Vec<f64> = names
+            .iter()
+            .map(|n| {
+                g["probabilities"][n]
+                    .as_f64()
+                    .unwrap_or_else(|| panic!("{case}: {g}"))
+            })
+            .collect();
+        for (w, p) in probabilities[i].iter().zip(&p) {
+            assert!(
+                close(&io, *w, *p),
+                "{case} row {i}: {p:?} vs {:?}",
+                probabilities[i]
+            );
+        }
+    }
+}
+
+fn regressor(case: &str, output: &str) {
+    let io = corpus(case);
+    let want: Vec<f64> = floats(&io, output).into_iter().map(|r| r[0]).collect();
+    let got = pack_and_predict(
+        case,
+        json!({"task": "regression", "value": output}),
+        |i| json!({"value": want[i]}),
+    );
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        let v = g["value"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{case} row {i}: {g}"));
+        assert!(close(&io, *w, v), "{case} row {i}: {v} vs {w}");
+    }
+}
+
+#[test]
+fn a_lightgbm_classifier_converted_alone_packs_and_predicts_rows_with_missing_cells() {
+    // onnxmltools declares this graph's label output as [1]; it holds one label per row.
+    classifier("lgbm-binary-int");
+}
+
+#[test]
+fn an_xgboost_classifier_in_a_pipeline_packs_and_predicts_rows_with_missing_cells() {
+    classifier("xgb-pipeline-binary-int");
+}
+
+#[test]
+fn lightgbm_and_xgboost_regressors_pack_and_predict_rows_with_missing_cells() {
+    regressor("lgbm-reg", "variable");
+    regressor("xgb-pipeline-reg", "variable");
+}
