@@ -2,6 +2,7 @@
 // prediction (model, version, digest, whether the bundle was verified, time, label/value,
 // confidence), exportable as JSON.
 
+import { summary } from "../lib/results.js";
 import { download, h, num, percent, replace } from "../lib/dom.js";
 
 const KEEP = 1000;
@@ -67,7 +68,7 @@ export class AuditLog {
               h("td", {}, r.version),
               h("td", {}, h("code", { class: "digest", title: r.digest }, `${r.digest.slice(0, 19)}…`)),
               h("td", { "data-verified": String(r.verified === true) }, r.verified === true ? "yes" : h("strong", { class: "unverified-mark" }, "NO — untrusted")),
-              h("td", {}, r.label !== undefined ? r.label : num(r.value, 4)),
+              h("td", {}, r.label !== undefined ? r.label : summary(r)),
               h("td", {}, r.confidence !== undefined ? percent(r.confidence) : "—"),
             ),
           ),

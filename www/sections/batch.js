@@ -2,6 +2,7 @@
 // listed with each problem and left out, the valid ones are predicted in chunks (the page
 // stays responsive and shows progress), and everything can be downloaded as CSV.
 
+import { resultCells, resultColumns, summary } from "../lib/results.js";
 import { fromCsv } from "../lib/package.js";
 
 import { toCsv } from "../lib/csv.js";
@@ -169,15 +170,11 @@ export class BatchSection {
 
   /** Output columns of the download and the table. */
   outputColumns() {
-    const { classes } = this.results;
-    return classes ? ["prediction", ...classes.map((c) => `p(${c})`)] : ["prediction"];
+    return resultColumns(this.results.model.outputs);
   }
 
   outputCells(p) {
-    const { classes } = this.results;
-    if (!p) return classes ? ["", ...classes.map(() => "")] : [""];
-    if (classes) return [p.label, ...classes.map((c) => p.probabilities?.[c] ?? "")];
-    return [p.value];
+    return resultCells(this.results.model.outputs, p);
   }
 
   renderTable() {
@@ -203,7 +200,7 @@ export class BatchSection {
             const errs = rowErrors.get(i);
             let out = "";
             if (p && classes) out = `${p.label} (${percent(Math.max(...Object.values(p.probabilities ?? { x: NaN })))})`;
-            else if (p) out = num(p.value, 4);
+            else if (p) out = summary(p);
             return h(
               "tr",
               { class: errs ? "results-row results-row--bad" : "results-row", "data-row": i + 1 },

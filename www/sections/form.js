@@ -223,9 +223,73 @@ export class PredictForm {
             )
           : null,
       ];
+    } else if (p.values) {
+      // Several regression targets: one line each.
+      body = h(
+        "dl",
+        { class: "answer values" },
+        Object.entries(p.values).map(([name, v]) => [h("dt", {}, name), h("dd", {}, h("strong", { class: "value" }, num(v, 4)))]),
+      );
+    } else if (p.vector) {
+      body = vectorView(p.vector);
+    } else if (p.cluster !== undefined) {
+      body = clusterView(p);
+    } else if (p.outlier !== undefined || p.score !== undefined) {
+      body = h(
+        "p",
+        { class: "answer" },
+        p.outlier === undefined ? "" : h("strong", { class: p.outlier ? "outlier outlier--yes" : "outlier" }, p.outlier ? "Outlier" : "Inlier"),
+        p.score === undefined ? "" : ` · score ${num(p.score, 4)} (negative: unlike the training data)`,
+      );
     } else {
       body = h("p", { class: "answer" }, `Prediction${out.value ? ` (${out.value})` : ""}: `, h("strong", { class: "value" }, num(p.value, 4)));
     }
     replace(this.result, h("div", { class: "prediction", "data-prediction": JSON.stringify(p) }, body, stamp));
   }
+}
+
+/** A transform's vector: its length, the numbers (the first 64 shown), bars scaled to the largest. */
+function vectorView(vector) {
+  const shown = vector.slice(0, 64);
+  const top = Math.max(1e-12, ...shown.map((v) => Math.abs(v)));
+  return [
+    h("p", { class: "answer" }, `Vector of ${vector.length} numbers`, vector.length > 64 ? " (first 64 shown)" : ""),
+    h(
+      "ul",
+      { class: "bars vector", "aria-label": "Vector components" },
+      shown.map((v, k) =>
+        h(
+          "li",
+          { class: "bar-row" },
+          h("span", { class: "bar-name" }, String(k)),
+          h("span", { class: "bar", "aria-hidden": "true" }, h("span", { style: `width: ${(Math.abs(v) / top) * 100}%` })),
+          h("span", { class: "bar-value" }, num(v, 4)),
+        ),
+      ),
+    ),
+  ];
+}
+
+/** A cluster and the distance to each centre (the nearest is the cluster). */
+function clusterView(p) {
+  const d = p.distances ?? [];
+  const top = Math.max(1e-12, ...d);
+  return [
+    h("p", { class: "answer" }, "Cluster: ", h("strong", { class: "label" }, String(p.cluster)), d.length ? ` (distance ${num(d[p.cluster], 4)} to its centre)` : ""),
+    d.length
+      ? h(
+          "ul",
+          { class: "bars", "aria-label": "Distance to each cluster centre" },
+          d.map((v, k) =>
+            h(
+              "li",
+              { class: k === p.cluster ? "bar-row bar-row--best" : "bar-row" },
+              h("span", { class: "bar-name" }, `cluster ${k}`),
+              h("span", { class: "bar", "aria-hidden": "true" }, h("span", { style: `width: ${(v / top) * 100}%` })),
+              h("span", { class: "bar-value" }, num(v, 4)),
+            ),
+          ),
+        )
+      : null,
+  ];
 }
