@@ -176,7 +176,7 @@ pub(super) fn check_outputs(m: &Manifest) -> Result<(), BundleError> {
                     "a transform must name its vector output",
                 ));
             }
-            if !o.dimension.is_some_and(|d| d >= 1) {
+            if o.dimension.is_none_or(|d| d < 1) {
                 return Err(invalid(
                     "outputs.dimension",
                     "a transform must give its vector's dimension (1 or more)",
