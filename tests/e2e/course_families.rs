@@ -1,8 +1,9 @@
-//! LightGBM and XGBoost as a student packs them: the corpus exports (onnxmltools alone, and a
-//! scikit-learn pipeline converted by skl2onnx with onnxmltools' converter registered) go
-//! through `pack` and `predict` like any bundle, with missing cells in the rows, and every row
-//! must come back as onnxruntime computed it (labels exact, scores within twice the case's
-//! tolerance, as in tests/e2e/corpus.rs).
+//! The corpus families beyond the core as a student packs them: LightGBM and XGBoost (the
+//! onnxmltools exports alone, and scikit-learn pipelines converted by skl2onnx with
+//! onnxmltools' converter registered, with missing cells in the rows) and the meta-estimators,
+//! discriminant analyses, linear models and feature selectors go through `pack` and `predict`
+//! like any bundle, and every row must come back as onnxruntime computed it (labels exact,
+//! scores within twice the case's tolerance, as in tests/e2e/corpus.rs).
 
 use serde_json::{json, Value};
 
@@ -51,10 +52,6 @@ fn floats(io: &Value, name: &str) -> Vec<Vec<f64>> {
 fn pack_and_predict(case: &str, outputs: Value, expected: impl Fn(usize) -> Value) -> Vec<Value> {
     let io = corpus(case);
     let rows = rows(&io);
-    assert!(
-        rows.iter().any(|r| r.iter().any(Option::is_none)),
-        "{case} has no missing cells"
-    );
     let width = rows[0].len();
     let mut csv = (0..width)
         .map(|j| format!("f{j}"))
@@ -137,20 +134,46 @@ fn close(io: &Value, want: f64, got: f64) -> bool {
     (got - want).abs() <= abs + rel * want.abs()
 }
 
-/// A classifier case with int64 labels: every row's label and probabilities.
+fn assert_missing_cells(case: &str) {
+    assert!(
+        rows(&corpus(case))
+            .iter()
+            .any(|r| r.iter().any(Option::is_none)),
+        "{case} has no missing cells"
+    );
+}
+
+/// The class a label names in the manifest: a string label itself, an integer in decimal.
+fn class_name(label: &Value) -> String {
+    label
+        .as_str()
+        .map_or_else(|| label.as_i64().unwrap().to_string(), str::to_string)
+}
+
+/// A classifier case: every row's label and probabilities (or scores). The classes are the
+/// labels onnxruntime gave, sorted as scikit-learn sorts its classes (every class occurs).
 fn classifier(case: &str) {
     let io = corpus(case);
-    let labels: Vec<i64> = io["onnxruntime"]["label"]["data"]
+    // Flattened: QDA's export gives its labels the shape [1, N].
+    let labels: Vec<Value> = io["onnxruntime"]["label"]["data"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|l| l.as_i64().unwrap())
+        .flat_map(|l| l.as_array().cloned().unwrap_or_else(|| vec![l.clone()]))
         .collect();
     let probabilities = floats(&io, "probabilities");
     let mut classes = labels.clone();
-    classes.sort_unstable();
+    classes.sort_by(|a, b| match (a.as_i64(), b.as_i64()) {
+        (Some(a), Some(b)) => a.cmp(&b),
+        _ => a.as_str().cmp(&b.as_str()),
+    });
     classes.dedup();
-    let names: Vec<String> = classes.iter().map(i64::to_string).collect();
+    assert_eq!(
+        classes.len(),
+        probabilities[0].len(),
+        "{case}: a class never predicted"
+    );
+    let names: Vec<String> = classes.iter().map(class_name).collect();
     let got = pack_and_predict(
         case,
         json!({"task": "classification", "class_names": names, "class_labels": classes,
@@ -161,11 +184,11 @@ fn classifier(case: &str) {
                 .zip(&probabilities[i])
                 .map(|(n, p)| (n.clone(), Value::from(*p)))
                 .collect();
-            json!({"label": labels[i].to_string(), "probabilities": p})
+            json!({"label": class_name(&labels[i]), "probabilities": p})
         },
     );
     for (i, g) in got.iter().enumerate() {
-        let want = labels[i].to_string();
+        let want = class_name(&labels[i]);
         assert_eq!(
             g["label"].as_str(),
             Some(want.as_str()),
@@ -208,16 +231,62 @@ fn regressor(case: &str, output: &str) {
 #[test]
 fn a_lightgbm_classifier_converted_alone_packs_and_predicts_rows_with_missing_cells() {
     // onnxmltools declares this graph's label output as [1]; it holds one label per row.
+    assert_missing_cells("lgbm-binary-int");
     classifier("lgbm-binary-int");
 }
 
 #[test]
 fn an_xgboost_classifier_in_a_pipeline_packs_and_predicts_rows_with_missing_cells() {
+    assert_missing_cells("xgb-pipeline-binary-int");
     classifier("xgb-pipeline-binary-int");
 }
 
 #[test]
 fn lightgbm_and_xgboost_regressors_pack_and_predict_rows_with_missing_cells() {
-    regressor("lgbm-reg", "variable");
-    regressor("xgb-pipeline-reg", "variable");
+    for case in ["lgbm-reg", "xgb-pipeline-reg"] {
+        assert_missing_cells(case);
+        regressor(case, "variable");
+    }
+}
+
+#[test]
+fn meta_estimators_and_other_course_classifiers_pack_and_predict_like_onnxruntime() {
+    for case in [
+        "qda-multiclass-str",
+        "lda-multiclass-str",
+        "catnb-kbins-binary-int",
+        "perceptron-multiclass-str",
+        "pa-binary-str",
+        "adaboost-multiclass-str",
+        "bagging-binary-int",
+        "voting-hard-binary-int",
+        "stacking-binary-int",
+        "calibrated-sigmoid-binary-int",
+        "calibrated-isotonic-binary-int",
+        "ovr-multiclass-str",
+        "nusvc-multiclass-str",
+        "selectkbest-logreg-binary-int",
+        "mlp-earlystop-multiclass-str",
+    ] {
+        classifier(case);
+    }
+}
+
+#[test]
+fn meta_estimators_and_other_course_regressors_pack_and_predict_like_onnxruntime() {
+    for case in [
+        "adaboost-reg",
+        "bagging-reg",
+        "voting-reg",
+        "stacking-reg",
+        "nusvr",
+        "linearsvr",
+        "huber",
+        "poisson",
+        "tweedie",
+        "selectkbest-ridge",
+        "mlp-earlystop-reg",
+    ] {
+        regressor(case, "variable");
+    }
 }

@@ -3,9 +3,9 @@
 
 mod agreement;
 mod bad_bundles;
-mod boosters;
 mod cli;
 mod corpus;
+mod course_families;
 mod csv_predict;
 mod estimators;
 mod float64;
