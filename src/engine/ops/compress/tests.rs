@@ -170,10 +170,9 @@ fn condition_shorter_or_longer_than_the_axis() {
             .filter_map(|(i, c)| c.then_some(i))
             .collect()
     };
-    let short = super::compress_t::<f32>(&x, Some(0), &keep(&[false, true])).unwrap();
+    let short = super::compress(&x, Some(0), &keep(&[false, true])).unwrap();
     assert_eq!(short.shape(), &[1, 2]);
-    let long =
-        super::compress_t::<f32>(&x, Some(0), &keep(&[true, false, true, true, true])).unwrap();
+    let long = super::compress(&x, Some(0), &keep(&[true, false, true, true, true])).unwrap();
     assert_eq!(
         long.to_plain_array_view::<f32>()
             .unwrap()
@@ -182,7 +181,7 @@ fn condition_shorter_or_longer_than_the_axis() {
             .collect::<Vec<_>>(),
         [1.0, 2.0, 5.0, 6.0]
     );
-    let columns = super::compress_t::<f32>(&x, Some(1), &keep(&[false, true])).unwrap();
+    let columns = super::compress(&x, Some(1), &keep(&[false, true])).unwrap();
     assert_eq!(
         columns
             .to_plain_array_view::<f32>()
@@ -200,5 +199,32 @@ fn an_axis_out_of_range_is_refused_when_the_model_loads() {
     assert!(
         e.contains("Compress: axis 2 is out of range for an input of rank 2"),
         "{e}"
+    );
+}
+
+#[test]
+fn any_element_type_and_an_empty_result_keep_their_type() {
+    let words = tract_ndarray::arr2(&[["a".to_string(), "b".into()], ["c".into(), "d".into()]])
+        .into_tensor();
+    let kept = super::compress(&words, None, &[1, 2]).unwrap();
+    let kept: Vec<String> = kept
+        .to_plain_array_view::<String>()
+        .unwrap()
+        .iter()
+        .cloned()
+        .collect();
+    assert_eq!(kept, ["b", "c"]);
+    let none = super::compress(&words, Some(1), &[]).unwrap();
+    assert_eq!(none.shape(), &[2, 0]);
+    assert_eq!(none.datum_type(), String::datum_type());
+    let ints = tract_ndarray::arr1(&[7i64, 8, 9]).into_tensor();
+    let kept = super::compress(&ints, Some(0), &[0, 2]).unwrap();
+    assert_eq!(
+        kept.to_plain_array_view::<i64>()
+            .unwrap()
+            .iter()
+            .copied()
+            .collect::<Vec<_>>(),
+        [7, 9]
     );
 }
