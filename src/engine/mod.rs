@@ -92,6 +92,18 @@ impl Engine {
             .into_optimized()
             .and_then(|m| m.into_runnable())
             .map_err(prepare)?;
+        // Each output's width as the optimised graph knows it (`None` when symbolic).
+        let widths: Vec<Option<usize>> = (0..selected.len())
+            .map(|i| {
+                let fact = plan.model().output_fact(i).ok()?;
+                match fact.shape.iter().collect::<Vec<_>>().as_slice() {
+                    [_] => Some(1),
+                    [_, w] => w.to_i64().ok().and_then(|w| usize::try_from(w).ok()),
+                    _ => None,
+                }
+            })
+            .collect();
+        outputs::check_widths(&manifest.outputs, &selected, &widths)?;
         Ok(Engine {
             plan,
             inputs,

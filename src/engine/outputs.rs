@@ -287,6 +287,43 @@ pub fn empty_columns(outputs: &Outputs, roles: &[Role]) -> Columns {
     c
 }
 
+/// Refuses at load a graph whose outputs have another width than the manifest says (a
+/// transform's `dimension`, the `clusters`, the number of targets or classes), when the
+/// optimised graph knows it; otherwise the first prediction checks it.
+pub fn check_widths(
+    outputs: &Outputs,
+    roles: &[Role],
+    widths: &[Option<usize>],
+) -> Result<(), EngineError> {
+    for (role, width) in roles.iter().zip(widths) {
+        let Some(width) = *width else { continue };
+        let (name, want, what) = match role {
+            Role::Vector => (&outputs.vector, outputs.dimension, "outputs.dimension"),
+            Role::Distances => (&outputs.distances, outputs.clusters, "outputs.clusters"),
+            Role::Value => {
+                let n = outputs.value_names.as_ref().map_or(1, Vec::len) as u64;
+                (
+                    &outputs.value,
+                    Some(n),
+                    "the number of values (outputs.value_names)",
+                )
+            }
+            Role::Score => (&outputs.score, Some(1), "one score per row"),
+            _ => continue,
+        };
+        if want.is_some_and(|w| w != width as u64) {
+            return Err(bad(
+                name,
+                format!(
+                    "has {width} numbers per row, but {what} is {}",
+                    want.unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The floats of an output that must hold `rows × width` numbers (`[N]` or `[N, 1]` when
 /// `width` is 1).
 fn matrix(

@@ -391,3 +391,27 @@ fn committed_output_kind_bundles_are_what_pack_builds() {
         );
     }
 }
+
+#[test]
+fn a_dimension_the_graph_does_not_have_is_refused_at_load() {
+    let dir = tempdir();
+    let src = case_dir("pca");
+    let work = dir.path().join("pca");
+    std::fs::create_dir_all(&work).unwrap();
+    for f in ["model.onnx", "train.csv"] {
+        std::fs::copy(src.join(f), work.join(f)).unwrap();
+    }
+    let mut meta: Value =
+        serde_json::from_slice(&std::fs::read(src.join("meta.json")).unwrap()).unwrap();
+    meta["outputs"] =
+        serde_json::json!({"task": "transform", "vector": "variable", "dimension": 4});
+    std::fs::write(work.join("meta.json"), serde_json::to_vec(&meta).unwrap()).unwrap();
+    let empty = serde_json::json!({"tolerance": {"relative": 1e-5, "absolute": 1e-6}, "cases": []});
+    std::fs::write(
+        work.join("test_vectors.json"),
+        serde_json::to_vec(&empty).unwrap(),
+    )
+    .unwrap();
+    let (_, run) = pack_with(&work, &work, &[]);
+    run.fails_with("output \"variable\" has 3 numbers per row, but outputs.dimension is 4");
+}
