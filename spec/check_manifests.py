@@ -116,6 +116,7 @@ def explicit_nulls(m: dict[str, Any]) -> None:
     m["test_vectors"]["cases"][0]["expected"].update(label=None, probabilities=None)
     m["card"].update(intended_use="", out_of_scope="", limitations="", fairness="",
                      authors=[], license="MIT", operating_ranges={"a": "0-10"})
+    m["file_sizes"] = {"model.onnx": 1234}
 
 
 def output_kind(outputs: dict[str, Any], expected: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
@@ -180,6 +181,10 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
     ("missing required field: drift_baseline", lambda m: m.pop("drift_baseline")),
     ("negative row count", lambda m: m["training"]["data"].update(rows=-1)),
     ("upper-case digest", lambda m: m["files"].update({"model.onnx": "A" * 64})),
+    ("negative file size", lambda m: m.setdefault("file_sizes", {}).update({"model.onnx": -1})),
+    ("string file size", lambda m: m.setdefault("file_sizes", {}).update({"model.onnx": "12"})),
+    ("size of an entry that is not listed",
+     lambda m: m.setdefault("file_sizes", {}).update({"evil.py": 12})),
     ("null where not optional", lambda m: m["inputs"]["features"][0].update(nullable=None)),
     ("string probability", lambda m: m["test_vectors"]["cases"][0]["expected"].update(
         probabilities={"a": "0.5"})),

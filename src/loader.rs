@@ -62,6 +62,16 @@ pub enum VerificationError {
         /// Digest of the entry.
         actual: String,
     },
+    /// A file's size in the zip directory is not the size the manifest lists for it.
+    #[error("{name} is {actual} bytes but manifest.json lists {expected}: the bundle was modified (refused before inflating it)")]
+    FileSize {
+        /// Entry name.
+        name: String,
+        /// Size listed in the manifest.
+        expected: u64,
+        /// Size the zip directory declares.
+        actual: u64,
+    },
     /// A public key was given but the bundle has no `model.sig`.
     #[error("bundle is not signed (no model.sig) but a public key was given: sign it with `sealed-onnx sign`")]
     Unsigned,
@@ -152,7 +162,9 @@ impl LoadError {
             LoadError::Verification(v) => match v {
                 VerificationError::NoTrustAnchor => "trustAnchor",
                 VerificationError::Integrity(_) => "integrity",
-                VerificationError::FileDigest { .. } => "fileDigest",
+                VerificationError::FileDigest { .. } | VerificationError::FileSize { .. } => {
+                    "fileDigest"
+                }
                 VerificationError::Unsigned | VerificationError::Signature(_) => "signature",
             },
             LoadError::Engine(_) => "graph",
@@ -217,6 +229,9 @@ impl SealedModel {
             Some(key) => Some(verify_signature(&open, key)?),
             None => None,
         };
+        // A signed manifest replayed with another model is then refused from the directory,
+        // before inflating: the manifest (which the signature covers) lists the model's size.
+        check_model_size(&open)?;
         let bundle = open.read_model()?;
         check_model_digest(&bundle, &trust::sha256(&bundle.model))?;
         let engine = Engine::load(&bundle.model, &bundle.manifest)?;
@@ -335,8 +350,33 @@ pub fn check_file_digests(bundle: &Bundle) -> Result<(), VerificationError> {
     check_model_digest(bundle, &trust::sha256(&bundle.model))
 }
 
+/// Checks the model's size as the zip directory declares it against the size the manifest
+/// lists (bundles sealed before sizes were recorded list none, and pass).
+///
+/// # Errors
+/// [`VerificationError::FileSize`] naming the entry and both sizes.
+fn check_model_size(open: &OpenBundle<'_>) -> Result<(), VerificationError> {
+    match open.manifest.file_sizes.get(bundle::MODEL_ENTRY) {
+        Some(&expected) if expected != open.model_size() => Err(VerificationError::FileSize {
+            name: bundle::MODEL_ENTRY.into(),
+            expected,
+            actual: open.model_size(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// [`check_file_digests`] with the model's sha256 already computed.
 fn check_model_digest(bundle: &Bundle, model_sha256: &[u8; 32]) -> Result<(), VerificationError> {
+    if let Some(&expected) = bundle.manifest.file_sizes.get(bundle::MODEL_ENTRY) {
+        if expected != bundle.model.len() as u64 {
+            return Err(VerificationError::FileSize {
+                name: bundle::MODEL_ENTRY.into(),
+                expected,
+                actual: bundle.model.len() as u64,
+            });
+        }
+    }
     for (name, expected) in &bundle.manifest.files {
         let digest = match name.as_str() {
             bundle::MODEL_ENTRY => model_sha256,

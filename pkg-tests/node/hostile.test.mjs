@@ -231,17 +231,23 @@ function zipOf(entries) {
   end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
   return Buffer.concat([...parts, cd, end]);
 }
-const iris = readFileSync(join(REPO, "tests/hostile/source.sonnx"));
-// The real manifest and signature as stored (bodies, sizes and CRCs from the directory).
-const real = [];
-for (let i = 0; i + 46 <= iris.length; i++) {
-  if (iris.readUInt32LE(i) !== 0x02014b50) continue;
-  const nameLen = iris.readUInt16LE(i + 28), local = iris.readUInt32LE(i + 42);
-  const name = iris.subarray(i + 46, i + 46 + nameLen).toString();
-  const csize = iris.readUInt32LE(i + 20);
-  const start = local + 30 + iris.readUInt16LE(local + 26) + iris.readUInt16LE(local + 28);
-  real.push({ name, body: iris.subarray(start, start + csize), size: iris.readUInt32LE(i + 24), crc: iris.readUInt32LE(i + 16) });
+/** A bundle's entries as stored (bodies, sizes and CRCs from the directory). */
+function entriesOf(bundle) {
+  const out = [];
+  for (let i = 0; i + 46 <= bundle.length; i++) {
+    if (bundle.readUInt32LE(i) !== 0x02014b50) continue;
+    const nameLen = bundle.readUInt16LE(i + 28), local = bundle.readUInt32LE(i + 42);
+    const name = bundle.subarray(i + 46, i + 46 + nameLen).toString();
+    const csize = bundle.readUInt32LE(i + 20);
+    const start = local + 30 + bundle.readUInt16LE(local + 26) + bundle.readUInt16LE(local + 28);
+    out.push({ name, body: bundle.subarray(start, start + csize), size: bundle.readUInt32LE(i + 24), crc: bundle.readUInt32LE(i + 16) });
+  }
+  return out;
 }
+// The real manifest and signature of the frozen signed iris bundle (sealed before manifests
+// listed the model's size), and of one sealed since (sized-source.sonnx).
+const real = entriesOf(readFileSync(join(REPO, "tests/hostile/source.sonnx")));
+const sized = entriesOf(readFileSync(join(REPO, "tests/hostile/sized-source.sonnx"))).filter((e) => e.name !== "model.onnx");
 /** CRC-32 (zlib's, or a table when this Node has no zlib.crc32), continuing from \`crc\`. */
 const TABLE = Int32Array.from({ length: 256 }, (_, n) => {
   for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
@@ -274,6 +280,8 @@ const results = {};
 for (const [what, crc, forge, expect, maxMs] of [
   // Refused by the signature before the model is inflated.
   ["forgedManifest", runsCrc(units), true, { check: "signature" }, 1000],
+  // A signed manifest that lists the model's size, replayed: refused from the directory.
+  ["sizedReplay", runsCrc(units), "sized", { check: "fileDigest", message: /but manifest\\.json lists/ }, 1000],
   // The signed manifest and signature replayed: only the model's digest can tell, so the
   // model is inflated into exactly its declared size, then refused by its CRC-32 (wrong in
   // the directory) or by its digest (CRC right: every byte inflated and hashed, the worst
@@ -282,9 +290,11 @@ for (const [what, crc, forge, expect, maxMs] of [
   ["wrongCrc", 0, false, { check: "bundle", code: "zip.crc-mismatch" }, 20000],
   ["rightCrc", runsCrc(units), false, { check: "fileDigest" }, 20000],
 ]) {
-  const rest = forge
-    ? [{ name: "manifest.json", body: zlib.deflateRawSync(forged), size: forged.length, crc: crc32(forged) }, ...others.filter((e) => e.name !== "manifest.json")]
-    : others;
+  const rest = forge === "sized"
+    ? sized
+    : forge
+      ? [{ name: "manifest.json", body: zlib.deflateRawSync(forged), size: forged.length, crc: crc32(forged) }, ...others.filter((e) => e.name !== "manifest.json")]
+      : others;
   const bytes = zipOf([{ name: "model.onnx", body: bomb, size: units * 260, crc }, ...rest]);
   globalThis.gc();
   const before = process.memoryUsage().rss;
@@ -295,6 +305,7 @@ for (const [what, crc, forge, expect, maxMs] of [
   assert.ok(e instanceof VerificationError, what + ": " + e);
   assert.equal(e.check, expect.check, what + ": " + e.message);
   if (expect.code) assert.equal(e.code, expect.code, what + ": " + e.message);
+  if (expect.message) assert.match(e.message, expect.message, what);
   const bound = forge ? 64 * MB : 2 * units * 260 + 64 * MB;
   assert.ok(extra < bound, what + ": " + extra + " over " + bound);
   assert.ok(ms < maxMs, what + ": " + ms + " ms");

@@ -71,6 +71,12 @@ pub(super) fn check(m: &Manifest) -> Result<(), BundleError> {
     if !m.files.contains_key(MODEL_ENTRY) {
         return Err(invalid("files", "must list the sha256 of model.onnx"));
     }
+    if let Some(name) = m.file_sizes.keys().find(|n| !m.files.contains_key(*n)) {
+        return Err(invalid(
+            format!("file_sizes.{name}"),
+            "only entries listed in files have a size",
+        ));
+    }
     Ok(())
 }
 

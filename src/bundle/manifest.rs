@@ -37,6 +37,11 @@ pub struct Manifest {
     pub card: Card,
     /// sha256 (lowercase hex) of every other entry of the bundle, by entry name.
     pub files: BTreeMap<String, String>,
+    /// Size in bytes of every entry listed in `files`, by entry name. Signed with the rest of
+    /// the manifest, so a keyed load refuses a model of another size from the zip directory,
+    /// before inflating it. Bundles sealed before this field existed have none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub file_sizes: BTreeMap<String, u64>,
 }
 
 /// Training provenance.

@@ -59,6 +59,22 @@ fn bundle_round_trips_and_is_deterministic() {
 }
 
 #[test]
+fn file_sizes_round_trip_and_are_optional() {
+    let mut v = sample_manifest_json();
+    v["file_sizes"] = serde_json::json!({"model.onnx": 641});
+    let m = parse_manifest(&serde_json::to_vec(&v).unwrap()).unwrap();
+    assert_eq!(m.file_sizes.get("model.onnx"), Some(&641));
+    let mut v = sample_manifest_json();
+    v.as_object_mut().unwrap().remove("file_sizes");
+    let m = parse_manifest(&serde_json::to_vec(&v).unwrap()).unwrap();
+    assert!(m.file_sizes.is_empty());
+    // Not written when absent, so older manifests re-serialise as they were.
+    assert!(!String::from_utf8(manifest_to_bytes(&m).unwrap())
+        .unwrap()
+        .contains("file_sizes"));
+}
+
+#[test]
 fn unknown_format_is_named() {
     let mut v = sample_manifest_json();
     v["format"] = "sealed-onnx/2".into();
@@ -87,6 +103,10 @@ fn inconsistent_manifests_are_refused_with_a_path() {
     type Mutation = fn(&mut serde_json::Value);
     let cases: Vec<(Mutation, &str)> = vec![
         (|v| v["version"] = "1.2".into(), "at version:"),
+        (
+            |v| v["file_sizes"] = serde_json::json!({"evil.py": 12}),
+            "at file_sizes.evil.py: only entries listed in files have a size",
+        ),
         (|v| v["created"] = "yesterday".into(), "at created:"),
         (
             |v| v["inputs"]["features"][1]["name"] = "a".into(),

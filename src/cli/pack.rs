@@ -291,11 +291,15 @@ pub fn pack(input: PackInput) -> Result<Packed> {
         drift_baseline: baseline,
         card: meta.card,
         files: BTreeMap::new(),
+        file_sizes: BTreeMap::new(),
     };
     manifest.files.insert(
         bundle::MODEL_ENTRY.to_string(),
         trust::to_hex(&trust::sha256(&model)),
     );
+    manifest
+        .file_sizes
+        .insert(bundle::MODEL_ENTRY.to_string(), model.len() as u64);
     let manifest_bytes = bundle::manifest_to_bytes(&manifest)
         .context("the metadata does not make a valid manifest")?;
     let bundle = Bundle {

@@ -1,8 +1,9 @@
 //! Memory and time of refusing hostile input, measured on the CLI with GNU time: every
 //! hostile bundle stays under 2 × its declared uncompressed size + 64 MB of peak memory,
 //! and is refused in under a second, except a model that inflates within the limits while
-//! replaying a genuinely signed manifest: it is inflated and hashed before it can be
-//! refused, at a cost that grows with its declared size (reported, and bounded separately).
+//! replaying a genuinely signed manifest from before manifests listed the model's size: it is
+//! inflated and hashed before it can be refused, at a cost that grows with its declared size
+//! (reported, and bounded separately). A manifest that lists the size is refused at once.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -335,4 +336,27 @@ fn inflation_is_bounded_in_total() {
         check_bound(what, &m, declared(&bytes), 5.0);
         assert!(m.stderr.contains(refusal), "{what}: {}", m.stderr);
     }
+
+    // A bundle sealed since manifests list the model's size (the frozen sized-source.sonnx):
+    // the same replay is refused from the zip directory, before anything is inflated.
+    let sized = entries(&repo("tests/hostile/sized-source.sonnx"));
+    let mut list = vec![("model.onnx", bomb.clone(), size, runs_crc(units))];
+    list.extend(
+        sized
+            .iter()
+            .filter(|(n, _)| n != "model.onnx")
+            .map(|(n, d)| (n.as_str(), deflated(d), d.len() as u64, crc32fast::hash(d))),
+    );
+    let bytes = raw_zip(&list);
+    let path = dir.path().join("sized-replay-bomb.sonnx");
+    std::fs::write(&path, &bytes).expect("write");
+    let m = verify(&path);
+    check_bound(
+        "500 MiB, signed manifest listing the model's size replayed",
+        &m,
+        declared(&bytes),
+        1.0,
+    );
+    assert!(m.stderr.contains("but manifest.json lists"), "{}", m.stderr);
+    assert!(m.peak < 64 * MB, "nothing should be inflated: {}", m.peak);
 }
