@@ -9,7 +9,6 @@
 use tract_onnx::model::{OnnxOpRegister, ParsingContext};
 use tract_onnx::pb::NodeProto;
 use tract_onnx::tract_hir::internal::*;
-use tract_onnx::tract_hir::tract_ndarray::Axis;
 
 /// Registers the operator (replacing tract's).
 pub fn register(reg: &mut OnnxOpRegister) {
