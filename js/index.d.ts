@@ -197,6 +197,61 @@ export interface ModelInfo {
   registry?: RegistryInfo;
 }
 
+/**
+ * A registry model folder's index and history, verified with `publicKey` (the index's
+ * signature and consistency, every history line's signature, the hash chain and its head).
+ * Rejects with a `VerificationError` whose `check` is `registry.index`, `registry.replay`,
+ * `registry.channel` or `registry.history`.
+ */
+export function readRegistry(source: string | URL, options: { publicKey: string | Uint8Array | ArrayBuffer; signal?: AbortSignal }): Promise<Registry>;
+
+/** What `readRegistry` returns. */
+export interface Registry {
+  /** The folder URL (ends with `/`). */
+  url: string;
+  name: string;
+  sequence: number;
+  updated: string;
+  /** Fingerprint of the key the index and history verified with. */
+  signer: string;
+  versions: RegistryVersion[];
+  channels: Record<string, { version: string; previous: string[]; updated: string }>;
+  /** The version `prod` points at, or `null`. */
+  current: string | null;
+  history: RegistryEntry[];
+}
+
+/** One published version in a registry index. */
+export interface RegistryVersion {
+  version: string;
+  file: string;
+  integrity: string;
+  size: number;
+  created: string;
+  published: string;
+  /** Interface fingerprint (`sha256:…`): equal fingerprints, no interface change. */
+  schema: string;
+  metric: { name: string; mean: number; std: number; folds: number } | null;
+  test_vectors: number;
+  signer: string;
+}
+
+/** One signed history entry. */
+export interface RegistryEntry {
+  seq: number;
+  action: "publish" | "promote" | "rollback";
+  name: string;
+  version: string;
+  integrity: string;
+  channel: string;
+  from: string | null;
+  reason: string | null;
+  gates: string[];
+  signer: string;
+  time: string;
+  prev: string | null;
+}
+
 /** `info.registry`: which registry, channel and version a load by channel resolved. */
 export interface RegistryInfo {
   /** The model's folder URL (ends with `/`). */

@@ -17,7 +17,7 @@ import {
 } from "./core.js";
 
 import { CsvTable, fromCsv, isCsvTable } from "./csv.js";
-import { obtainFromRegistry } from "./registry.js";
+import { obtainFromRegistry, readRegistryWith } from "./registry.js";
 
 export { CsvTable, ModelError, SchemaError, VerificationError, fromCsv };
 
@@ -352,7 +352,15 @@ async function storeInCache(url, bytes) {
 }
 
 /** index.js's own reading functions, for registry.js (index and bundle read like bundles). */
-const REGISTRY_IO = Object.freeze({ resolve, obtain, readCache, storeInCache, cacheStorage });
+const REGISTRY_IO = Object.freeze({ resolve, obtain, readCache, storeInCache, cacheStorage, pem });
+
+/**
+ * A registry model folder's index and history, verified with `publicKey`: versions,
+ * channels and every publish/promote/rollback. See README.md.
+ */
+export function readRegistry(source, options) {
+  return readRegistryWith(source, options, REGISTRY_IO);
+}
 
 // ---------------------------------------------------------------------------------------
 // Models

@@ -10,7 +10,7 @@
 // validly signed but swapped file is caught here); then the bundle is loaded as any other,
 // with the public key and that digest as its integrity string.
 
-import { resolveRegistryChannel, sriSha256 } from "./wasm/sealed_onnx.js";
+import { resolveRegistryChannel, sriSha256, verifyRegistry } from "./wasm/sealed_onnx.js";
 import { ModelError, VerificationError, initWasm } from "./core.js";
 
 /** The highest index sequence seen per index URL, for the lifetime of this page or process. */
@@ -135,4 +135,39 @@ export async function obtainFromRegistry(source, opts, io) {
     }
   };
   return fetched;
+}
+
+/**
+ * `readRegistry(folderUrl, { publicKey })`: a registry model folder's verified index and
+ * history, for showing versions, channels and who did what. `io` as for obtainFromRegistry.
+ */
+export async function readRegistryWith(source, options, io) {
+  if (options === undefined || options === null || typeof options !== "object") {
+    throw new TypeError("readRegistry: options must be an object with publicKey");
+  }
+  const publicKey = io.pem(options.publicKey);
+  if (!publicKey) {
+    throw new VerificationError("readRegistry needs publicKey: the registry's index.json must verify", "trustAnchor");
+  }
+  if (typeof source !== "string" && !(source instanceof URL)) {
+    throw new TypeError("readRegistry: source must be the registry folder's URL (string or URL)");
+  }
+  const { base, name } = folder(io.resolve(source));
+  const indexUrl = new URL("index.json", base);
+  const opts = { signal: options.signal, cache: false };
+  const wasmReady = initWasm();
+  const [index, history] = await Promise.all([
+    io.obtain(indexUrl, opts),
+    io.obtain(new URL("history.jsonl", base), opts),
+  ]);
+  await wasmReady;
+  let out;
+  try {
+    out = JSON.parse(verifyRegistry(index.bytes, history.bytes, publicKey, name, seenSequences.get(indexUrl.href)));
+  } catch (e) {
+    if (e && e.name === "VerificationError") throw new VerificationError(e.message, e.check);
+    throw new ModelError(`cannot read the registry: ${e && e.message ? e.message : e}`, { cause: e });
+  }
+  seenSequences.set(indexUrl.href, Math.max(seenSequences.get(indexUrl.href) ?? 0, out.index.sequence));
+  return Object.freeze({ url: base.href, ...out.index, signer: out.signer, history: out.history });
 }

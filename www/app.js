@@ -11,6 +11,7 @@ import { DriftSection } from "./sections/drift.js";
 import { PredictForm } from "./sections/form.js";
 import { startOffline } from "./sections/offline.js";
 import { Picker } from "./sections/picker.js";
+import { RegistrySection } from "./sections/registry.js";
 import { renderTrust, renderTrustFailure } from "./sections/trust.js";
 
 const $ = (id) => document.getElementById(id);
@@ -66,6 +67,7 @@ async function open(request) {
     const took = performance.now() - started;
     show(model, request, took);
     const from = request.example ? "" : ` from ${request.label}`;
+    if (model.info.registry) registry.refresh().catch(() => {}); // the channels may have moved
     const how = model.info.verified ? "" : ", UNVERIFIED";
     text.textContent = `Loaded ${model.info.name} ${model.info.version}${from} in ${Math.round(took)} ms (${sourceText(model.info.source)}${how}).`;
   } catch (error) {
@@ -132,4 +134,17 @@ const picker = new Picker({
 });
 
 picker.start().catch((e) => replace($("example-list"), `Cannot list the examples: ${e.message}`));
+
+const registry = new RegistrySection({
+  channels: $("registry-channels"),
+  versions: $("registry-versions"),
+  history: $("registry-history"),
+  status: $("registry-status"),
+  folder: "examples/registry/iris",
+  keyUrl: "examples/demo-public-key.pem",
+  onLoad: open,
+});
+registry.start().catch((e) => {
+  $("registry-status").textContent = `Cannot read the registry: ${e.message}`;
+});
 startOffline($("network"), $("sw-status"));

@@ -2,6 +2,7 @@
 //
 //   node_modules/sealed-onnx/   the npm package, packed from js/ and installed as an app would
 //   examples/                   the example bundles from models/, the demo public key,
+//                               registry/ (models/registry/, loaded by channel),
 //                               index.json (what the page lists) and CSV files for the batch
 //                               and drift exercises
 //   precache.json               every file the service worker keeps for offline use
@@ -105,6 +106,15 @@ function writeExamples() {
     });
   }
   writeFileSync(join(dir, "index.json"), JSON.stringify({ examples: list }, null, 2) + "\n");
+  // The course's registry (models/build_registry.sh): loaded by channel on the page.
+  const registry = join(models, "registry");
+  if (existsSync(registry)) {
+    for (const file of walk(registry)) {
+      const to = join(dir, "registry", relative(registry, file));
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(file, to);
+    }
+  }
   return list;
 }
 

@@ -85,7 +85,7 @@ import { createHash, sign } from "node:crypto";
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { loadModel, VerificationError } from "sealed-onnx";
+import { loadModel, readRegistry, VerificationError } from "sealed-onnx";
 
 const MODELS = process.env.SEALED_ONNX_MODELS;
 const WORK = process.env.REGISTRY_WORK;
@@ -192,6 +192,39 @@ describe("loading by channel from a registry (the packed tarball in Node)", () =
       assert.equal((await back.predict(SETOSA)).model.version, "1.0.0");
       // The same through a worker-less second path: bytes are not a registry.
       await assert.rejects(loadModel(readFileSync(join(DIR, "1.0.0.sonnx")), { channel: "prod", publicKey }), TypeError);
+    `);
+  });
+
+  it("readRegistry: versions, channels and the verified history; a removed, reordered or forged entry refused", async (t) => {
+    await consumer(t, `${SETUP}
+      const reg = await readRegistry(URL_, { publicKey });
+      assert.equal(reg.name, "iris");
+      assert.equal(reg.sequence, 4);
+      assert.equal(reg.current, "1.0.0");
+      assert.equal(reg.signer, FINGERPRINT);
+      assert.deepEqual(reg.versions.map((v) => v.version), ["1.0.0", "1.1.0"]);
+      assert.equal(reg.versions[0].integrity, sri(readFileSync(join(DIR, "1.0.0.sonnx"))));
+      assert.deepEqual(reg.history.map((e) => [e.seq, e.action, e.version, e.channel]),
+        [[1, "publish", "1.0.0", "dev"], [2, "promote", "1.0.0", "staging"], [3, "promote", "1.0.0", "prod"], [4, "publish", "1.1.0", "dev"]]);
+      assert.equal(reg.history[3].from, "1.0.0");
+      assert.equal(reg.history[3].prev, createHash("sha256").update(readFileSync(join(DIR, "history.jsonl"), "utf8").split("\\n")[2]).digest("hex"));
+      const file = await readRegistry(pathToFileURL(DIR), { publicKey });
+      assert.equal(file.history.length, 4);
+
+      const history = join(DIR, "history.jsonl");
+      const lines = readFileSync(history, "utf8").trimEnd().split("\\n");
+      const put = (ls) => writeFileSync(history, ls.join("\\n") + "\\n");
+      put([lines[0], lines[2], lines[3]]);
+      let e = await refused(() => readRegistry(URL_, { publicKey }), "registry.history", "removed entry");
+      assert.match(e.message, /^history\.jsonl line 2 does not follow the line before it/);
+      put([lines[1], lines[0], lines[2], lines[3]]);
+      await refused(() => readRegistry(URL_, { publicKey }), "registry.history", "reordered entries");
+      put(lines.slice(0, 3));
+      e = await refused(() => readRegistry(URL_, { publicKey }), "registry.history", "last entry removed");
+      assert.match(e.message, /^history\.jsonl has 3 entries ending in .* but the signed index was written after 4 entries/);
+      put(lines);
+      assert.equal((await readRegistry(URL_, { publicKey })).history.length, 4);
+      await refused(() => readRegistry(URL_, {}), "trustAnchor", "no key");
     `);
   });
 

@@ -52,3 +52,38 @@ pub fn resolve_registry_channel(
     }))
     .map_err(|e| super::errors::model_error(&format!("cannot serialize the index: {e}")))
 }
+
+/// Verifies a registry's `index.json` and `history.jsonl` with the public key: the index as
+/// [`resolve_registry_channel`] does (with the same replay check), every history line's
+/// signature, the hash chain, and that the history ends where the index says. Returns JSON
+/// `{"index": …, "signer": "<fingerprint>", "history": [entries, oldest first]}`.
+#[wasm_bindgen(js_name = verifyRegistry)]
+pub fn verify_registry(
+    index_bytes: &[u8],
+    history_bytes: &[u8],
+    public_key_pem: &str,
+    expected_name: Option<String>,
+    seen_sequence: Option<f64>,
+) -> JsResult<String> {
+    super::panic::install();
+    let key = trust::parse_public_key_pem(public_key_pem).map_err(|e| key_error(&e))?;
+    let verified = registry::verify_index(index_bytes, &key, expected_name.as_deref())
+        .map_err(|e| registry_error(&e))?;
+    let seen = seen_sequence
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| s as u64);
+    registry::check_not_replayed(seen, &verified.index).map_err(|e| registry_error(&e))?;
+    let history = registry::verify_history(
+        history_bytes,
+        &key,
+        &verified.index.name,
+        Some(&verified.index.history),
+    )
+    .map_err(|e| registry_error(&e))?;
+    serde_json::to_string(&serde_json::json!({
+        "index": verified.index,
+        "signer": verified.signer,
+        "history": history.entries,
+    }))
+    .map_err(|e| super::errors::model_error(&format!("cannot serialize the registry: {e}")))
+}

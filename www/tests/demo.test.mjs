@@ -201,6 +201,28 @@ describe("the demo page", () => {
     assert.deepEqual(errors, []);
   });
 
+  it("lists the course registry's versions, channels and signed history, and loads each channel", async (t) => {
+    const { page, errors } = await open(t);
+    await page.waitForSelector("#registry-channels button[data-channel='prod']");
+    assert.match(
+      await page.textContent("#registry-status"),
+      /^iris: index sequence 7, updated .*; 7 history entries, every one signed and chained: verified\.$/,
+    );
+    assert.equal(await page.locator("#registry-versions tr[data-version]").count(), 2);
+    assert.equal(await page.locator("#registry-history tr[data-action]").count(), 7);
+    assert.equal(await page.locator("#registry-history tr[data-action='rollback']").count(), 1);
+    assert.match(await page.textContent("#registry-history tr[data-action='rollback']"), /rollback 1\.0\.0 on prod \(was 1\.1\.0\)/);
+    assert.equal(await page.textContent("#registry-channels button[data-channel='prod']"), "Load prod (1.0.0)");
+    assert.equal(await page.textContent("#registry-channels button[data-channel='staging']"), "Load staging (1.1.0)");
+    await page.click("#registry-channels button[data-channel='prod']");
+    await page.waitForFunction(() => document.body.dataset.model === "iris@1.0.0");
+    assert.match(await page.textContent("#load-text"), /^Loaded iris 1\.0\.0 from iris, channel prod in \d+ ms/);
+    await page.click("#registry-channels button[data-channel='staging']");
+    await page.waitForFunction(() => document.body.dataset.model === "iris@1.1.0");
+    await page.waitForSelector("#trust [data-verdict]");
+    assert.deepEqual(errors, []);
+  });
+
   it("refuses a tampered bundle and a wrong key in red, with the reason; unverified is never green", async (t) => {
     const { page, errors } = await open(t);
     const iris = bundleBytes(example("iris"));
