@@ -312,31 +312,6 @@ fn inflation_is_bounded_in_total() {
     assert!(m.stderr.contains("signature check failed"), "{}", m.stderr);
     assert!(m.peak < 64 * MB, "nothing should be inflated: {}", m.peak);
 
-    // With the signed manifest and signature replayed as they are, only the model's digest
-    // can tell: inflated (and hashed, and checksummed, in one pass) into exactly its
-    // declared size, then refused, by its CRC-32 if the directory's is wrong, by its
-    // digest if it is right (the worst case: every byte inflated and hashed). The cost
-    // grows with the declared size, as a genuine model's load does (SECURITY.md, Limits):
-    // measured 0.4-1.0 s for the test build on the 2-core test machine; the bound catches
-    // an order-of-magnitude regression without failing on a busy machine.
-    for (what, crc, refusal) in [
-        ("500 MiB within the limits, wrong CRC", 0, "CRC-32"),
-        (
-            "500 MiB within the limits, right CRC",
-            runs_crc(units),
-            "does not match its digest",
-        ),
-    ] {
-        let mut list = vec![("model.onnx", bomb.clone(), size, crc)];
-        list.extend(others());
-        let bytes = raw_zip(&list);
-        let path = dir.path().join("in-limits-bomb.sonnx");
-        std::fs::write(&path, &bytes).expect("write");
-        let m = verify(&path);
-        check_bound(what, &m, declared(&bytes), 5.0);
-        assert!(m.stderr.contains(refusal), "{what}: {}", m.stderr);
-    }
-
     // A bundle sealed since manifests list the model's size (the frozen sized-source.sonnx):
     // the same replay is refused from the zip directory, before anything is inflated.
     let sized = entries(&repo("tests/hostile/sized-source.sonnx"));
@@ -359,4 +334,29 @@ fn inflation_is_bounded_in_total() {
     );
     assert!(m.stderr.contains("but manifest.json lists"), "{}", m.stderr);
     assert!(m.peak < 64 * MB, "nothing should be inflated: {}", m.peak);
+
+    // With the signed manifest and signature of a bundle sealed before `file_sizes` (none
+    // listed) replayed as they are, only the model's digest can tell: inflated (and
+    // checksummed in the same pass, then hashed) into exactly its declared size, then
+    // refused, by its CRC-32 if the directory's is wrong, by its digest if it is right (the worst case: every byte inflated and hashed). The cost
+    // grows with the declared size, as a genuine model's load does (SECURITY.md, Limits):
+    // measured 0.4-1.0 s for the test build on the 2-core test machine; the bound catches
+    // an order-of-magnitude regression without failing on a busy machine.
+    for (what, crc, refusal) in [
+        ("500 MiB within the limits, wrong CRC", 0, "CRC-32"),
+        (
+            "500 MiB within the limits, right CRC",
+            runs_crc(units),
+            "does not match its digest",
+        ),
+    ] {
+        let mut list = vec![("model.onnx", bomb.clone(), size, crc)];
+        list.extend(others());
+        let bytes = raw_zip(&list);
+        let path = dir.path().join("in-limits-bomb.sonnx");
+        std::fs::write(&path, &bytes).expect("write");
+        let m = verify(&path);
+        check_bound(what, &m, declared(&bytes), 5.0);
+        assert!(m.stderr.contains(refusal), "{what}: {}", m.stderr);
+    }
 }
