@@ -5,8 +5,9 @@ regenerate, the output is byte-identical):
     models/.venv/bin/python models/corpus/generate.py            # every case
     models/.venv/bin/python models/corpus/generate.py rf- svc-   # only cases starting so
 
-Each case is a fitted scikit-learn estimator or pipeline exported with skl2onnx defaults
-(``zipmap`` off, except in the ``zipmap-*`` cases, whose probabilities end in a ZipMap and are
+Each case is a fitted scikit-learn estimator or pipeline (or a LightGBM/XGBoost model:
+alone, converted with onnxmltools; in a pipeline, with onnxmltools' converter registered in
+skl2onnx) exported with skl2onnx defaults (``zipmap`` off, except in the ``zipmap-*`` cases, whose probabilities end in a ZipMap and are
 stored as onnxruntime's list of ``{label: probability}`` maps, and the ``treeensemble5-*``
 cases, rewritten into (or, for ``treeensemble5-handmade``, written as) the ai.onnx.ml opset 5
 ``TreeEnsemble`` that skl2onnx 1.20 never emits; no ``black_op``, so the graphs contain the ONNX-ML operators: Scaler,
