@@ -142,7 +142,7 @@ function writePrecache() {
   const files = [
     ...PAGE_FILES.map((f) => join(www, f)),
     ...PAGE_DIRS.flatMap((d) => walk(join(www, d))),
-    ...["index.js", "core.js", "csv.js", "worker.js", "wasm/sealed_onnx.js", "wasm/sealed_onnx_bg.wasm"].map((f) => join(pkg, f)),
+    ...["index.js", "core.js", "csv.js", "registry.js", "worker.js", "wasm/sealed_onnx.js", "wasm/sealed_onnx_bg.wasm"].map((f) => join(pkg, f)),
     ...walk(join(www, "examples")),
   ];
   const hash = createHash("sha256");
