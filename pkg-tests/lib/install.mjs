@@ -128,7 +128,7 @@ export function packPackage() {
 }
 
 /** What a usable tarball must contain. */
-const REQUIRED = ["package.json", "index.js", "index.cjs", "index.d.ts", "index.d.cts", "core.js", "csv.js", "worker.js", "wasm/sealed_onnx.js", "wasm/sealed_onnx_bg.wasm"];
+const REQUIRED = ["package.json", "index.js", "index.cjs", "index.d.ts", "index.d.cts", "core.js", "csv.js", "registry.js", "worker.js", "wasm/sealed_onnx.js", "wasm/sealed_onnx_bg.wasm"];
 
 /** Tarballs of earlier package contents, left by earlier runs, after an hour. */
 function removeOldPacks(keepDir) {
