@@ -4,7 +4,7 @@
 //
 // Internal module: import "sealed-onnx" (index.js) instead.
 
-import init, { Model as WasmModel, __testPanic as wasmTestPanic } from "./wasm/sealed_onnx.js";
+import init, { initSync, Model as WasmModel, __testPanic as wasmTestPanic } from "./wasm/sealed_onnx.js";
 
 // ---------------------------------------------------------------------------------------
 // Errors
@@ -141,9 +141,12 @@ export function initWasm() {
       try {
         let exports;
         if (url.protocol === "file:") {
+          // Compiled from the bytes and instantiated directly: the glue's async init() asks
+          // `typeof Response`, and in Node that first touch loads undici (35-52 ms) for nothing.
           const fs = await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_FS);
-          exports = await init({ module_or_path: await fs.readFile(url) });
+          exports = initSync({ module: await WebAssembly.compile(await fs.readFile(url)) });
         } else {
+          // Browsers: fetched and compiled while it streams in (instantiateStreaming).
           exports = await init({ module_or_path: url });
         }
         // The Rust side's static constructors (tract registers its kernels in them), run

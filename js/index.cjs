@@ -19,4 +19,9 @@ async function loadModel(source, options) {
   return (await load()).loadModel(source, options);
 }
 
-module.exports = { load, loadModel };
+/** Same as the ES module's `preload`. */
+async function preload() {
+  return (await load()).preload();
+}
+
+module.exports = { load, loadModel, preload };

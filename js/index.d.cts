@@ -5,3 +5,5 @@ import type * as SealedOnnx from "./index.js";
 export declare function load(): Promise<typeof SealedOnnx>;
 /** Same as the ES module's `loadModel`. */
 export declare const loadModel: typeof SealedOnnx.loadModel;
+/** Same as the ES module's `preload`. */
+export declare const preload: typeof SealedOnnx.preload;

@@ -78,6 +78,14 @@ export interface AnyLoadOptions extends Omit<LoadOptions, "worker"> {
 }
 
 /**
+ * Starts fetching and compiling the WebAssembly now (in browsers a streaming compile), so that
+ * a later {@link loadModel} does not wait for it; `loadModel` does the same on its own.
+ * Resolves when the engine is ready in this thread; rejects with a {@link ModelError} if it
+ * cannot load (a later call retries).
+ */
+export function preload(): Promise<void>;
+
+/**
  * Downloads (or takes) a `.sonnx` bundle, verifies it (integrity, file digests, signature),
  * runs its test vectors, and resolves to a model ready to predict. Rejects with a
  * {@link VerificationError} naming the failed check, a {@link ModelError}, or the signal's

@@ -41,6 +41,16 @@ function tooLarge(size, what) {
 }
 
 /**
+ * Starts fetching and compiling the WebAssembly now (browsers: streaming compile), so that a
+ * later `loadModel` does not wait for it. Optional: `loadModel` does the same on its own.
+ * Resolves when the engine is ready; rejects with a `ModelError` if it cannot load (a later
+ * call retries). Calling it again returns the same promise.
+ */
+export function preload() {
+  return initWasm();
+}
+
+/**
  * Downloads (or takes) a `.sonnx` bundle, verifies it, runs its test vectors, and returns a
  * model ready to predict. See README.md.
  */

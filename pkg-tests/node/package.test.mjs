@@ -241,6 +241,19 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
     `);
   });
 
+  it("preload() readies the engine once; loading from bytes in Node never touches Response (which would load undici)", async (t) => {
+    await consumer(t, `
+      const untouched = () => typeof Object.getOwnPropertyDescriptor(globalThis, "Response")?.get === "function";
+      assert.ok(untouched(), "Response was touched before the package ran");
+      const ready = so.preload();
+      assert.equal(so.preload(), ready, "the same promise");
+      assert.equal(await ready, undefined);
+      const model = await loadModel(bundle("iris"), { publicKey: key });
+      assert.equal((await model.predict(SETOSA)).label, "setosa");
+      assert.ok(untouched(), "loading from bytes touched globalThis.Response");
+    `);
+  });
+
   it("loads each example from bytes, a file: URL and an http URL, verified, and matches scikit-learn on every held-out row inside the schema (the few outside refused for their range)", async (t) => {
     await consumer(t, `
       for (const name of EXAMPLES) {

@@ -3,6 +3,7 @@
 import sealedOnnx = require("sealed-onnx");
 
 async function commonJs(bytes: Uint8Array, publicKey: string): Promise<string | undefined> {
+  await sealedOnnx.preload();
   const model = await sealedOnnx.loadModel(bytes, { publicKey });
   const { fromCsv, SchemaError } = await sealedOnnx.load();
   const p = await model.predict(fromCsv("a\n1\n"));

@@ -6,6 +6,7 @@ import {
   CsvTable,
   fromCsv,
   loadModel,
+  preload,
   ModelError,
   SchemaError,
   VerificationError,
@@ -49,6 +50,8 @@ export async function mainThread(): Promise<void> {
     signal: controller.signal,
     onPrediction: (r) => audit.push(r),
   };
+  const warm: Promise<void> = preload();
+  await warm;
   const model: Model = await loadModel("/models/iris-1.0.0.sonnx", options);
   const fromUrl: Model = await loadModel(new URL("https://example.org/iris.sonnx"), { publicKey });
   const fromBytes: Model = await loadModel(bytes, { allowUnverified: true });
