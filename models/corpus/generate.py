@@ -471,12 +471,12 @@ def define_cases() -> None:
     # ---- regressors ------------------------------------------------------------------------
     add("linreg", LinearRegression(), diabetes(), R)
     add("linreg-float64", LinearRegression(), diabetes(), R, input_kind="double",
-        note="float64 graph input")
+        float32_contrast=True, note="float64 graph input")
     add("logreg-float64-multiclass-str", scaled(LogisticRegression(max_iter=2000)),
-        wine("str"), C, input_kind="double", edges=True,
+        wine("str"), C, input_kind="double", edges=True, float32_contrast=True,
         note="float64 graph input (DoubleTensorType): scaler, MatMul and Softmax in float64")
     add("gaussiannb-float64-multiclass-int", GaussianNB(), wine("int"), C, input_kind="double",
-        edges=True, target_opset=LATEST_OPSET,
+        edges=True, target_opset=LATEST_OPSET, float32_contrast=True,
         note="float64 graph input (DoubleTensorType) at target opset 22: ReduceLogSumExp in "
              "float64 with its axes as an input")
     add("linreg-multioutput", LinearRegression(), synth_reg(2), R)
