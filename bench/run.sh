@@ -14,3 +14,4 @@ target/release/sealed-onnx pack --force --model bench/.data/forest.onnx --meta b
 native="$(cargo bench --quiet --bench forest 2>/dev/null | tail -1)"
 node bench/forest.mjs --native="$native" "$@"
 node bench/iris.mjs "$@"
+node bench/cold.mjs "$@"
