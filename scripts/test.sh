@@ -2,7 +2,8 @@
 # Runs every test: formatting, lints, Rust unit and end-to-end tests (with the model_signing
 # interop tests against the pinned Python tool), the manifest JSON Schema check, and the npm
 # package's consumer tests (packed tarball in Node, headless Chromium, a Vite build, tsc), and
-# the demo page (www/) in headless Chromium.
+# the demo page (www/) in headless Chromium, and the benchmark's smoke check (bench/run.sh --smoke:
+# both engines agree on five model kinds; no timings asserted).
 # Installs what it needs first (idempotent).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,6 +32,8 @@ echo "== npm package: build, then consumer tests of the packed tarball"
 bash scripts/build-wasm.sh
 bash scripts/setup-browser.sh
 node --test pkg-tests/
+echo "== benchmark smoke: five model kinds, our engine and onnxruntime-web agree (Node, Chromium)"
+bash bench/run.sh --smoke
 echo "== demo page: build www/, then Chromium against the served page"
 node www/build.mjs
 [ -d www/tests/node_modules/playwright-core ] || (cd www/tests && npm ci --no-audit --no-fund --loglevel=error)
