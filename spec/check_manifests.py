@@ -119,6 +119,38 @@ def explicit_nulls(m: dict[str, Any]) -> None:
     m["file_sizes"] = {"model.onnx": 1234}
 
 
+def text_classifier(m: dict[str, Any]) -> None:
+    """A text feature fed through a string column, its baseline with the unknown-token rate."""
+    m["inputs"]["features"] = [{"name": "review", "type": "text", "max_length": 1000}]
+    m["inputs"]["binding"] = {
+        "kind": "columns",
+        "columns": [{"feature": "review", "input": "text", "dtype": "string"}],
+    }
+    m["outputs"] = {"task": "classification", "class_names": ["no", "yes"],
+                    "label": "label", "probabilities": "probabilities"}
+    m["test_vectors"]["cases"] = [{
+        "input": {"review": "good match"},
+        "expected": {"label": "yes", "probabilities": {"no": 0.25, "yes": 0.75}},
+    }]
+    m["drift_baseline"]["features"] = {
+        "review": {"kind": "text", "count": 10, "missing": 0, "mean_length": 20.0,
+                   "quantiles": [float(i) for i in range(11)],
+                   "histogram": {"edges": [0.0, 20.0, 40.0], "counts": [5, 5]},
+                   "unknown_tokens": {"tokens": 40, "unknown": 4, "rate": 0.1}},
+    }
+
+
+def text_without_rate(m: dict[str, Any]) -> None:
+    """A text baseline sealed before the unknown-token rate was recorded."""
+    text_classifier(m)
+    m["drift_baseline"]["features"]["review"].pop("unknown_tokens")
+
+
+def text_rate(m: dict[str, Any]) -> dict[str, Any]:
+    text_classifier(m)
+    return m["drift_baseline"]["features"]["review"]["unknown_tokens"]
+
+
 def output_kind(outputs: dict[str, Any], expected: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
     """The sample with another task's outputs and one case expecting that task's parts."""
     def change(m: dict[str, Any]) -> None:
@@ -151,6 +183,9 @@ VALID: list[tuple[str, Callable[[], dict[str, Any]]]] = [
      lambda: with_change(explicit_nulls)),
     ("regression with several targets (value_names, expected values)",
      lambda: with_change(MULTI_OUTPUT)),
+    ("text feature, unknown-token rate in its baseline", lambda: with_change(text_classifier)),
+    ("text baseline without the unknown-token rate (older bundles)",
+     lambda: with_change(text_without_rate)),
     ("transform (vector, dimension)", lambda: with_change(TRANSFORM)),
     ("clustering (label, distances, clusters)", lambda: with_change(CLUSTERING)),
     ("outlier detection (label, score)", lambda: with_change(OUTLIER)),
@@ -204,6 +239,9 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
         value_names=["y", "y"]))),
     ("string in an expected vector", lambda m: (TRANSFORM(m), m["test_vectors"]["cases"][0][
         "expected"].update(vector=["0.25", 1.0]))),
+    ("unknown-token rate above 1", lambda m: text_rate(m).update(rate=1.5)),
+    ("unknown-token counts without their rate", lambda m: text_rate(m).pop("rate")),
+    ("unknown field in the unknown-token rate", lambda m: text_rate(m).update(share=0.1)),
     ("negative expected cluster", lambda m: (CLUSTERING(m), m["test_vectors"]["cases"][0][
         "expected"].update(cluster=-1))),
 ]

@@ -284,10 +284,16 @@ impl SealedModel {
     /// Every schema problem of the input.
     pub fn drift(&self, input: &Value) -> Result<Vec<schema::drift::FeatureDrift>, SchemaError> {
         let batch = self.validate(input)?;
+        let vocabulary = |name: &str| {
+            self.engine
+                .vocabulary(name)
+                .map(|v| v as &dyn schema::drift::TokenCounter)
+        };
         Ok(schema::drift::drift(
             &self.manifest.inputs.features,
             &self.manifest.drift_baseline,
             &batch,
+            &vocabulary,
         ))
     }
 

@@ -51,6 +51,13 @@ def export(model: Any, frame: pd.DataFrame, kinds: dict[str, str], how: str, nam
         except (NameError, RuntimeError, ValueError) as e:
             if options and "zipmap" in str(e):
                 onx = convert_sklearn(model, name=name, initial_types=initial_types)
+            elif "of domain 'ai.onnx.ml' not supported" in str(e):
+                # IsolationForest's converter reaches for ai.onnx.ml 4, which skl2onnx 1.20
+                # cannot write; its own message says to ask for 3.
+                from skl2onnx import get_latest_tested_opset_version
+
+                opset = {"": get_latest_tested_opset_version(), "ai.onnx.ml": 3}
+                onx = convert_sklearn(model, name=name, initial_types=initial_types, options=options, target_opset=opset)
             else:
                 raise
     except Exception as e:  # skl2onnx raises many kinds; each becomes one actionable message

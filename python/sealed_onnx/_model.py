@@ -91,26 +91,54 @@ class Model:
     def predict(self, X: Any) -> pd.DataFrame:
         """Predicts a DataFrame (or records, a record, columns, a 2-D array in schema order).
 
-        Returns a DataFrame with the input's index: ``label`` and ``proba_<class>`` per class
-        (classification) or ``value`` (regression), plus ``verified`` and ``model_digest`` on
-        every row, so an unverified result cannot pass for a verified one. Raises
-        :class:`~sealed_onnx.SchemaError` listing every problem (paths ``rows[i].feature``).
+        Returns a DataFrame with the input's index, its columns by task: ``label`` and
+        ``proba_<class>`` per class (classification); ``value``, or ``value_<target>`` per
+        target (regression); ``vector_0`` … (transform); ``cluster`` and ``distance_0`` …
+        (clustering); ``outlier`` (scikit-learn's label -1) and ``score`` (outlier
+        detection) — plus ``verified`` and ``model_digest`` on every row, so an unverified
+        result cannot pass for a verified one. Raises :class:`~sealed_onnx.SchemaError`
+        listing every problem (paths ``rows[i].feature``).
         """
         frame, cols = self._columns(X)
         try:
-            labels, classes, probabilities, values = self._native.predict(cols)
+            parts = self._native.predict(cols)
         except SchemaError as e:
             raise _row_paths(e) from None
         n = len(frame)
         out = pd.DataFrame(index=frame.index)
-        if labels is not None:
-            out["label"] = labels
-        if probabilities is not None and classes:
-            p = np.frombuffer(probabilities, dtype="<f8").reshape(n, len(classes))
+
+        def matrix(name: str, width: int) -> np.ndarray:
+            return np.frombuffer(parts[name], dtype="<f8").reshape(n, width)
+
+        classes = parts["classes"]
+        if parts["labels"] is not None:
+            out["label"] = parts["labels"]
+        if parts["probabilities"] is not None and classes:
+            p = matrix("probabilities", len(classes))
             for k, c in enumerate(classes):
                 out[f"proba_{c}"] = p[:, k]
-        if values is not None:
-            out["value"] = np.frombuffer(values, dtype="<f8")
+        if parts["values"] is not None:
+            names = parts["value_names"]
+            if names:
+                v = matrix("values", len(names))
+                for k, t in enumerate(names):
+                    out[f"value_{t}"] = v[:, k]
+            else:
+                out["value"] = np.frombuffer(parts["values"], dtype="<f8")
+        if parts["vectors"] is not None:
+            v = matrix("vectors", parts["width"])
+            for k in range(parts["width"]):
+                out[f"vector_{k}"] = v[:, k]
+        if parts["clusters"] is not None:
+            out["cluster"] = np.asarray(parts["clusters"], dtype=np.int64)
+        if parts["distances"] is not None:
+            d = matrix("distances", parts["width"])
+            for k in range(parts["width"]):
+                out[f"distance_{k}"] = d[:, k]
+        if parts["outliers"] is not None:
+            out["outlier"] = np.asarray(parts["outliers"], dtype=bool)
+        if parts["scores"] is not None:
+            out["score"] = np.frombuffer(parts["scores"], dtype="<f8")
         out["verified"] = self.verified
         out["model_digest"] = self.digest
         out.attrs["model"] = {k: self.info[k] for k in ("name", "version", "digest", "verified", "signer")}

@@ -68,6 +68,11 @@ def seal(
     - ``X_train``/``y_train``: the training data (DataFrame, 2-D numpy array or list of
       columns). The schema (types from the dtypes, ranges, categories, nullability) and the
       drift baseline are inferred from it; only statistics and its sha256 enter the bundle.
+      ``y_train=None`` for a model fitted without a target (PCA, KMeans, IsolationForest).
+    - What the bundle predicts comes from the (last) estimator (:func:`task_of`): a class, a
+      value (one per target when ``y_train`` has several columns: they name the values), a
+      vector (a transformer such as PCA), a cluster with the distance to each (KMeans), or
+      an outlier flag with its score (IsolationForest, LocalOutlierFactor(novelty=True)).
     - ``X_test``: held-out rows; scikit-learn's predictions on them become the test vectors
       (the first ``n_test_vectors``), after every one was checked against the sealed-onnx
       engine. Without it, test rows are synthesised from per-column quantiles (no training row
@@ -101,8 +106,10 @@ def seal(
     if len(frame) == 0:
         raise SealError("X_train has no rows; the schema and drift baseline are inferred from them")
     _check_columns(model, frame)
-    y = _labels(model, y_train, len(frame))
+    task = task_of(model)
+    y = _labels(model, y_train, len(frame), task)
     names_of = _class_names(model, class_names)
+    kind = _Kind(task, _value_names(y_train, y, task), _width(model, frame, task))
     margin = _margin(range_margin)
     commit = _commit(git_commit)
     kinds = {c: column_type(frame[c]) for c in frame.columns}
@@ -110,7 +117,7 @@ def seal(
     author_ranges = _ranges(ranges, kinds)
 
     onnx_bytes, _binding = export(model, frame, kinds, how, name)
-    meta = _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, random_seed, data_source, descriptions, units, names_of, commit)
+    meta = _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, random_seed, data_source, descriptions, units, names_of, commit, kind)
     train_csv = _training_csv(frame, kinds)
     # Author-set ranges go into meta.json (not pack's range list) so that saved inputs rebuild
     # the same bundle with the CLI; pack records both the same way, as set by the author.
@@ -130,9 +137,9 @@ def seal(
             f"({excluded}); pass ranges= to accept wider values"
         )
     tol = _tolerance(tolerance)
-    expected = _sklearn_expected(model, rows, probe.classes, names_of)
+    expected = _sklearn_expected(model, rows, probe.classes, names_of, kind)
     got = probe.predict(rows)
-    compared = _compare(expected, got, probe.classes, tol)
+    compared = _compare(expected, got, probe.classes, tol, kind)
     source = None
     if compared["bad"].any():
         if test_vectors != "graph":
@@ -142,8 +149,8 @@ def seal(
             f"scikit-learn's own differ on {int(compared['bad'].sum())} of {len(rows)} held-out rows "
             f"by up to {compared['max_diff']:.3g}"
         )
-        expected = _graph_expected(got, probe.classes)
-    checked = _cases(rows, expected, kinds, probe.classes, len(rows))
+        expected = _graph_expected(got, probe.classes, kind)
+    checked = _cases(rows, expected, kinds, probe.classes, len(rows), kind)
     tv = {"tolerance": tol, "cases": checked[:n_test_vectors]}
     if source:
         tv["source"] = source
@@ -154,7 +161,7 @@ def seal(
     if save_inputs is not None:
         # Every test row, in order: the checked ones as checked, and those outside the schema
         # (which the engine refuses) with scikit-learn's outputs, for tests of the refusal.
-        cases = _cases(test_frame, _sklearn_expected(model, test_frame, probe.classes, names_of), kinds, probe.classes, len(test_frame))
+        cases = _cases(test_frame, _sklearn_expected(model, test_frame, probe.classes, names_of, kind), kinds, probe.classes, len(test_frame), kind)
         for j, i in enumerate(kept):
             cases[i] = checked[j]
         holdout = {**tv, "cases": cases}
@@ -166,11 +173,89 @@ def seal(
     return Bundle(out, Model(loaded), checked_rows=len(rows), notes=notes)
 
 
+def task_of(model: Any) -> str:
+    """What a fitted estimator (or a Pipeline's last step) predicts, as a manifest task:
+    classification, regression (one value or one per target), transform (PCA, TruncatedSVD:
+    a vector per row), clustering (KMeans: a cluster and the distance to each) or outlier
+    (IsolationForest, LocalOutlierFactor(novelty=True): -1/1 and a score)."""
+    from sklearn.base import ClusterMixin, is_classifier, is_outlier_detector, is_regressor
+
+    last = final_estimator(model)
+    name = type(last).__name__
+    if is_classifier(last):
+        return "classification"
+    if is_outlier_detector(last):
+        if not (hasattr(model, "predict") and hasattr(model, "decision_function")):
+            raise SealError(f"{name} cannot predict new rows: fit it with novelty=True (LocalOutlierFactor) to seal it")
+        return "outlier"
+    if isinstance(last, ClusterMixin):
+        if not (hasattr(model, "predict") and hasattr(model, "transform")):
+            raise SealError(f"{name} cannot assign new rows to clusters (no predict/transform); KMeans and MiniBatchKMeans can")
+        return "clustering"
+    if is_regressor(last) or hasattr(model, "predict"):
+        return "regression"
+    return "transform"
+
+
+class _Kind:
+    """The task, a regression's target names and a transform's (or clustering's) width: what
+    the outputs section and the expected parts depend on."""
+
+    def __init__(self, task: str, value_names: list[str] | None, width: int):
+        self.task, self.value_names, self.width = task, value_names, width
+
+    def outputs(self) -> dict[str, Any]:
+        """The manifest's outputs, with skl2onnx's output names."""
+        if self.task == "transform":
+            return {"task": "transform", "vector": "variable", "dimension": self.width}
+        if self.task == "clustering":
+            return {"task": "clustering", "label": "label", "distances": "scores", "clusters": self.width}
+        if self.task == "outlier":
+            return {"task": "outlier", "label": "label", "score": "scores"}
+        if self.value_names:
+            return {"task": "regression", "value": "variable", "value_names": self.value_names}
+        return {"task": "regression", "value": "variable"}
+
+    def numeric_columns(self) -> dict[str, list[str]]:
+        """Expected part → the prediction DataFrame's columns that hold it."""
+        if self.task == "transform":
+            return {"vector": [f"vector_{k}" for k in range(self.width)]}
+        if self.task == "clustering":
+            return {"distances": [f"distance_{k}" for k in range(self.width)]}
+        if self.task == "regression" and self.value_names:
+            return {"values": [f"value_{t}" for t in self.value_names]}
+        return {}
+
+
+def _value_names(y_given: Any, y: np.ndarray | None, task: str) -> list[str] | None:
+    """A regression's target names when it has several: the DataFrame's columns, else y0, y1, …"""
+    if task != "regression" or y is None or y.ndim < 2 or y.shape[1] < 2:
+        return None
+    columns = getattr(y_given, "columns", None)
+    if columns is not None:
+        names = [str(c) for c in columns]
+        if len(set(names)) == len(names) and all(n.strip() for n in names):
+            return names
+    return [f"y{k}" for k in range(y.shape[1])]
+
+
+def _width(model: Any, frame: pd.DataFrame, task: str) -> int:
+    """Numbers per row of a transform's vector or a clustering model's distances."""
+    if task not in ("transform", "clustering"):
+        return 0
+    X = frame.iloc[:1] if hasattr(model, "feature_names_in_") else frame.iloc[:1].to_numpy()
+    return int(np.asarray(model.transform(X)).reshape(1, -1).shape[1])
+
+
 def _check_arguments(model: Any, name: str, version: str, card: Mapping[str, Any], n: int, test_vectors: str) -> None:
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
 
-    if not hasattr(model, "fit") or not hasattr(model, "predict"):
+    if not hasattr(model, "fit") or not (hasattr(model, "predict") or hasattr(model, "transform")):
+        from sklearn.base import is_outlier_detector
+
+        if hasattr(model, "fit") and is_outlier_detector(final_estimator(model)):
+            task_of(model)  # says how to make it predict new rows
         raise SealError(f"model must be a fitted scikit-learn estimator or Pipeline, not {type(model).__name__}")
     try:
         check_is_fitted(model)
@@ -215,8 +300,12 @@ def _check_columns(model: Any, frame: pd.DataFrame) -> None:
         )
 
 
-def _labels(model: Any, y: Any, n: int) -> np.ndarray:
+def _labels(model: Any, y: Any, n: int, task: str) -> np.ndarray | None:
     last = final_estimator(model)
+    if y is None:
+        if task in ("classification", "regression"):
+            raise SealError(f"y_train is None, but a {task} model needs its training targets")
+        return None  # transforms, clustering and outlier detection are fitted without one
     y = np.asarray(y)
     if len(y) != n:
         raise SealError(f"y_train has {len(y)} values but X_train has {n} rows")
@@ -302,7 +391,7 @@ def _commit(git: bool | str) -> str | None:
     raise SealError(f"git_commit must be True (HEAD), False (none) or a 40-hex commit, not {git!r}")
 
 
-def _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, seed, data_source, descriptions, units, names_of, commit) -> dict[str, Any]:
+def _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, seed, data_source, descriptions, units, names_of, commit, kind) -> dict[str, Any]:
     import sklearn
     import skl2onnx
     from sklearn.base import is_classifier
@@ -338,7 +427,7 @@ def _meta(model, frame, kinds, name, version, card, cv_scores, cv_metric, seed, 
         if outputs["probabilities"] is None:
             del outputs["probabilities"]
     else:
-        outputs = {"task": "regression", "value": "variable"}
+        outputs = kind.outputs()
     training: dict[str, Any] = {
         "framework": {"name": "scikit-learn", "version": sklearn.__version__},
         "converter": {"name": "skl2onnx", "version": skl2onnx.__version__},
@@ -443,41 +532,66 @@ def _schema_valid_rows(model: Model, rows: pd.DataFrame) -> tuple[pd.DataFrame, 
     return rows.drop(index=bad).reset_index(drop=True), summary, kept
 
 
-def _sklearn_expected(model: Any, rows: pd.DataFrame, classes: list[str] | None, names_of: dict[Any, str] | None) -> dict[str, Any]:
+def _sklearn_expected(model: Any, rows: pd.DataFrame, classes: list[str] | None, names_of: dict[Any, str] | None, kind: "_Kind") -> dict[str, Any]:
     # A model fitted on a plain array gets one (it warns about column names otherwise).
     X = rows if hasattr(model, "feature_names_in_") else rows.to_numpy()
-    labels = model.predict(X)
     out: dict[str, Any] = {}
-    if classes is not None and names_of is not None:
+    if kind.task == "transform":
+        out["vector"] = np.asarray(model.transform(X), dtype=float).reshape(len(rows), -1)
+        return out
+    labels = model.predict(X)
+    if kind.task == "clustering":
+        out["cluster"] = np.asarray(labels, dtype=np.int64)
+        if hasattr(model, "transform"):
+            out["distances"] = np.asarray(model.transform(X), dtype=float).reshape(len(rows), -1)
+    elif kind.task == "outlier":
+        out["outlier"] = np.asarray(labels) == -1
+        out["score"] = np.asarray(model.decision_function(X), dtype=float).ravel()
+    elif classes is not None and names_of is not None:
         out["label"] = np.asarray([names_of[v] for v in np.asarray(labels).tolist()], dtype=object)
         if hasattr(model, "predict_proba"):
             out["probabilities"] = np.asarray(model.predict_proba(X), dtype=float)
+    elif kind.value_names:
+        out["values"] = np.asarray(labels, dtype=float).reshape(len(rows), -1)
     else:
         out["value"] = np.asarray(labels, dtype=float).reshape(len(rows), -1)[:, 0]
     return out
 
 
-def _graph_expected(got: pd.DataFrame, classes: list[str] | None) -> dict[str, Any]:
+def _graph_expected(got: pd.DataFrame, classes: list[str] | None, kind: "_Kind") -> dict[str, Any]:
     out: dict[str, Any] = {}
     if classes is not None:
         out["label"] = got["label"].to_numpy(dtype=object)
         cols = [f"proba_{c}" for c in classes]
         if all(c in got for c in cols):
             out["probabilities"] = got[cols].to_numpy(dtype=float)
-    else:
+    elif kind.task == "regression" and not kind.value_names:
         out["value"] = got["value"].to_numpy(dtype=float)
+    else:
+        for part, cols in kind.numeric_columns().items():
+            if all(c in got for c in cols):
+                out[part] = got[cols].to_numpy(dtype=float)
+        if kind.task == "clustering":
+            out["cluster"] = got["cluster"].to_numpy(dtype=np.int64)
+        if kind.task == "outlier":
+            out["outlier"] = got["outlier"].to_numpy(dtype=bool)
+            out["score"] = got["score"].to_numpy(dtype=float)
     return out
 
 
-def _compare(expected: dict[str, Any], got: pd.DataFrame, classes: list[str] | None, tol: dict[str, float]) -> dict[str, Any]:
+def _compare(expected: dict[str, Any], got: pd.DataFrame, classes: list[str] | None, tol: dict[str, float], kind: "_Kind") -> dict[str, Any]:
     n = len(got)
     bad = np.zeros(n, dtype=bool)
     table = pd.DataFrame(index=range(n))
     max_diff, where = 0.0, ""
-    if "label" in expected:
-        table["sklearn_label"] = expected["label"]
-        table["graph_label"] = got["label"].to_numpy(dtype=object)
-        label_bad = table["sklearn_label"].to_numpy() != table["graph_label"].to_numpy()
+    label_bad = np.zeros(n, dtype=bool)
+    # Exact parts: a class, a cluster, an outlier flag.
+    for part, column in (("label", "label"), ("cluster", "cluster"), ("outlier", "outlier")):
+        if part in expected:
+            table[f"sklearn_{part}"] = expected[part]
+            table[f"graph_{part}"] = got[column].to_numpy(dtype=object)
+            label_bad |= table[f"sklearn_{part}"].to_numpy() != table[f"graph_{part}"].to_numpy()
+    if label_bad.any() or any(p in expected for p in ("label", "cluster", "outlier")):
         bad |= label_bad
         table["labels_differ"] = label_bad
     scores = []
@@ -486,6 +600,12 @@ def _compare(expected: dict[str, Any], got: pd.DataFrame, classes: list[str] | N
             scores.append((f"probability of {c!r}", expected["probabilities"][:, k], got[f"proba_{c}"].to_numpy(dtype=float)))
     if "value" in expected:
         scores.append(("value", expected["value"], got["value"].to_numpy(dtype=float)))
+    if "score" in expected:
+        scores.append(("score", expected["score"], got["score"].to_numpy(dtype=float)))
+    for part, cols in kind.numeric_columns().items():
+        if part in expected:
+            for k, col in enumerate(cols):
+                scores.append((col, expected[part][:, k], got[col].to_numpy(dtype=float)))
     diff_all = np.zeros(n)
     for what, e, g in scores:
         d = np.abs(g - e)
@@ -526,7 +646,7 @@ def _round_up(x: float) -> float:
     return float(f"{math.ceil(x / p) * p:.3g}")
 
 
-def _cases(rows: pd.DataFrame, expected: dict[str, Any], kinds: dict[str, str], classes: list[str] | None, n: int) -> list[dict[str, Any]]:
+def _cases(rows: pd.DataFrame, expected: dict[str, Any], kinds: dict[str, str], classes: list[str] | None, n: int, kind: "_Kind") -> list[dict[str, Any]]:
     cases = []
     for i in range(min(n, len(rows))):
         inp = {c: json_value(rows[c].iloc[i], kinds[c]) for c in rows.columns}
@@ -537,6 +657,18 @@ def _cases(rows: pd.DataFrame, expected: dict[str, Any], kinds: dict[str, str], 
             exp["probabilities"] = {c: float(expected["probabilities"][i, k]) for k, c in enumerate(classes)}
         if "value" in expected:
             exp["value"] = float(expected["value"][i])
+        if "values" in expected:
+            exp["values"] = {t: float(v) for t, v in zip(kind.value_names, expected["values"][i])}
+        if "vector" in expected:
+            exp["vector"] = [float(v) for v in expected["vector"][i]]
+        if "cluster" in expected:
+            exp["cluster"] = int(expected["cluster"][i])
+        if "distances" in expected:
+            exp["distances"] = [float(v) for v in expected["distances"][i]]
+        if "outlier" in expected:
+            exp["outlier"] = bool(expected["outlier"][i])
+        if "score" in expected:
+            exp["score"] = float(expected["score"][i])
         cases.append({"input": inp, "expected": exp})
     return cases
 

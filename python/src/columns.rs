@@ -74,7 +74,8 @@ fn value(v: &Bound<'_, PyAny>) -> Value {
     }
 }
 
-/// Predictions as columns: what `Model.predict` hands back to Python.
+/// Predictions as columns: what `Model.predict` hands back to Python. Which parts are set
+/// depends on the task (every row has the same parts).
 #[derive(Debug, Default)]
 pub struct Outputs {
     /// One class name per row (classification).
@@ -83,8 +84,29 @@ pub struct Outputs {
     pub classes: Option<Vec<String>>,
     /// Row-major float64 probabilities, little-endian bytes.
     pub probabilities: Option<Vec<u8>>,
-    /// float64 values (regression), little-endian bytes.
+    /// float64 values (regression), little-endian bytes; row-major `rows × value_names` with
+    /// several targets.
     pub values: Option<Vec<u8>>,
+    /// A regression's target names (several targets).
+    pub value_names: Option<Vec<String>>,
+    /// Row-major float64 vectors (transform), little-endian bytes.
+    pub vectors: Option<Vec<u8>>,
+    /// Cluster index per row (clustering).
+    pub clusters: Option<Vec<u32>>,
+    /// Row-major float64 distances (clustering), little-endian bytes.
+    pub distances: Option<Vec<u8>>,
+    /// Outlier flag per row (outlier detection).
+    pub outliers: Option<Vec<bool>>,
+    /// float64 outlier scores, little-endian bytes.
+    pub scores: Option<Vec<u8>>,
+    /// Numbers per row of `vectors` or `distances`.
+    pub width: usize,
+}
+
+/// Little-endian float64 bytes of every row's numbers.
+fn float_bytes<'a>(rows: impl Iterator<Item = &'a [f64]>) -> Vec<u8> {
+    rows.flat_map(|r| r.iter().flat_map(|x| x.to_le_bytes()))
+        .collect()
 }
 
 impl Outputs {
@@ -117,6 +139,49 @@ impl Outputs {
                 predictions
                     .iter()
                     .flat_map(|p| p.value.unwrap_or(f64::NAN).to_le_bytes())
+                    .collect(),
+            );
+        }
+        if let Some(values) = &first.values {
+            out.value_names = Some(values.iter().map(|(t, _)| t.clone()).collect());
+            let rows: Vec<Vec<f64>> = predictions
+                .iter()
+                .map(|p| p.values.iter().flatten().map(|(_, v)| *v).collect())
+                .collect();
+            out.values = Some(float_bytes(rows.iter().map(Vec::as_slice)));
+        }
+        if let Some(v) = &first.vector {
+            out.width = v.len();
+            out.vectors = Some(float_bytes(
+                predictions
+                    .iter()
+                    .map(|p| p.vector.as_deref().unwrap_or_default()),
+            ));
+        }
+        if first.cluster.is_some() {
+            out.clusters = Some(predictions.iter().map(|p| p.cluster.unwrap_or(0)).collect());
+        }
+        if let Some(d) = &first.distances {
+            out.width = d.len();
+            out.distances = Some(float_bytes(
+                predictions
+                    .iter()
+                    .map(|p| p.distances.as_deref().unwrap_or_default()),
+            ));
+        }
+        if first.outlier.is_some() {
+            out.outliers = Some(
+                predictions
+                    .iter()
+                    .map(|p| p.outlier == Some(true))
+                    .collect(),
+            );
+        }
+        if first.score.is_some() {
+            out.scores = Some(
+                predictions
+                    .iter()
+                    .flat_map(|p| p.score.unwrap_or(f64::NAN).to_le_bytes())
                     .collect(),
             );
         }

@@ -12,7 +12,7 @@ mod columns;
 mod errors;
 
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyDict};
 
 use sealed_onnx::cli::pack::{pack as pack_bundle, PackInput};
 use sealed_onnx::loader::{LoadOptions, SealedModel};
@@ -174,31 +174,35 @@ impl Model {
         .map_err(|e| model_error(py, &format!("cannot serialize the model's info: {e}")))
     }
 
-    /// Predicts columns (see `columns`); returns `(labels, classes, probabilities, values)`:
-    /// labels as a list of class names, probabilities as row-major float64 bytes
-    /// (rows × classes), values as float64 bytes; absent parts are `None`.
-    #[allow(clippy::type_complexity)]
+    /// Predicts columns (see `columns`); returns a dict of the parts the task has: `labels`
+    /// (class names), `classes`, `probabilities` (row-major float64 bytes, rows × classes),
+    /// `values` (float64 bytes; rows × `value_names` with several targets), `value_names`,
+    /// `vectors` and `distances` (row-major float64 bytes, rows × `width`), `clusters` (a
+    /// list of indices), `outliers` (a list of bools), `scores` (float64 bytes), `width`.
     fn predict<'py>(
         &self,
         py: Python<'py>,
         columns: Vec<(String, Bound<'py, PyAny>)>,
-    ) -> PyResult<(
-        Option<Vec<String>>,
-        Option<Vec<String>>,
-        Option<Bound<'py, PyBytes>>,
-        Option<Bound<'py, PyBytes>>,
-    )> {
+    ) -> PyResult<Bound<'py, PyDict>> {
         let value = columns::to_value(&columns)?;
         let (_, predictions) = py
             .detach(|| self.inner.predict(&value))
             .map_err(|e| predict_error(py, &e))?;
         let out = columns::Outputs::of(&predictions);
-        Ok((
-            out.labels,
-            out.classes,
-            out.probabilities.map(|p| PyBytes::new(py, &p)),
-            out.values.map(|v| PyBytes::new(py, &v)),
-        ))
+        let d = PyDict::new(py);
+        let bytes = |b: Option<Vec<u8>>| b.map(|b| PyBytes::new(py, &b));
+        d.set_item("labels", out.labels)?;
+        d.set_item("classes", out.classes)?;
+        d.set_item("probabilities", bytes(out.probabilities))?;
+        d.set_item("values", bytes(out.values))?;
+        d.set_item("value_names", out.value_names)?;
+        d.set_item("vectors", bytes(out.vectors))?;
+        d.set_item("clusters", out.clusters)?;
+        d.set_item("distances", bytes(out.distances))?;
+        d.set_item("outliers", out.outliers)?;
+        d.set_item("scores", bytes(out.scores))?;
+        d.set_item("width", out.width)?;
+        Ok(d)
     }
 
     /// The schema issues of columns, as JSON (`[]` when valid).

@@ -463,8 +463,8 @@ pub enum FeatureBaseline {
         /// Share of each value among the non-missing ones.
         frequencies: BTreeMap<String, f64>,
     },
-    /// A text feature: the length of its texts in characters (the vocabulary's coverage is
-    /// not recorded).
+    /// A text feature: the length of its texts in characters, and how much of their tokens
+    /// the model's vocabulary covers.
     Text {
         /// Non-missing texts.
         count: u64,
@@ -476,7 +476,39 @@ pub enum FeatureBaseline {
         quantiles: Vec<f64>,
         /// Histogram of lengths.
         histogram: Histogram,
+        /// The training texts' tokens the model's vocabulary lacks, tokenised as the graph
+        /// tokenises them. Absent in bundles sealed before it was recorded, and when the
+        /// graph has no vocabulary for the feature; drift then reports no rate.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unknown_tokens: Option<UnknownTokens>,
     },
+}
+
+/// How many tokens a set of texts has, and how many of them the vocabulary lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnknownTokens {
+    /// Tokens in all texts.
+    pub tokens: u64,
+    /// Tokens not in the vocabulary.
+    pub unknown: u64,
+    /// `unknown / tokens` (0 without tokens).
+    pub rate: f64,
+}
+
+impl UnknownTokens {
+    /// The counts with their rate.
+    pub fn new(tokens: u64, unknown: u64) -> UnknownTokens {
+        UnknownTokens {
+            tokens,
+            unknown,
+            rate: if tokens > 0 {
+                unknown as f64 / tokens as f64
+            } else {
+                0.0
+            },
+        }
+    }
 }
 
 /// A histogram: `counts[i]` values fell in `[edges[i], edges[i + 1])` (the last bin is closed).

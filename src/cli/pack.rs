@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::bundle::manifest::{
-    Binding, Card, ColumnBinding, CvMetric, DriftBaseline, Feature, FeatureType, Inputs, Manifest,
-    Outputs, Task, TensorType, TestVectors, Tool, Training, TrainingData, FORMAT,
+    Binding, Card, ColumnBinding, CvMetric, DriftBaseline, Feature, FeatureBaseline, FeatureType,
+    Inputs, Manifest, Outputs, Task, TensorType, TestVectors, Tool, Training, TrainingData, FORMAT,
 };
 use crate::bundle::{self, Bundle};
-use crate::engine::{graph_inputs, graph_outputs};
+use crate::engine::{graph_inputs, graph_outputs, text_vocabularies};
 use crate::loader::{LoadError, LoadOptions, SealedModel, TestVectorError};
+use crate::schema::drift::count_tokens;
 use crate::schema::infer::{infer_feature, infer_text_feature, is_missing, InferOptions};
 use crate::trust;
 use anyhow::{anyhow, bail, Context, Result};
@@ -246,12 +247,13 @@ pub fn pack(input: PackInput) -> Result<Packed> {
     }
     let model = input.model;
     let text = text_columns(&model, &table, &meta)?;
-    let (mut features, baseline) = infer_schema(&table, &meta, input.range_margin, &text)?;
+    let (mut features, mut baseline) = infer_schema(&table, &meta, input.range_margin, &text)?;
     apply_ranges(&mut features, &input.ranges)?;
     let binding = match meta.binding {
         Some(b) => b,
         None => infer_binding(&model, &features)?,
     };
+    unknown_token_baselines(&model, &table, &binding, &mut baseline)?;
     let outputs = match meta.outputs {
         Some(o) if input.task.is_none() && input.value_names.is_none() => o,
         Some(_) => bail!("{meta_name} has an \"outputs\" section; --task and --value-names are for a graph without one (drop one or the other)"),
@@ -402,6 +404,40 @@ fn text_columns(model: &[u8], table: &csv_input::Table, meta: &Meta) -> Result<V
         .map(|c| (*c).clone())
         .collect();
     Ok(text)
+}
+
+/// Records, for each text feature bound to a graph input with a vocabulary, the share of
+/// the training texts' tokens the vocabulary lacks (tokenised by the graph's own operators),
+/// so that drift can compare new texts against it.
+fn unknown_token_baselines(
+    model: &[u8],
+    table: &csv_input::Table,
+    binding: &Binding,
+    baseline: &mut DriftBaseline,
+) -> Result<()> {
+    let Binding::Columns { columns } = binding else {
+        return Ok(());
+    };
+    let vocabularies =
+        text_vocabularies(model).context("cannot read the graph's text vocabularies")?;
+    for c in columns {
+        let (Some(vocabulary), Some(i)) = (
+            vocabularies.get(&c.input),
+            table.header.iter().position(|h| *h == c.feature),
+        ) else {
+            continue;
+        };
+        if let Some(FeatureBaseline::Text { unknown_tokens, .. }) =
+            baseline.features.get_mut(&c.feature)
+        {
+            let texts = table
+                .rows
+                .iter()
+                .map(|r| r.get(i).map_or("", String::as_str));
+            *unknown_tokens = Some(count_tokens(vocabulary, texts));
+        }
+    }
+    Ok(())
 }
 
 fn infer_schema(

@@ -38,7 +38,8 @@ pub struct GraphInput {
 /// The text operators of skl2onnx's text vectorizers.
 const TEXT_OPS: &[&str] = &["StringNormalizer", "Tokenizer"];
 /// Nodes that pass their first input's values through unchanged (shape only).
-const PASS_THROUGH: &[&str] = &["Reshape", "Flatten", "Identity", "Squeeze", "Unsqueeze"];
+pub(super) const PASS_THROUGH: &[&str] =
+    &["Reshape", "Flatten", "Identity", "Squeeze", "Unsqueeze"];
 
 /// Whether `name` reaches a text operator through pass-through nodes.
 fn feeds_text(graph: &GraphProto, name: &str) -> bool {

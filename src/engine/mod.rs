@@ -7,8 +7,10 @@ mod graph_outputs;
 pub mod ops;
 mod outputs;
 mod raw;
+pub mod vocabulary;
 mod zipmap;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tract_onnx::prelude::*;
@@ -21,6 +23,7 @@ pub use graph_io::GraphInput;
 pub use graph_outputs::{graph_outputs, GraphOutput, OutputKind};
 pub use outputs::{predictions_json, Columns, Prediction};
 pub use raw::{run_raw, RawData, RawOutput, RawTensor};
+pub use vocabulary::TextVocabulary;
 
 type Plan = Arc<TypedRunnableModel>;
 
@@ -33,6 +36,8 @@ pub struct Engine {
     outputs: Outputs,
     /// Which of `label`, `probabilities`, `value` the plan's outputs are, in order.
     selected: Vec<outputs::Role>,
+    /// The tokenizer and vocabulary of each text feature, by feature name.
+    vocabularies: BTreeMap<String, Arc<TextVocabulary>>,
 }
 
 impl Engine {
@@ -81,6 +86,20 @@ impl Engine {
             .map(|f| f.name.as_str())
             .collect();
         let inputs = graph_io::plan(&manifest.inputs.binding, &names, &graph_inputs)?;
+        let mut by_input = proto
+            .graph
+            .as_ref()
+            .map(vocabulary::vocabularies)
+            .transpose()?
+            .unwrap_or_default();
+        let vocabularies = inputs
+            .iter()
+            .filter_map(|i| match i.features.as_slice() {
+                [f] => Some((names.get(*f)?.to_string(), by_input.remove(&i.name)?)),
+                _ => None,
+            })
+            .map(|(name, v)| (name, Arc::new(v)))
+            .collect();
         for (ix, input) in inputs.iter().enumerate() {
             let shape = tvec![n.to_dim(), input.features.len().to_dim()];
             let fact = InferenceFact::dt_shape(datum_type(input.dtype), shape);
@@ -109,7 +128,13 @@ impl Engine {
             inputs,
             outputs: manifest.outputs.clone(),
             selected,
+            vocabularies,
         })
+    }
+
+    /// The tokenizer and vocabulary a text feature feeds, when the graph has one.
+    pub fn vocabulary(&self, feature: &str) -> Option<&TextVocabulary> {
+        self.vocabularies.get(feature).map(|v| &**v)
     }
 
     /// Predicts every row of a validated batch.
@@ -166,6 +191,20 @@ pub fn graph_inputs(model: &[u8]) -> Result<Vec<GraphInput>, EngineError> {
         &ops::framework(),
         model,
     )?))
+}
+
+/// The tokenizer and vocabulary of every graph input that feeds a text vectorizer, by
+/// graph input name.
+///
+/// # Errors
+/// [`EngineError::InvalidOnnx`] when the bytes are not an ONNX model, and text operators
+/// whose attributes cannot be read.
+pub fn text_vocabularies(model: &[u8]) -> Result<BTreeMap<String, TextVocabulary>, EngineError> {
+    let proto = graph_io::decode(&ops::framework(), model)?;
+    Ok(match &proto.graph {
+        Some(g) => vocabulary::vocabularies(g)?,
+        None => BTreeMap::new(),
+    })
 }
 
 fn datum_type(t: TensorType) -> DatumType {

@@ -12,7 +12,7 @@
 //! bins typically score 0.3, "significant" by the rule of thumb. So a level also needs the
 //! index above sampling noise: above χ²'s 95th percentile for moderate, 99th for significant.
 
-use crate::bundle::manifest::{DriftBaseline, Feature, FeatureBaseline};
+use crate::bundle::manifest::{DriftBaseline, Feature, FeatureBaseline, UnknownTokens};
 
 use super::infer::histogram_counts;
 use super::{Batch, Cell};
@@ -41,6 +41,92 @@ pub struct Thresholds {
     pub significant: f64,
 }
 
+/// Tokens of one text and how many of them a vocabulary lacks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenCount {
+    /// Tokens in the text.
+    pub tokens: u64,
+    /// Tokens not in the vocabulary.
+    pub unknown: u64,
+}
+
+/// Splits a text as a model's graph does and checks its tokens against the model's
+/// vocabulary (the engine implements it from the graph; schema code only counts).
+pub trait TokenCounter {
+    /// The text's tokens and unknown tokens.
+    fn count(&self, text: &str) -> TokenCount;
+}
+
+/// The unknown-token counts of many texts together.
+pub fn count_tokens<'t>(
+    counter: &dyn TokenCounter,
+    texts: impl IntoIterator<Item = &'t str>,
+) -> UnknownTokens {
+    let (tokens, unknown) = texts.into_iter().fold((0, 0), |(t, u), text| {
+        let c = counter.count(text);
+        (t + c.tokens, u + c.unknown)
+    });
+    UnknownTokens::new(tokens, unknown)
+}
+
+/// The unknown-token rate of new texts next to the training texts' rate.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct UnknownTokenDrift {
+    /// The training texts' rate.
+    pub baseline_rate: f64,
+    /// The new texts' rate (0 without tokens).
+    pub rate: f64,
+    /// The new texts' tokens.
+    pub tokens: u64,
+    /// The new texts' tokens not in the vocabulary.
+    pub unknown: u64,
+    /// `significant` when the rate is clearly higher than the baseline's — at least 10
+    /// points higher and beyond a one-sided 99 % two-proportion test —, `moderate` at 5
+    /// points and 95 %, `none` otherwise (a lower rate is no concern).
+    pub level: DriftLevel,
+}
+
+/// One-sided two-proportion z statistic of `current` above `baseline`.
+fn rate_z(baseline: &UnknownTokens, current: &UnknownTokens) -> f64 {
+    let (n1, n2) = (baseline.tokens as f64, current.tokens as f64);
+    let pooled = (baseline.unknown + current.unknown) as f64 / (n1 + n2);
+    let se = (pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)).sqrt();
+    let diff = current.rate - baseline.rate;
+    if se > 0.0 {
+        diff / se
+    } else if diff > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    }
+}
+
+/// How the unknown-token rate of `current` compares with the baseline's.
+pub fn unknown_token_drift(baseline: &UnknownTokens, current: &UnknownTokens) -> UnknownTokenDrift {
+    const Z95: f64 = 1.644_853_6;
+    const Z99: f64 = 2.326_347_9;
+    let level = if baseline.tokens == 0 || current.tokens == 0 {
+        DriftLevel::None
+    } else {
+        let diff = current.rate - baseline.rate;
+        let z = rate_z(baseline, current);
+        if diff >= 0.1 && z > Z99 {
+            DriftLevel::Significant
+        } else if diff >= 0.05 && z > Z95 {
+            DriftLevel::Moderate
+        } else {
+            DriftLevel::None
+        }
+    };
+    UnknownTokenDrift {
+        baseline_rate: baseline.rate,
+        rate: current.rate,
+        tokens: current.tokens,
+        unknown: current.unknown,
+        level,
+    }
+}
+
 /// Drift of one feature.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FeatureDrift {
@@ -62,6 +148,11 @@ pub struct FeatureDrift {
     pub baseline: Vec<f64>,
     /// Current share per bin.
     pub current: Vec<f64>,
+    /// For a text feature, the share of tokens the model's vocabulary lacks, next to the
+    /// training data's (only when the bundle records the baseline rate and the graph's
+    /// vocabulary is known). `level` stays the length PSI's level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown_tokens: Option<UnknownTokenDrift>,
 }
 
 /// A bin edge for display: six significant digits, without float noise (`7.54`, not
@@ -119,12 +210,31 @@ fn level(psi: Option<f64>, t: Thresholds) -> DriftLevel {
     }
 }
 
-/// Computes drift for every feature of a validated batch.
-pub fn drift(features: &[Feature], baseline: &DriftBaseline, batch: &Batch) -> Vec<FeatureDrift> {
+/// Computes drift for every feature of a validated batch. `vocabulary` gives a text
+/// feature's tokenizer and vocabulary by feature name, for its unknown-token rate.
+pub fn drift<'v>(
+    features: &[Feature],
+    baseline: &DriftBaseline,
+    batch: &Batch,
+    vocabulary: &dyn Fn(&str) -> Option<&'v dyn TokenCounter>,
+) -> Vec<FeatureDrift> {
     features
         .iter()
         .zip(&batch.columns)
         .map(|(f, column)| {
+            let unknown_tokens = match baseline.features.get(&f.name) {
+                Some(FeatureBaseline::Text {
+                    unknown_tokens: Some(base),
+                    ..
+                }) => vocabulary(&f.name).map(|v| {
+                    let texts = column.iter().filter_map(|c| match c {
+                        Cell::Text(s) => Some(s.as_str()),
+                        _ => None,
+                    });
+                    unknown_token_drift(base, &count_tokens(v, texts))
+                }),
+                _ => None,
+            };
             let missing = column.iter().filter(|c| matches!(c, Cell::Missing)).count();
             let count = column.len() - missing;
             let (bins, base, current) = match baseline.features.get(&f.name) {
@@ -149,8 +259,8 @@ pub fn drift(features: &[Feature], baseline: &DriftBaseline, batch: &Batch) -> V
                         to_f64(histogram_counts(&values, &histogram.edges)),
                     )
                 }
-                // Text: the distribution of lengths in characters (how much of the text the
-                // vocabulary covers is not in the baseline).
+                // Text: the distribution of lengths in characters (the vocabulary's coverage
+                // is reported beside it, in `unknown_tokens`).
                 Some(FeatureBaseline::Text { histogram, .. }) => {
                     let lengths: Vec<f64> = column
                         .iter()
@@ -211,6 +321,7 @@ pub fn drift(features: &[Feature], baseline: &DriftBaseline, batch: &Batch) -> V
                 bins,
                 baseline: shares(&base),
                 current: shares(&current),
+                unknown_tokens,
             }
         })
         .collect()

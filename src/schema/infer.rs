@@ -244,6 +244,7 @@ pub fn text_baseline(lengths: Vec<f64>, bins: usize) -> FeatureBaseline {
                 edges: Vec::new(),
                 counts: Vec::new(),
             },
+            unknown_tokens: None,
         };
     }
     match numeric_baseline(lengths, 0, bins) {
@@ -259,6 +260,7 @@ pub fn text_baseline(lengths: Vec<f64>, bins: usize) -> FeatureBaseline {
             mean_length: mean,
             quantiles,
             histogram,
+            unknown_tokens: None,
         },
         other => other,
     }

@@ -115,3 +115,77 @@ fn a_text_longer_than_max_length_is_refused() {
     let err = out.fails_with("too_long");
     assert!(err.contains("wrong_type"), "{err}");
 }
+
+/// The packed bundle's manifest.
+fn manifest_of(bundle: &std::path::Path) -> Value {
+    let entries = crate::support::entries(bundle);
+    let (_, bytes) = entries
+        .iter()
+        .find(|(name, _)| name == "manifest.json")
+        .unwrap();
+    serde_json::from_slice(bytes).unwrap()
+}
+
+#[test]
+fn drift_reports_the_unknown_token_rate_against_the_training_texts() {
+    use sealed_onnx::loader::{LoadOptions, SealedModel};
+    use sealed_onnx::schema::drift::DriftLevel;
+
+    let dir = tempdir();
+    let (bundle, io) = text_bundle(dir.path());
+    // pack tokenised the training texts with the graph's own operators.
+    let manifest = manifest_of(&bundle);
+    let base = &manifest["drift_baseline"]["features"]["review"]["unknown_tokens"];
+    let (tokens, unknown) = (
+        base["tokens"].as_u64().unwrap(),
+        base["unknown"].as_u64().unwrap(),
+    );
+    assert!(tokens > 100 && unknown > 0 && unknown < tokens, "{base}");
+    assert_eq!(
+        base["rate"].as_f64().unwrap(),
+        unknown as f64 / tokens as f64
+    );
+
+    let model = SealedModel::load(
+        &std::fs::read(&bundle).unwrap(),
+        &LoadOptions {
+            allow_unverified: true,
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap();
+    let rows = |texts: Vec<String>| {
+        sealed_onnx::schema::Value::from(Value::from(
+            texts
+                .into_iter()
+                .map(|t| json!({"review": t}))
+                .collect::<Vec<_>>(),
+        ))
+    };
+    // The training texts themselves: the baseline's rate, no flag.
+    let docs: Vec<String> = io["inputs"]["text"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_str().unwrap().to_string())
+        .collect();
+    let d = model.drift(&rows(docs)).unwrap();
+    let u = d[0].unknown_tokens.expect("a rate for the text feature");
+    assert_eq!(u.rate, u.baseline_rate);
+    assert_eq!(u.level, DriftLevel::None);
+    // In-vocabulary words only (from the pool): no unknown token at all.
+    let known = vec!["Bake the butter, coach!".to_string(); 40];
+    let d = model.drift(&rows(known)).unwrap();
+    let u = d[0].unknown_tokens.unwrap();
+    assert_eq!((u.tokens, u.unknown, u.level), (160, 0, DriftLevel::None));
+    // Words the model never saw: every token unknown, flagged.
+    let unseen = vec!["Quarterly zyxt invoices overdue".to_string(); 40];
+    let d = model.drift(&rows(unseen)).unwrap();
+    let u = d[0].unknown_tokens.unwrap();
+    assert_eq!((u.tokens, u.unknown, u.rate), (160, 160, 1.0));
+    assert_eq!(u.level, DriftLevel::Significant);
+    // The JSON the npm package and the page read.
+    let json = serde_json::to_value(&d[0]).unwrap();
+    assert_eq!(json["unknown_tokens"]["level"], "significant");
+    assert_eq!(json["unknown_tokens"]["rate"], 1.0);
+}

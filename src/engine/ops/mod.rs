@@ -26,10 +26,10 @@ mod one_hot_encoder;
 mod post_transform;
 mod reduce_log_sum_exp;
 mod scaler;
-mod string_normalizer;
+pub(crate) mod string_normalizer;
 mod svm;
 mod tfidf_vectorizer;
-mod tokenizer;
+pub(crate) mod tokenizer;
 mod tree_ensemble;
 mod tree_ensemble_v5;
 

@@ -55,60 +55,78 @@ fn build(
     ctx: &ParsingContext,
     node: &NodeProto,
 ) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let action = match node
-        .get_attr_opt::<String>("case_change_action")?
-        .as_deref()
-        .unwrap_or("NONE")
-    {
-        "NONE" => CaseAction::None,
-        "LOWER" => CaseAction::Lower,
-        "UPPER" => CaseAction::Upper,
-        other => bail!(
-            "{}: case_change_action {other:?} is not one of NONE, LOWER, UPPER",
-            node.name
-        ),
-    };
-    let case_sensitive = node.get_attr_opt::<i64>("is_case_sensitive")?.unwrap_or(0) != 0;
-    if let Some(locale) = node.get_attr_opt::<String>("locale")? {
-        if !LOCALES.contains(&locale.as_str()) {
-            bail!(
-                "{}: locale {locale:?} is not supported: only en_US.UTF-8 (onnxruntime's \
-                 default); export without skl2onnx's `locale` option",
+    boxed(StringNormalizer::parse(node, || {
+        ctx.template.symbols.new_with_prefix("kept")
+    })?)
+}
+
+impl StringNormalizer {
+    /// Reads a `StringNormalizer` node's attributes; `kept` names the output length when
+    /// stop words can drop strings.
+    ///
+    /// # Errors
+    /// Invalid attributes, a locale other than onnxruntime's default.
+    pub fn parse(node: &NodeProto, kept: impl FnOnce() -> Symbol) -> TractResult<StringNormalizer> {
+        let action = match node
+            .get_attr_opt::<String>("case_change_action")?
+            .as_deref()
+            .unwrap_or("NONE")
+        {
+            "NONE" => CaseAction::None,
+            "LOWER" => CaseAction::Lower,
+            "UPPER" => CaseAction::Upper,
+            other => bail!(
+                "{}: case_change_action {other:?} is not one of NONE, LOWER, UPPER",
                 node.name
-            );
-        }
-    }
-    // onnxruntime compares case-insensitively in the case the output will have (LOWER
-    // unless UPPER), so that a kept string needs no second conversion.
-    let compare = if case_sensitive {
-        None
-    } else if action == CaseAction::Upper {
-        Some(CaseAction::Upper)
-    } else {
-        Some(CaseAction::Lower)
-    };
-    let mut stopwords = HashSet::new();
-    for word in node
-        .get_attr_opt_vec::<String>("stopwords")?
-        .unwrap_or_default()
-    {
-        node.expect(!word.is_empty(), "no empty stop word")?;
-        let word = match compare {
-            Some(c) => change_case(c, &word),
-            None => word,
+            ),
         };
-        if !stopwords.insert(word.clone()) {
-            bail!("{}: stop word {word:?} is listed twice", node.name);
+        let case_sensitive = node.get_attr_opt::<i64>("is_case_sensitive")?.unwrap_or(0) != 0;
+        if let Some(locale) = node.get_attr_opt::<String>("locale")? {
+            if !LOCALES.contains(&locale.as_str()) {
+                bail!(
+                    "{}: locale {locale:?} is not supported: only en_US.UTF-8 (onnxruntime's \
+                 default); export without skl2onnx's `locale` option",
+                    node.name
+                );
+            }
         }
+        // onnxruntime compares case-insensitively in the case the output will have (LOWER
+        // unless UPPER), so that a kept string needs no second conversion.
+        let compare = if case_sensitive {
+            None
+        } else if action == CaseAction::Upper {
+            Some(CaseAction::Upper)
+        } else {
+            Some(CaseAction::Lower)
+        };
+        let mut stopwords = HashSet::new();
+        for word in node
+            .get_attr_opt_vec::<String>("stopwords")?
+            .unwrap_or_default()
+        {
+            node.expect(!word.is_empty(), "no empty stop word")?;
+            let word = match compare {
+                Some(c) => change_case(c, &word),
+                None => word,
+            };
+            if !stopwords.insert(word.clone()) {
+                bail!("{}: stop word {word:?} is listed twice", node.name);
+            }
+        }
+        // Without stop words nothing is dropped and the output has the input's shape.
+        let kept = (!stopwords.is_empty()).then(kept);
+        Ok(StringNormalizer {
+            action,
+            compare,
+            stopwords,
+            kept,
+        })
     }
-    // Without stop words nothing is dropped and the output has the input's shape.
-    let kept = (!stopwords.is_empty()).then(|| ctx.template.symbols.new_with_prefix("kept"));
-    boxed(StringNormalizer {
-        action,
-        compare,
-        stopwords,
-        kept,
-    })
+
+    /// One string as the operator outputs it: case changed, or `None` when it is a stop word.
+    pub fn normalize_one(&self, s: &str) -> Option<String> {
+        self.normalize(std::iter::once(&s.to_string())).pop()
+    }
 }
 
 /// A code point in lower case, as glibc's `towlower` in `en_US.UTF-8`.

@@ -116,49 +116,72 @@ fn build(
     ctx: &ParsingContext,
     node: &NodeProto,
 ) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let mark = node.get_attr::<i64>("mark")? != 0;
-    let pad = node.get_attr::<String>("pad_value")?;
-    let mincharnum = node.get_attr::<i64>("mincharnum")?;
-    node.expect(mincharnum > 0, "mincharnum positive")?;
-    let mincharnum = usize::try_from(mincharnum)?;
-    let split = match node.get_attr_opt_vec::<String>("separators")? {
-        Some(seps) => {
-            node.expect(!seps.is_empty(), "separators not empty")?;
-            if seps.len() == 1 && seps[0].is_empty() {
-                Split::Chars
-            } else {
-                Split::Separators(
-                    seps.iter()
-                        .map(|s| Re2::new(s))
-                        .collect::<TractResult<_>>()?,
-                )
+    boxed(Tokenizer::parse(
+        node,
+        ctx.template.symbols.new_with_prefix("tokens"),
+    )?)
+}
+
+impl Tokenizer {
+    /// Reads a `Tokenizer` node's attributes; `tokens` names the longest row's token count.
+    ///
+    /// # Errors
+    /// Missing or invalid attributes, a pattern RE2 would refuse.
+    pub fn parse(node: &NodeProto, tokens: Symbol) -> TractResult<Tokenizer> {
+        let mark = node.get_attr::<i64>("mark")? != 0;
+        let pad = node.get_attr::<String>("pad_value")?;
+        let mincharnum = node.get_attr::<i64>("mincharnum")?;
+        node.expect(mincharnum > 0, "mincharnum positive")?;
+        let mincharnum = usize::try_from(mincharnum)?;
+        let split = match node.get_attr_opt_vec::<String>("separators")? {
+            Some(seps) => {
+                node.expect(!seps.is_empty(), "separators not empty")?;
+                if seps.len() == 1 && seps[0].is_empty() {
+                    Split::Chars
+                } else {
+                    Split::Separators(
+                        seps.iter()
+                            .map(|s| Re2::new(s))
+                            .collect::<TractResult<_>>()?,
+                    )
+                }
             }
-        }
-        None => {
-            let exp = node
-                .get_attr_opt::<String>("tokenexp")?
-                .with_context(|| format!("{}: needs separators or tokenexp", node.name))?;
-            node.expect(!exp.is_empty(), "tokenexp not empty")?;
-            if exp == "." {
-                Split::Chars
-            } else {
-                Split::Expression(Re2::new(&exp)?)
+            None => {
+                let exp = node
+                    .get_attr_opt::<String>("tokenexp")?
+                    .with_context(|| format!("{}: needs separators or tokenexp", node.name))?;
+                node.expect(!exp.is_empty(), "tokenexp not empty")?;
+                if exp == "." {
+                    Split::Chars
+                } else {
+                    Split::Expression(Re2::new(&exp)?)
+                }
             }
+        };
+        if split == Split::Chars && mincharnum > 1 {
+            bail!(
+                "{}: mincharnum {mincharnum} is too big for character tokens",
+                node.name
+            );
         }
-    };
-    if split == Split::Chars && mincharnum > 1 {
-        bail!(
-            "{}: mincharnum {mincharnum} is too big for character tokens",
-            node.name
-        );
+        Ok(Tokenizer {
+            mark,
+            pad,
+            mincharnum,
+            split,
+            tokens,
+        })
     }
-    boxed(Tokenizer {
-        mark,
-        pad,
-        mincharnum,
-        split,
-        tokens: ctx.template.symbols.new_with_prefix("tokens"),
-    })
+
+    /// The tokens of one string, as the operator splits it (without markers or padding).
+    pub fn tokens<'s>(&self, s: &'s str) -> Vec<&'s str> {
+        let mut caches: Vec<(Cache, Cache)> = match &self.split {
+            Split::Chars => vec![],
+            Split::Expression(re) => vec![re.caches()],
+            Split::Separators(seps) => seps.iter().map(Re2::caches).collect(),
+        };
+        self.tokenize(s, &mut caches)
+    }
 }
 
 fn chars(s: &str) -> usize {
