@@ -189,3 +189,39 @@ fn drift_reports_the_unknown_token_rate_against_the_training_texts() {
     assert_eq!(json["unknown_tokens"]["level"], "significant");
     assert_eq!(json["unknown_tokens"]["rate"], 1.0);
 }
+
+/// `tests/data/text/text-1.0.0.sonnx` (unsigned; the npm package's and the demo page's tests
+/// load it) is exactly what `pack` builds from the files next to it (written by
+/// `tests/data/make_text.py`). Rebuild it with, in that folder: `sealed-onnx pack --model
+/// model.onnx --meta meta.json --train train.csv --test-vectors test_vectors.json --created
+/// 2026-12-01T00:00:00Z --out text-1.0.0.sonnx --force`.
+#[test]
+fn the_committed_text_bundle_is_what_pack_builds() {
+    let dir = tempdir();
+    let src = repo("tests/data/text");
+    let out = dir.path().join("text.sonnx");
+    let mut args: Vec<std::ffi::OsString> = vec!["pack".into()];
+    for (flag, file) in [
+        ("--model", "model.onnx"),
+        ("--meta", "meta.json"),
+        ("--train", "train.csv"),
+        ("--test-vectors", "test_vectors.json"),
+    ] {
+        args.push(flag.into());
+        args.push(src.join(file).into());
+    }
+    for a in ["--created", "2026-12-01T00:00:00Z", "--out"] {
+        args.push(a.into());
+    }
+    args.push(out.clone().into());
+    crate::support::cli(args).ok();
+    assert!(
+        std::fs::read(&out).unwrap() == std::fs::read(src.join("text-1.0.0.sonnx")).unwrap(),
+        "tests/data/text/text-1.0.0.sonnx is stale: rebuild it (see this test)"
+    );
+    let base = &manifest_of(&out)["drift_baseline"]["features"]["review"];
+    assert!(
+        base["unknown_tokens"]["rate"].as_f64().unwrap() > 0.0,
+        "{base}"
+    );
+}
