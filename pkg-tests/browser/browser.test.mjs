@@ -13,6 +13,8 @@ import { launchChromium, modelsDir, serveBytes, startServer, trickle, watchPage 
 import { APP_SHELL_SW, TEST_PAGE } from "./pages.mjs";
 
 const EXAMPLES = ["iris", "study", "diabetes", "breast-cancer"];
+// Bundles whose output is not one label or one value (tests/data/output_kinds, unsigned).
+const KINDS_DIR = join(modelsDir, "..", "tests", "data", "output_kinds");
 const bundlePath = (name) => join(modelsDir, `${name}-1.0.0.sonnx`);
 const bundleUrl = (name) => `/models/${name}-1.0.0.sonnx`;
 const holdout = (name) => JSON.parse(readFileSync(join(modelsDir, name, "holdout.json"), "utf8"));
@@ -29,7 +31,7 @@ let browser;
 
 /** The test site: the installed package, the example bundles and key, the test page. */
 async function startSite() {
-  const site = await startServer({ "/node_modules/sealed-onnx/": installed, "/models/": modelsDir });
+  const site = await startServer({ "/node_modules/sealed-onnx/": installed, "/models/": modelsDir, "/kinds/": KINDS_DIR });
   site.route("/", serveBytes(Buffer.from(TEST_PAGE), "text/html; charset=utf-8"));
   site.route("/sw.js", serveBytes(Buffer.from(APP_SHELL_SW), "text/javascript; charset=utf-8"));
   return site;
@@ -547,6 +549,55 @@ describe("sealed-onnx in headless Chromium (import map, no bundler)", () => {
     assert.deepEqual(r.predictions, main, "worker and main thread predict identically");
     assert.deepEqual(watch.problems(), []);
     await page.close();
+  });
+
+  it("clusters, outliers, vectors and several targets: the worker gives what the main thread gives, typed", async () => {
+    const { page, watch } = await openPage();
+    const kinds = ["multioutput", "pca", "kmeans", "lof"];
+    const inputs = Object.fromEntries(
+      kinds.map((k) => [k, JSON.parse(readFileSync(join(KINDS_DIR, k, "holdout.json"), "utf8")).cases.map((c) => c.input)]),
+    );
+    const r = await page.evaluate(
+      async ({ kinds, inputs }) => {
+        const out = {};
+        for (const name of kinds) {
+          const url = `/kinds/${name}/${name}-1.0.0.sonnx`;
+          const main = await so.loadModel(url, { allowUnverified: true });
+          const worker = await so.loadModel(url, { allowUnverified: true, worker: true });
+          const rows = inputs[name];
+          const a = await main.predict(rows);
+          const b = await worker.predict(rows);
+          const batch = await worker.predictBatch(rows);
+          out[name] = {
+            task: batch.task,
+            same: JSON.stringify(a) === JSON.stringify(b),
+            batchSame: JSON.stringify(batch.toObjects()) === JSON.stringify(b),
+            typed: [batch.values, batch.vectors, batch.clusters, batch.distances, batch.outliers, batch.scores]
+              .filter((x) => x !== undefined)
+              .map((x) => x.constructor.name),
+            first: b[0],
+          };
+          main.dispose();
+          worker.dispose();
+        }
+        return out;
+      },
+      { kinds, inputs },
+    );
+    assert.deepEqual(Object.fromEntries(kinds.map((k) => [k, r[k].task])), {
+      multioutput: "regression", pca: "transform", kmeans: "clustering", lof: "outlier",
+    });
+    for (const k of kinds) {
+      assert.ok(r[k].same, `${k}: worker = main thread`);
+      assert.ok(r[k].batchSame, `${k}: toObjects() = predict()`);
+    }
+    assert.deepEqual(r.kmeans.typed, ["Uint32Array", "Float64Array"]);
+    assert.deepEqual(r.lof.typed, ["Uint8Array", "Float64Array"]);
+    assert.deepEqual(r.pca.typed, ["Float64Array"]);
+    assert.deepEqual(Object.keys(r.kmeans.first).sort(), ["cluster", "distances", "model"]);
+    assert.deepEqual(Object.keys(r.lof.first).sort(), ["model", "outlier", "score"]);
+    assert.deepEqual(Object.keys(r.multioutput.first.values), ["t0", "t1", "t2"]);
+    assert.deepEqual(watch.problems(), []);
   });
 
   it("fromCsv in a worker and on the main thread; unverified predictions say so", async (t) => {
