@@ -266,7 +266,24 @@ impl SealedModel {
     /// # Errors
     /// Every schema problem at once.
     pub fn validate(&self, input: &Value) -> Result<Batch, SchemaError> {
-        schema::validate(&self.manifest.inputs.features, input, self.schema_options)
+        // Records in the previous version's shape are migrated first (manifest `migration`).
+        match &self.manifest.migration {
+            Some(m) => schema::validate(
+                &self.manifest.inputs.features,
+                &schema::migrate(m, input).0,
+                self.schema_options,
+            ),
+            None => schema::validate(&self.manifest.inputs.features, input, self.schema_options),
+        }
+    }
+
+    /// How many records of `input` the manifest's `migration` changes (sent in the previous
+    /// version's shape); 0 without a migration.
+    pub fn migrated_records(&self, input: &Value) -> usize {
+        self.manifest
+            .migration
+            .as_ref()
+            .map_or(0, |m| schema::migrate(m, input).1)
     }
 
     /// Validates and predicts a record, an array of records, or columns.

@@ -44,6 +44,11 @@ pub(super) fn check(m: &Manifest) -> Result<(), BundleError> {
         ));
     }
     check_inputs(m)?;
+    if let Some(migration) = &m.migration {
+        migration
+            .check(&m.inputs.features, &m.version)
+            .map_err(|(path, problem)| invalid(path, problem))?;
+    }
     super::check_outputs::check_outputs(m)?;
     super::check_outputs::check_test_vectors(m)?;
     for name in m.drift_baseline.features.keys() {

@@ -42,6 +42,10 @@ pub struct Manifest {
     /// before inflating it. Bundles sealed before this field existed have none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub file_sizes: BTreeMap<String, u64>,
+    /// How inputs of the previous major version are accepted (renames, unit conversions,
+    /// removed features, defaults). Absent when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration: Option<super::migration::Migration>,
 }
 
 /// Training provenance.

@@ -8,6 +8,7 @@ mod check_outputs;
 mod error;
 mod limits;
 pub mod manifest;
+pub mod migration;
 pub mod zip;
 
 pub use error::{BundleError, ZipError};

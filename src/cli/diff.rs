@@ -31,12 +31,17 @@ pub fn run(a: Args) -> Result<u8> {
         println!("no interface changes");
     }
     for ch in &c.changes {
-        println!(
-            "  {} {}: {}",
-            if ch.breaking { "BREAKING" } else { "ok      " },
-            ch.path,
-            ch.description
-        );
+        let label = match (ch.breaking, &ch.migration) {
+            (true, Some(_)) => "covered ",
+            (true, None) => "BREAKING",
+            (false, _) => "ok      ",
+        };
+        let covered = ch
+            .migration
+            .as_ref()
+            .map(|m| format!(" — migration: {m}"))
+            .unwrap_or_default();
+        println!("  {label} {}: {}{covered}", ch.path, ch.description);
     }
     println!(
         "{}",

@@ -89,6 +89,9 @@ struct Meta {
     #[serde(default)]
     outputs: Option<Outputs>,
     card: Card,
+    /// How inputs of the previous major version are accepted.
+    #[serde(default)]
+    migration: Option<crate::bundle::migration::Migration>,
 }
 
 /// One target column, or several.
@@ -294,6 +297,7 @@ pub fn pack(input: PackInput) -> Result<Packed> {
         card: meta.card,
         files: BTreeMap::new(),
         file_sizes: BTreeMap::new(),
+        migration: meta.migration,
     };
     manifest.files.insert(
         bundle::MODEL_ENTRY.to_string(),

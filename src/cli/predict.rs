@@ -95,6 +95,15 @@ pub fn run(a: Args) -> Result<u8> {
                 serde_json::from_slice::<serde_json::Value>(&raw)
                     .with_context(|| format!("{what} is not valid JSON"))?,
             );
+            let migrated = model.migrated_records(&input);
+            if migrated > 0 {
+                eprintln!(
+                    "note: {migrated} record(s) in the {}.x shape migrated to {} {} (the bundle's migration)",
+                    model.manifest().migration.as_ref().map_or(0, |m| m.from_major),
+                    model.manifest().name,
+                    model.manifest().version
+                );
+            }
             match model.predict(&input) {
                 Ok((shape, predictions)) => {
                     (shape, Some(predictions.into_iter().map(Ok).collect()))

@@ -65,6 +65,8 @@ pub fn schema_gate(
         current.version,
         if c.breaking {
             "breaking, major bump"
+        } else if c.changes.iter().any(|ch| ch.migration.is_some()) {
+            "breaking changes covered by its migration"
         } else if c.changes.is_empty() {
             "no interface changes"
         } else {

@@ -12,6 +12,9 @@ pub struct Change {
     pub description: String,
     /// Whether callers of the old version can break.
     pub breaking: bool,
+    /// The new version's migration that keeps old callers working despite this change
+    /// (then it does not count as breaking), in words.
+    pub migration: Option<String>,
 }
 
 /// The result of comparing two manifests.
@@ -30,6 +33,7 @@ fn change(changes: &mut Vec<Change>, path: String, description: String, breaking
         path,
         description,
         breaking,
+        migration: None,
     });
 }
 
@@ -79,7 +83,28 @@ pub fn compare(old: &Manifest, new: &Manifest) -> Comparison {
             true,
         );
     }
-    let breaking = changes.iter().any(|c| c.breaking);
+    // A migration declared for callers of the old major version covers removed and added
+    // features; covered changes do not count as breaking.
+    if let Some(m) = new
+        .migration
+        .as_ref()
+        .filter(|m| semver::Version::parse(&old.version).is_ok_and(|v| v.major == m.from_major))
+    {
+        for c in changes.iter_mut().filter(|c| c.breaking) {
+            let Some(name) = c.path.strip_prefix("inputs.") else {
+                continue;
+            };
+            let removed = !new.inputs.features.iter().any(|f| f.name == name);
+            c.migration = if removed {
+                m.covers_removed(name)
+            } else if !old.inputs.features.iter().any(|f| f.name == name) {
+                m.covers_added(name)
+            } else {
+                None
+            };
+        }
+    }
+    let breaking = changes.iter().any(|c| c.breaking && c.migration.is_none());
     Comparison {
         version_problem: version_problem(&old.version, &new.version, breaking),
         breaking,

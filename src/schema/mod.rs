@@ -4,10 +4,12 @@ pub mod compat;
 pub mod drift;
 mod error;
 pub mod infer;
+mod migrate;
 pub mod tagged_json;
 mod validate;
 mod value;
 
 pub use error::{Issue, IssueCode, SchemaError};
+pub use migrate::migrate;
 pub use validate::{check, expectation, validate, Batch, Cell, Options, Shape};
 pub use value::{format_number, Value};

@@ -480,3 +480,133 @@ fn two_concurrent_publishes_one_wins_nothing_is_corrupted() {
     }
     eprintln!("rounds lost to the lock: {lock_seen} of 4");
 }
+
+/// Packs iris as `version` with `petal_length` renamed `petal_len` (the same graph: one
+/// [N, 4] tensor), with or without a migration for 1.x callers; signed with the demo key.
+fn renamed_iris(dir: &Path, version: &str, migration: bool) -> PathBuf {
+    let rename = |text: String| text.replace("petal_length", "petal_len");
+    let mut meta: serde_json::Value = serde_json::from_str(&rename(
+        std::fs::read_to_string(repo("models/iris/meta.json")).unwrap(),
+    ))
+    .unwrap();
+    meta["version"] = version.into();
+    if migration {
+        meta["migration"] = serde_json::json!({
+            "from_major": 1,
+            "features": {"petal_len": {"from": "petal_length"}}
+        });
+    }
+    let tag = format!("{version}-{migration}");
+    let files = [
+        ("meta", serde_json::to_string(&meta).unwrap()),
+        (
+            "train",
+            rename(std::fs::read_to_string(repo("models/iris/train.csv")).unwrap()),
+        ),
+        (
+            "tv",
+            rename(std::fs::read_to_string(repo("models/iris/test_vectors.json")).unwrap()),
+        ),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.join(format!("{name}-{tag}")), text).unwrap();
+    }
+    let out = dir.join(format!("iris-renamed-{tag}.sonnx"));
+    let f = |name: &str| dir.join(format!("{name}-{tag}"));
+    crate::support::pack_files(
+        &repo("models/iris/model.onnx"),
+        &f("meta"),
+        &f("train"),
+        &f("tv"),
+        &out,
+    )
+    .ok();
+    cli(["sign", s(&out), "--key", s(&demo_key())]).ok();
+    out
+}
+
+#[test]
+fn a_migration_covers_a_renamed_feature_in_diff_promote_and_predict() {
+    let dir = tempdir();
+    let d = dir.path();
+    let v1 = iris(d, "1.0.0", "0.1", None, &demo_key());
+    let covered = renamed_iris(d, "1.1.0", true);
+    let uncovered = renamed_iris(d, "1.2.0", false);
+
+    let run = cli(["diff", s(&v1), s(&covered)]);
+    let out = run.ok();
+    assert!(out.contains("covered  inputs.petal_length: feature removed (callers sending it are refused) — migration: becomes petal_len (from petal_length)"), "{out}");
+    assert!(out.contains("the change is backward compatible"), "{out}");
+    assert!(out.contains("version bump is consistent"), "{out}");
+    let run = cli(["diff", s(&v1), s(&uncovered)]);
+    assert!(
+        run.stdout
+            .contains("BREAKING inputs.petal_len: feature added"),
+        "{}",
+        run.stdout
+    );
+    run.fails_with("the interface has breaking changes but 1.0.0 → 1.2.0 is not a major bump");
+
+    let reg = d.join("registry");
+    publish(&v1, &reg).ok();
+    promote(&reg, "1.0.0", "staging", &[]).ok();
+    publish(&uncovered, &reg).ok();
+    promote(&reg, "1.2.0", "staging", &[]).fails_with("gate schema: 1.2.0 against staging's 1.0.0");
+    publish(&covered, &reg).ok();
+    let out = promote(&reg, "1.1.0", "staging", &[]).ok().to_owned();
+    assert!(
+        out.contains(
+            "gate schema: 1.1.0 against 1.0.0 (breaking changes covered by its migration)"
+        ),
+        "{out}"
+    );
+
+    // A 1.x caller's record (old name) still predicts, and says it was migrated; the new
+    // name works too; anything else is still refused.
+    let old = d.join("old.json");
+    std::fs::write(
+        &old,
+        r#"{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}"#,
+    )
+    .unwrap();
+    let new = d.join("new.json");
+    std::fs::write(
+        &new,
+        r#"{"sepal_length": 5.1, "sepal_width": 3.5, "petal_len": 1.4, "petal_width": 0.2}"#,
+    )
+    .unwrap();
+    let predict = |input: &Path| {
+        cli([
+            "predict",
+            s(&reg.join("iris")),
+            "--channel",
+            "staging",
+            "--public-key",
+            s(&demo_pub()),
+            "--input",
+            s(input),
+        ])
+    };
+    let run = predict(&old);
+    assert!(run.ok().contains("setosa"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("note: 1 record(s) in the 1.x shape migrated to iris 1.1.0"),
+        "{}",
+        run.stderr
+    );
+    let run = predict(&new);
+    assert!(run.ok().contains("setosa"));
+    assert!(!run.stderr.contains("migrated"), "{}", run.stderr);
+    let run = cli([
+        "predict",
+        s(&uncovered),
+        "--public-key",
+        s(&demo_pub()),
+        "--input",
+        s(&old),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("petal_len"), "{}", run.stderr);
+    verify_registry(&reg).ok();
+}

@@ -1,0 +1,144 @@
+//! Applying a bundle's migration: records in the previous version's shape become this
+//! version's before they are validated.
+
+use crate::bundle::migration::Migration;
+
+use super::Value;
+
+/// Migrates a record, or each record of an array, that is in the old shape: a record that
+/// sends a feature under its old name (or a removed one) gets it renamed and converted, the
+/// removed ones dropped; a record that lacks a feature with a default gets the default.
+/// Returns the input as validation should see it and how many records changed. Columns and
+/// typed input are left as they are.
+pub fn migrate(migration: &Migration, input: &Value) -> (Value, usize) {
+    match input {
+        Value::Object(fields) if !is_columns(fields) => {
+            let mut fields = fields.clone();
+            let n = usize::from(migrate_record(migration, &mut fields));
+            (Value::Object(fields), n)
+        }
+        Value::Array(rows) => {
+            let mut count = 0;
+            let rows = rows
+                .iter()
+                .map(|row| match row {
+                    Value::Object(fields) => {
+                        let mut fields = fields.clone();
+                        count += usize::from(migrate_record(migration, &mut fields));
+                        Value::Object(fields)
+                    }
+                    other => other.clone(),
+                })
+                .collect();
+            (Value::Array(rows), count)
+        }
+        other => (other.clone(), 0),
+    }
+}
+
+fn is_columns(fields: &[(String, Value)]) -> bool {
+    !fields.is_empty() && fields.iter().all(|(_, v)| matches!(v, Value::Array(_)))
+}
+
+fn migrate_record(migration: &Migration, fields: &mut Vec<(String, Value)>) -> bool {
+    let has = |fields: &Vec<(String, Value)>, name: &str| fields.iter().any(|(k, _)| k == name);
+    let mut changed = false;
+    for (new, m) in &migration.features {
+        if has(fields, new) {
+            continue;
+        }
+        if let Some(at) = m
+            .from
+            .as_ref()
+            .and_then(|from| fields.iter().position(|(k, _)| k == from))
+        {
+            let (_, value) = fields.remove(at);
+            let value = match value {
+                Value::Number(x) if m.scale.is_some() || m.offset.is_some() => {
+                    Value::Number(x * m.scale.unwrap_or(1.0) + m.offset.unwrap_or(0.0))
+                }
+                // Not a number: passed on unconverted, so validation names the wrong type.
+                other => other,
+            };
+            fields.push((new.clone(), value));
+            changed = true;
+        } else if let Some(default) = &m.default {
+            fields.push((new.clone(), Value::from(default.clone())));
+            changed = true;
+        }
+    }
+    let before = fields.len();
+    fields.retain(|(k, _)| !migration.removed.iter().any(|r| r == k));
+    changed || fields.len() != before
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn migration() -> Migration {
+        serde_json::from_value(serde_json::json!({
+            "from_major": 1,
+            "features": {
+                "height_in": {"from": "height_cm", "scale": 0.5},
+                "petal_len": {"from": "petal_length"},
+                "season": {"default": "unknown"}
+            },
+            "removed": ["legacy"]
+        }))
+        .unwrap()
+    }
+
+    fn record(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn an_old_record_is_renamed_converted_defaulted_and_cleaned() {
+        let old = record(&[
+            ("height_cm", Value::Number(180.0)),
+            ("petal_length", Value::Number(1.4)),
+            ("legacy", Value::Bool(true)),
+        ]);
+        let (v, n) = migrate(&migration(), &old);
+        assert_eq!(n, 1);
+        assert_eq!(
+            v,
+            record(&[
+                ("height_in", Value::Number(90.0)),
+                ("petal_len", Value::Number(1.4)),
+                ("season", Value::String("unknown".into())),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_new_record_is_left_alone_and_only_old_rows_count() {
+        let new = record(&[
+            ("height_in", Value::Number(70.0)),
+            ("petal_len", Value::Number(1.4)),
+            ("season", Value::String("spring".into())),
+        ]);
+        assert_eq!(migrate(&migration(), &new), (new.clone(), 0));
+        let old = record(&[
+            ("height_cm", Value::Number(2.0)),
+            ("petal_len", Value::Number(1.0)),
+            ("season", Value::String("x".into())),
+        ]);
+        let (_, n) = migrate(&migration(), &Value::Array(vec![new, old, Value::Null]));
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_non_number_is_passed_on_for_validation_to_refuse() {
+        let old = record(&[("height_cm", Value::String("tall".into()))]);
+        let (v, _) = migrate(&migration(), &old);
+        let Value::Object(fields) = v else { panic!() };
+        assert!(fields.contains(&("height_in".to_string(), Value::String("tall".into()))));
+    }
+}
