@@ -374,7 +374,7 @@ export function typedInput(input) {
 function asTyped(input, features) {
   const width = features.length;
   if (width === 0 || input === null || typeof input !== "object" || ArrayBuffer.isView(input)) return undefined;
-  for (const f of features) if (f.type === "string" || f.categories) return undefined;
+  for (const f of features) if (f.type === "string" || f.type === "text" || f.categories) return undefined;
   if (Array.isArray(input)) {
     const rows = input.length;
     if (rows === 0) return undefined;

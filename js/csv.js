@@ -165,9 +165,13 @@ function separatorOf(header, body) {
 
 /**
  * A cell as the value its feature gets: `null` (missing) for a blank cell, a number, a
- * boolean, or the text itself when it is not a clean value of the feature's type.
+ * boolean, or the text itself when it is not a clean value of the feature's type (always,
+ * blank included, for a `text` feature).
  */
 export function fromText(feature, text) {
+  // A text feature takes the cell as written: CSV cannot tell an empty text from a missing
+  // one, and an empty document is a valid input (as `pack` reads a training CSV).
+  if (feature.type === "text") return text;
   const t = text.trim();
   if (t === "") return null;
   switch (feature.type) {

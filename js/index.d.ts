@@ -100,7 +100,11 @@ export function loadModel<T extends Task = Task>(source: BundleSource, options?:
 // ---------------------------------------------------------------------------------------
 // What a bundle says about itself
 
-export type FeatureType = "float" | "integer" | "boolean" | "string";
+/**
+ * `"string"` is a category (from `categories` when listed); `"text"` is free text for a text
+ * vectorizer (TF-IDF, counts): any string up to `max_length` characters.
+ */
+export type FeatureType = "float" | "integer" | "boolean" | "string" | "text";
 
 /** One input feature of the schema, in the model's order. */
 export interface Feature {
@@ -110,6 +114,11 @@ export interface Feature {
   max?: number;
   /** The allowed strings of a categorical feature. */
   categories?: string[];
+  /**
+   * The longest accepted text in characters (Unicode code points), for `"text"` features
+   * only; a longer one is the issue `too_long`.
+   */
+  max_length?: number;
   /** Whether `null`/`undefined` is allowed (see `missing` for what it means). */
   nullable: boolean;
   /** What a missing value means. */
@@ -384,6 +393,11 @@ export interface Prediction {
   outlier?: boolean;
   /** The outlier score, scikit-learn's `decision_function`: negative for outliers. */
   score?: number;
+  /**
+   * Present when the record was sent in the previous major version's shape and the bundle's
+   * migration turned it into this version's (`predict` with records; not `predictBatch`).
+   */
+  migrated?: { from_major: number };
   model: ModelStamp;
 }
 
@@ -540,6 +554,7 @@ export type IssueCode =
   | "below_min"
   | "above_max"
   | "unknown_category"
+  | "too_long"
   | "not_a_record"
   | "column_length"
   | "not_a_batch"
@@ -586,6 +601,30 @@ export interface FeatureDrift {
   baseline: number[];
   /** Share per bin in the input. */
   current: number[];
+  /**
+   * Text features only: the share of the input's tokens the model's vocabulary lacks, next to
+   * the training texts' share (`bins` are then text lengths). Absent for other features, and
+   * for bundles sealed before the training share was recorded.
+   */
+  unknown_tokens?: UnknownTokenDrift;
+}
+
+/** The unknown-token rate of a text feature (tokenised as the model's graph tokenises). */
+export interface UnknownTokenDrift {
+  /** Share of the training texts' tokens not in the vocabulary. */
+  baseline_rate: number;
+  /** Share of the input's tokens not in the vocabulary (0 without tokens). */
+  rate: number;
+  /** The input's tokens. */
+  tokens: number;
+  /** The input's tokens not in the vocabulary. */
+  unknown: number;
+  /**
+   * `"significant"` when `rate` is clearly higher than `baseline_rate` (at least 10 points and
+   * beyond a one-sided 99 % two-proportion test), `"moderate"` at 5 points and 95 %, else
+   * `"none"` (a lower rate is no concern). Independent of the length PSI's `level`.
+   */
+  level: DriftLevel;
 }
 
 /** One report per feature, in schema order. */

@@ -17,6 +17,9 @@ import {
   type DriftReport,
   type Feature,
   type FeatureDrift,
+  type FeatureType,
+  type IssueCode,
+  type UnknownTokenDrift,
   type Issue,
   type LoadOptions,
   type LoadProgress,
@@ -247,3 +250,28 @@ export async function outputKinds(): Promise<void> {
   const wrongTask: Task = "ranking";
   void wrongTask;
 }
+
+// A text feature (a TF-IDF pipeline's input): its max_length, too_long issues, and the
+// unknown-token rate beside the length PSI in drift.
+async function textModel(bytes: Uint8Array): Promise<void> {
+  const model: Model = await loadModel(bytes, { allowUnverified: true });
+  const review: Feature | undefined = model.info.schema.find((f) => f.type === "text");
+  const type: FeatureType = "text";
+  const maxLength: number | undefined = review?.max_length;
+  const issues: Issue[] = model.validate({ review: "x".repeat((maxLength ?? 0) + 1) });
+  const tooLong: IssueCode = "too_long";
+  const flagged: boolean = issues.some((i) => i.code === tooLong);
+  const report: DriftReport = model.drift([{ review: "good match" }]);
+  const tokens: UnknownTokenDrift | undefined = report[0]?.unknown_tokens;
+  const rate: number | undefined = tokens?.rate;
+  const baselineRate: number | undefined = tokens?.baseline_rate;
+  const counts: [number, number] | undefined = tokens && [tokens.tokens, tokens.unknown];
+  const tokenLevel: "none" | "moderate" | "significant" | undefined = tokens?.level;
+  void [type, flagged, rate, baselineRate, counts, tokenLevel];
+  // @ts-expect-error — max_length is a number of characters
+  const wrongLength: string | undefined = review?.max_length;
+  // @ts-expect-error — not a feature type
+  const wrongType: FeatureType = "document";
+  void [wrongLength, wrongType];
+}
+void textModel;
