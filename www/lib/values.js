@@ -2,8 +2,12 @@
 // coercion: text that is not a clean number stays text, so the package's schema check
 // reports it ("expected a number, received "abc"") instead of the page guessing.
 
-/** `null` (missing) for a blank cell, a number, a boolean, or the text itself. */
+/**
+ * `null` (missing) for a blank cell, a number, a boolean, or the text itself (always, blank
+ * included, for a `text` feature: an empty document is a valid text).
+ */
 export function fromText(feature, text) {
+  if (feature.type === "text") return text;
   const t = text.trim();
   if (t === "") return null;
   switch (feature.type) {

@@ -27,14 +27,14 @@ export class DriftSection {
       replace(this.el, h("p", { class: "error" }, `Cannot compute drift: ${e.message}`));
       return;
     }
-    const flagged = report.filter((d) => d.level !== "none");
+    const flagged = report.filter((d) => worst(d) !== "none");
     replace(
       this.el,
       h(
         "p",
         { class: flagged.length ? "verdict warn" : "verdict ok", "data-flagged": flagged.map((d) => d.feature).join(",") },
         flagged.length
-          ? [h("strong", {}, `${flagged.length} of ${report.length} features drift: `), flagged.map((d) => `${d.feature} (${LEVEL_TEXT[d.level]})`).join(", "), "."]
+          ? [h("strong", {}, `${flagged.length} of ${report.length} features drift: `), flagged.map((d) => `${d.feature} (${LEVEL_TEXT[worst(d)]})`).join(", "), "."]
           : [h("strong", {}, "No drift: "), `all ${report.length} features look like the training data.`],
       ),
       h(
@@ -49,21 +49,48 @@ export class DriftSection {
   }
 }
 
+const RANK = { none: 0, moderate: 1, significant: 2 };
+
+/** The higher of the length/value PSI's level and, for text, the unknown-token rate's. */
+function worst(d) {
+  const u = d.unknown_tokens?.level ?? "none";
+  return RANK[u] > RANK[d.level] ? u : d.level;
+}
+
 function featureCard(d) {
+  const level = worst(d);
+  const u = d.unknown_tokens;
   return h(
     "li",
-    { class: `drift-card drift-card--${d.level}`, "data-feature": d.feature, "data-level": d.level },
-    h("h3", {}, d.feature, " ", h("span", { class: `level level--${d.level}` }, LEVEL_TEXT[d.level])),
-    h("p", { class: "muted" }, `PSI ${d.psi === null ? "—" : num(d.psi, 3)} · ${num(d.count)} values${d.missing ? `, ${num(d.missing)} missing` : ""}`),
+    { class: `drift-card drift-card--${level}`, "data-feature": d.feature, "data-level": level },
+    h("h3", {}, d.feature, " ", h("span", { class: `level level--${level}` }, LEVEL_TEXT[level])),
+    h(
+      "p",
+      { class: "muted" },
+      `${u ? "length " : ""}PSI ${d.psi === null ? "—" : num(d.psi, 3)} · ${num(d.count)} ${u ? "texts" : "values"}${d.missing ? `, ${num(d.missing)} missing` : ""}`,
+    ),
     d.thresholds
       ? h("p", { class: "muted" }, `moderate from ${num(d.thresholds.moderate, 2)}, significant above ${num(d.thresholds.significant, 2)}`)
+      : null,
+    // Text: how much of the rows' words the model's vocabulary knows, against the training texts.
+    u
+      ? h(
+          "p",
+          { class: "unknown-tokens", "data-unknown-level": u.level },
+          `Unknown words: ${pct1(u.rate)} of your ${num(u.tokens)} tokens (${pct1(u.baseline_rate)} in training) — ${LEVEL_TEXT[u.level]}`,
+        )
       : null,
     isCategorical(d) ? categoryBars(d) : histogram(d),
   );
 }
 
-/** Numeric features have `[lo, hi)` bins; categorical ones have the category names. */
-const RANGE = /^[[(]\s*([^,]+),\s*([^\])]+)[\])]$/;
+const pct1 = (v) => `${((v ?? 0) * 100).toFixed(1)} %`;
+
+/**
+ * Numeric features have `[lo, hi)` bins (text features `[lo, hi) characters`: lengths);
+ * categorical ones have the category names.
+ */
+const RANGE = /^[[(]\s*([^,]+),\s*([^\])]+)[\])](?: characters)?$/;
 const isCategorical = (d) => d.bins.length > 0 && !d.bins.some((b) => RANGE.test(b));
 
 /**

@@ -60,6 +60,7 @@ export class PredictForm {
     let input;
     let read;
     let write;
+    let counter = null;
     if (f.type === "boolean") {
       input = h("input", { id: id(f), type: "checkbox", "aria-describedby": described });
       read = () => input.checked;
@@ -73,6 +74,25 @@ export class PredictForm {
       );
       read = () => (input.value === "" ? undefined : input.value);
       write = (v) => (input.value = v === null || v === undefined ? "" : String(v));
+    } else if (f.type === "text") {
+      // Free text for a text vectorizer: a text area with a character counter against
+      // max_length (code points, as the package counts; the too_long issue still comes from
+      // the package's check).
+      input = h("textarea", { id: id(f), rows: 4, spellcheck: "true", "aria-describedby": described });
+      counter = h("small", { id: id(f, "-count"), class: "char-count", "aria-live": "polite" });
+      const count = () => {
+        const n = [...input.value].length;
+        counter.textContent = f.max_length ? `${num(n)} / ${num(f.max_length)} characters` : `${num(n)} characters`;
+        counter.dataset.over = String(f.max_length !== undefined && n > f.max_length);
+      };
+      input.addEventListener("input", count);
+      count();
+      // As written, empty included: an empty document is a valid text.
+      read = () => input.value;
+      write = (v) => {
+        input.value = toText(v);
+        count();
+      };
     } else {
       const numeric = f.type === "float" || f.type === "integer";
       input = h("input", {
@@ -111,12 +131,20 @@ export class PredictForm {
       },
     };
     this.controls.set(f.name, control);
-    const hint = [f.description, rangeText(f), f.type === "integer" ? "whole number" : ""].filter(Boolean).join(" · ");
+    const hint = [
+      f.description,
+      rangeText(f),
+      f.type === "integer" ? "whole number" : "",
+      f.type === "text" && f.max_length ? `text of at most ${num(f.max_length)} characters` : "",
+    ]
+      .filter(Boolean)
+      .join(" · ");
     const label = h("label", { for: id(f) }, f.name, f.unit ? h("span", { class: "unit" }, ` (${f.unit})`) : null);
     return h(
       "div",
       { class: `field field--${f.type}`, "data-feature": f.name },
       f.type === "boolean" ? h("div", { class: "check-line" }, input, label) : [label, input],
+      counter,
       h("small", { id: hintId, class: "hint" }, hint),
       missing ? h("label", { class: "missing", for: missing.id }, missing, ` missing${f.missing ? ` (${f.missing})` : ""}`) : null,
       error,
