@@ -286,6 +286,14 @@ impl SealedModel {
             .map_or(0, |m| schema::migrate(m, input).1)
     }
 
+    /// The positions of the records of `input` the manifest's `migration` changes.
+    pub fn migrated_rows(&self, input: &Value) -> Vec<usize> {
+        self.manifest
+            .migration
+            .as_ref()
+            .map_or_else(Vec::new, |m| schema::migrated_rows(m, input))
+    }
+
     /// Validates and predicts a record, an array of records, or columns.
     ///
     /// # Errors

@@ -85,7 +85,7 @@ import { createHash, sign } from "node:crypto";
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { loadModel, readRegistry, VerificationError } from "sealed-onnx";
+import { loadModel, readRegistry, SchemaError, VerificationError } from "sealed-onnx";
 
 const MODELS = process.env.SEALED_ONNX_MODELS;
 const WORK = process.env.REGISTRY_WORK;
@@ -225,6 +225,44 @@ describe("loading by channel from a registry (the packed tarball in Node)", () =
       put(lines);
       assert.equal((await readRegistry(URL_, { publicKey })).history.length, 4);
       await refused(() => readRegistry(URL_, {}), "trustAnchor", "no key");
+    `);
+  });
+
+  it("a bundle with a migration accepts the previous shape's records and each result says so", async (t) => {
+    await consumer(t, `
+      const rename = (text) => text.split("petal_length").join("petal_len");
+      const meta = JSON.parse(rename(readFileSync(join(MODELS, "iris/meta.json"), "utf8")));
+      meta.version = "1.1.0";
+      meta.migration = { from_major: 1, features: { petal_len: { from: "petal_length" } } };
+      writeFileSync(join(WORK, "m-meta.json"), JSON.stringify(meta));
+      writeFileSync(join(WORK, "m-train.csv"), rename(readFileSync(join(MODELS, "iris/train.csv"), "utf8")));
+      writeFileSync(join(WORK, "m-tv.json"), rename(readFileSync(join(MODELS, "iris/test_vectors.json"), "utf8")));
+      const out = join(WORK, "iris-migrated.sonnx");
+      run("pack", "--force", "--model", join(MODELS, "iris/model.onnx"), "--meta", join(WORK, "m-meta.json"),
+        "--train", join(WORK, "m-train.csv"), "--test-vectors", join(WORK, "m-tv.json"), "--range-margin", "0.1", "--out", out);
+      run("sign", out, "--key", PRIVATE);
+      const model = await loadModel(readFileSync(out), { publicKey });
+      const old = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
+      const now = { sepal_length: 5.1, sepal_width: 3.5, petal_len: 1.4, petal_width: 0.2 };
+      const a = await model.predict(old);
+      assert.equal(a.label, "setosa");
+      assert.deepEqual(a.migrated, { from_major: 1 });
+      const b = await model.predict(now);
+      assert.equal(b.migrated, undefined);
+      assert.deepEqual(b.probabilities, a.probabilities);
+      const both = await model.predict([now, old]);
+      assert.deepEqual(both.map((p) => p.migrated), [undefined, { from_major: 1 }]);
+      assert.deepEqual(model.validate([old, now]), []);
+      try {
+        await model.predict({ ...old, petal_length: "long" });
+        assert.fail("a wrong type under the old name must be refused");
+      } catch (e) {
+        assert.ok(e instanceof SchemaError, String(e));
+        assert.deepEqual(e.issues.map((i) => [i.path, i.code]), [["petal_len", "wrong_type"]]);
+      }
+      // A bundle without a migration never marks a result.
+      const plain = await loadModel(readFileSync(join(MODELS, "iris-1.0.0.sonnx")), { publicKey });
+      assert.equal((await plain.predict(old)).migrated, undefined);
     `);
   });
 

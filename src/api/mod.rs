@@ -158,7 +158,14 @@ impl Model {
     pub fn predict(&self, input: &str) -> JsResult<String> {
         let value = convert::from_json(input)?;
         let (shape, predictions) = self.inner.predict(&value).map_err(|e| to_js(&e))?;
-        json(&crate::engine::predictions_json(shape, &predictions))
+        let out = crate::engine::predictions_json(shape, &predictions);
+        if self.inner.manifest().migration.is_none() {
+            return json(&out);
+        }
+        let mut out = serde_json::to_value(&out)
+            .map_err(|e| model_error(&format!("cannot serialize the result: {e}")))?;
+        registry::mark_migrated(&mut out, &self.inner, &value);
+        json(&out)
     }
 
     /// Predicts rows given as one flat row-major numeric array with `rows` rows, features in

@@ -87,3 +87,30 @@ pub fn verify_registry(
     }))
     .map_err(|e| super::errors::model_error(&format!("cannot serialize the registry: {e}")))
 }
+
+/// Adds `"migrated": {"from_major": N}` to each prediction whose record was sent in the
+/// previous major version's shape and migrated (the manifest's `migration`).
+pub(super) fn mark_migrated(
+    out: &mut serde_json::Value,
+    model: &crate::loader::SealedModel,
+    input: &crate::schema::Value,
+) {
+    let Some(m) = &model.manifest().migration else {
+        return;
+    };
+    let mark = serde_json::json!({ "from_major": m.from_major });
+    let rows = model.migrated_rows(input);
+    match out {
+        serde_json::Value::Array(list) => {
+            for row in rows {
+                if let Some(serde_json::Value::Object(p)) = list.get_mut(row) {
+                    p.insert("migrated".to_owned(), mark.clone());
+                }
+            }
+        }
+        serde_json::Value::Object(p) if rows == [0] => {
+            p.insert("migrated".to_owned(), mark);
+        }
+        _ => {}
+    }
+}

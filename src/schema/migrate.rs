@@ -36,6 +36,21 @@ pub fn migrate(migration: &Migration, input: &Value) -> (Value, usize) {
     }
 }
 
+/// The positions of the records [`migrate`] changes (`[0]` for a single migrated record).
+pub fn migrated_rows(migration: &Migration, input: &Value) -> Vec<usize> {
+    let changes = |fields: &Vec<(String, Value)>| migrate_record(migration, &mut fields.clone());
+    match input {
+        Value::Object(fields) if !is_columns(fields) && changes(fields) => vec![0],
+        Value::Array(rows) => rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| matches!(row, Value::Object(fields) if changes(fields)))
+            .map(|(i, _)| i)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn is_columns(fields: &[(String, Value)]) -> bool {
     !fields.is_empty() && fields.iter().all(|(_, v)| matches!(v, Value::Array(_)))
 }
@@ -130,8 +145,9 @@ mod tests {
             ("petal_len", Value::Number(1.0)),
             ("season", Value::String("x".into())),
         ]);
-        let (_, n) = migrate(&migration(), &Value::Array(vec![new, old, Value::Null]));
-        assert_eq!(n, 1);
+        let batch = Value::Array(vec![new, old, Value::Null]);
+        assert_eq!(migrate(&migration(), &batch).1, 1);
+        assert_eq!(migrated_rows(&migration(), &batch), [1]);
     }
 
     #[test]

@@ -10,6 +10,6 @@ mod validate;
 mod value;
 
 pub use error::{Issue, IssueCode, SchemaError};
-pub use migrate::migrate;
+pub use migrate::{migrate, migrated_rows};
 pub use validate::{check, expectation, validate, Batch, Cell, Options, Shape};
 pub use value::{format_number, Value};
