@@ -34,11 +34,11 @@ def export(model: Any, frame: pd.DataFrame, kinds: dict[str, str], how: str, nam
     from skl2onnx.common.data_types import FloatTensorType, StringTensorType
     from sklearn.base import is_classifier
 
-    numeric = all(k != "string" for k in kinds.values())
+    numeric = all(k not in ("string", "text") for k in kinds.values())
     per_column = not numeric or (how != "array" and _is_column_transformer_first(model))
     if per_column:
         initial_types = [
-            (c, StringTensorType([None, 1]) if kinds[c] == "string" else FloatTensorType([None, 1]))
+            (c, StringTensorType([None, 1]) if kinds[c] in ("string", "text") else FloatTensorType([None, 1]))
             for c in frame.columns
         ]
     else:

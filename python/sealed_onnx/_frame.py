@@ -25,6 +25,18 @@ def as_frame(X: Any, names: Sequence[str] | None = None, what: str = "X") -> tup
         return X, "frame"
     if isinstance(X, dict):
         return pd.DataFrame(X), "frame"
+    # One column of documents, as a text vectorizer is fitted on: a Series, or a 1-D list or
+    # array of strings; named by the Series, feature_names, or "text".
+    one_d = isinstance(X, pd.Series) or (
+        isinstance(X, (list, tuple, np.ndarray)) and len(X) > 0 and np.ndim(X) == 1 and all(isinstance(v, str) for v in X)
+    )
+    if one_d:
+        name = X.name if isinstance(X, pd.Series) and isinstance(X.name, str) else None
+        if names is not None:
+            if len(list(names)) != 1:
+                raise SealError(f"{what} is one column but {len(list(names))} feature names were given")
+            name = list(names)[0]
+        return pd.DataFrame({name or "text": pd.Series(list(X), dtype=object)}), "columns"
     if isinstance(X, np.ndarray):
         if X.ndim != 2:
             raise SealError(f"{what} is a {X.ndim}-D array; pass a 2-D array (rows × features) or a DataFrame")
@@ -39,7 +51,9 @@ def as_frame(X: Any, names: Sequence[str] | None = None, what: str = "X") -> tup
         if len(names) != len(X):
             raise SealError(f"{what} has {len(X)} columns but {len(names)} feature names")
         return pd.DataFrame({n: pd.Series(c) for n, c in zip(names, X)}), "columns"
-    raise SealError(f"{what} must be a pandas DataFrame, a 2-D numpy array or a list of columns, not {type(X).__name__}")
+    raise SealError(
+        f"{what} must be a pandas DataFrame, a 2-D numpy array, a list of columns or one column of texts (a Series), not {type(X).__name__}"
+    )
 
 
 def column_type(s: pd.Series) -> str:

@@ -152,14 +152,29 @@ class Model:
         return pd.DataFrame(issues, columns=["row", "feature", "path", "code", "expected", "received"])
 
     def drift(self, X: Any) -> pd.DataFrame:
-        """Per-feature drift of ``X`` against the training data: PSI, its level, counts."""
+        """Per-feature drift of ``X`` against the training data: PSI, its level, counts.
+
+        A text feature's PSI is over text lengths; when its bundle records the training
+        texts' unknown-token rate, the columns ``unknown_token_rate`` (share of ``X``'s tokens
+        not in the model's vocabulary), ``baseline_unknown_token_rate`` and
+        ``unknown_token_level`` (``significant`` when clearly higher) say how much of the
+        text the model knows (NaN/None for other features).
+        """
         _, cols = self._columns(X)
         try:
             report = json.loads(self._native.drift(cols))
         except SchemaError as e:
             raise _row_paths(e) from None
-        keep = ("feature", "psi", "level", "count", "missing")
-        return pd.DataFrame([{k: r.get(k) for k in keep} for r in report], columns=list(keep)).set_index("feature")
+        keep = ["feature", "psi", "level", "count", "missing"]
+        rows = [{k: r.get(k) for k in keep} for r in report]
+        if any("unknown_tokens" in r for r in report):
+            keep += ["unknown_token_rate", "baseline_unknown_token_rate", "unknown_token_level"]
+            for row, r in zip(rows, report):
+                u = r.get("unknown_tokens") or {}
+                row["unknown_token_rate"] = u.get("rate", float("nan"))
+                row["baseline_unknown_token_rate"] = u.get("baseline_rate", float("nan"))
+                row["unknown_token_level"] = u.get("level")
+        return pd.DataFrame(rows, columns=keep).set_index("feature")
 
     def self_test(self) -> int:
         """Re-runs the embedded test vectors; returns how many passed (raises if one fails)."""

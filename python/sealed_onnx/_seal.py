@@ -69,6 +69,10 @@ def seal(
       columns). The schema (types from the dtypes, ranges, categories, nullability) and the
       drift baseline are inferred from it; only statistics and its sha256 enter the bundle.
       ``y_train=None`` for a model fitted without a target (PCA, KMeans, IsolationForest).
+      A pipeline that starts with a text vectorizer (TfidfVectorizer, CountVectorizer) takes
+      its column of documents (a Series, or a list of strings): that column, like one a
+      ColumnTransformer gives a vectorizer by name, becomes a ``text`` feature (any string up
+      to ``max_length``; its drift baseline includes the unknown-token rate).
     - What the bundle predicts comes from the (last) estimator (:func:`task_of`): a class, a
       value (one per target when ``y_train`` has several columns: they name the values), a
       vector (a transformer such as PCA), a cluster with the distance to each (KMeans), or
@@ -113,6 +117,8 @@ def seal(
     margin = _margin(range_margin)
     commit = _commit(git_commit)
     kinds = {c: column_type(frame[c]) for c in frame.columns}
+    for c in text_columns(model, frame):
+        kinds[c] = "text"
     test_frame = _test_frame(X_test, frame, feature_names)
     author_ranges = _ranges(ranges, kinds)
 
@@ -239,12 +245,50 @@ def _value_names(y_given: Any, y: np.ndarray | None, task: str) -> list[str] | N
     return [f"y{k}" for k in range(y.shape[1])]
 
 
+TEXT_VECTORIZERS = ("TfidfVectorizer", "CountVectorizer", "HashingVectorizer")
+
+
+def _first_step(model: Any) -> Any:
+    from sklearn.pipeline import Pipeline
+
+    while isinstance(model, Pipeline):
+        model = model.steps[0][1]
+    return model
+
+
+def text_columns(model: Any, frame: pd.DataFrame) -> list[str]:
+    """The string columns a text vectorizer reads: the only column of a pipeline that starts
+    with one (it takes a 1-D column of documents), or a ColumnTransformer's column given to
+    one by name. They become ``text`` features (any string up to ``max_length``), as
+    ``sealed-onnx pack`` infers from the graph."""
+    from sklearn.compose import ColumnTransformer
+
+    first = _first_step(model)
+    if type(first).__name__ in TEXT_VECTORIZERS:
+        return list(frame.columns) if frame.shape[1] == 1 else []
+    if isinstance(first, ColumnTransformer):
+        out = []
+        for _, t, cols in getattr(first, "transformers_", []):
+            steps = t.steps if hasattr(t, "steps") else [(None, t)]
+            if isinstance(cols, str) and cols in frame.columns and type(steps[0][1]).__name__ in TEXT_VECTORIZERS:
+                out.append(cols)
+        return out
+    return []
+
+
+def sklearn_input(model: Any, rows: pd.DataFrame) -> Any:
+    """``rows`` as the fitted model takes them: the column of documents for a pipeline that
+    starts with a text vectorizer, the frame for one fitted on named columns, else an array."""
+    if type(_first_step(model)).__name__ in TEXT_VECTORIZERS and rows.shape[1] == 1:
+        return rows.iloc[:, 0].astype(object)
+    return rows if hasattr(model, "feature_names_in_") else rows.to_numpy()
+
+
 def _width(model: Any, frame: pd.DataFrame, task: str) -> int:
     """Numbers per row of a transform's vector or a clustering model's distances."""
     if task not in ("transform", "clustering"):
         return 0
-    X = frame.iloc[:1] if hasattr(model, "feature_names_in_") else frame.iloc[:1].to_numpy()
-    return int(np.asarray(model.transform(X)).reshape(1, -1).shape[1])
+    return int(np.asarray(model.transform(sklearn_input(model, frame.iloc[:1]))).reshape(1, -1).shape[1])
 
 
 def _check_arguments(model: Any, name: str, version: str, card: Mapping[str, Any], n: int, test_vectors: str) -> None:
@@ -481,6 +525,7 @@ def _training_csv(frame: pd.DataFrame, kinds: dict[str, str]) -> bytes:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(list(frame.columns))
     for c in frame.columns:
+        # A text is taken as written (an empty document is a text, not a missing value).
         if kinds[c] == "string":
             bad = sorted({str(v) for v in frame[c].dropna() if str(v).strip() in MISSING_SPELLINGS})
             if bad:
@@ -534,7 +579,7 @@ def _schema_valid_rows(model: Model, rows: pd.DataFrame) -> tuple[pd.DataFrame, 
 
 def _sklearn_expected(model: Any, rows: pd.DataFrame, classes: list[str] | None, names_of: dict[Any, str] | None, kind: "_Kind") -> dict[str, Any]:
     # A model fitted on a plain array gets one (it warns about column names otherwise).
-    X = rows if hasattr(model, "feature_names_in_") else rows.to_numpy()
+    X = sklearn_input(model, rows)
     out: dict[str, Any] = {}
     if kind.task == "transform":
         out["vector"] = np.asarray(model.transform(X), dtype=float).reshape(len(rows), -1)
