@@ -719,7 +719,7 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
     `);
   });
 
-  it("CommonJS: require() gives a promise-based loadModel and the whole module through load()", async (t) => {
+  it("CommonJS: require() gives a promise-based loadModel and preload, and the whole module through load()", async (t) => {
     const file = join(project.dir, "consumer.cjs");
     writeFileSync(
       file,
@@ -727,8 +727,9 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
 const { readFileSync } = require("node:fs");
 const { join } = require("node:path");
 const so = require("sealed-onnx");
-assert.deepEqual(Object.keys(so).sort(), ["load", "loadModel"]);
+assert.deepEqual(Object.keys(so).sort(), ["load", "loadModel", "preload"]);
 (async () => {
+  assert.equal(await so.preload(), undefined);
   const models = process.env.SEALED_ONNX_MODELS;
   const model = await so.loadModel(readFileSync(join(models, "iris-1.0.0.sonnx")), {
     publicKey: readFileSync(join(models, "keys/demo-public-key.pem"), "utf8"),
