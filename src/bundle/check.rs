@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::error::BundleError;
-use super::manifest::{Binding, FeatureType, Manifest, TensorType};
+use super::manifest::{Binding, FeatureBaseline, FeatureType, Manifest, TensorType};
 use super::MODEL_ENTRY;
 
 pub(super) fn invalid(path: impl Into<String>, problem: impl Into<String>) -> BundleError {
@@ -51,12 +51,25 @@ pub(super) fn check(m: &Manifest) -> Result<(), BundleError> {
     }
     super::check_outputs::check_outputs(m)?;
     super::check_outputs::check_test_vectors(m)?;
-    for name in m.drift_baseline.features.keys() {
+    for (name, baseline) in &m.drift_baseline.features {
         if !m.inputs.features.iter().any(|f| &f.name == name) {
             return Err(invalid(
                 format!("drift_baseline.features.{name}"),
                 "is not a feature of the input schema",
             ));
+        }
+        // Drift compares new texts' rate with this one: it must be the counts' own.
+        if let FeatureBaseline::Text {
+            unknown_tokens: Some(u),
+            ..
+        } = baseline
+        {
+            if u.unknown > u.tokens || !(0.0..=1.0).contains(&u.rate) {
+                return Err(invalid(
+                    format!("drift_baseline.features.{name}.unknown_tokens"),
+                    "needs unknown <= tokens and a rate from 0 to 1",
+                ));
+            }
         }
     }
     for (name, digest) in &m.files {

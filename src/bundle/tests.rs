@@ -147,6 +147,15 @@ fn inconsistent_manifests_are_refused_with_a_path() {
             },
             "text feature \"b\" cannot go into a numeric tensor",
         ),
+        (
+            |v| {
+                v["drift_baseline"]["features"]["a"] = serde_json::json!({
+                    "kind": "text", "count": 1, "missing": 0, "mean_length": 3.0, "quantiles": [],
+                    "histogram": {"edges": [], "counts": []},
+                    "unknown_tokens": {"tokens": 4, "unknown": 5, "rate": 1.25}});
+            },
+            "at drift_baseline.features.a.unknown_tokens: needs unknown <= tokens",
+        ),
     ];
     for (mutate, want) in cases {
         let mut v = sample_manifest_json();
