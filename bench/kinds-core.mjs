@@ -104,14 +104,16 @@ export async function measure(E, k, counts) {
 /**
  * A cold start in a fresh page or process: import an engine, load one kind, predict one row.
  * Returns milliseconds from before the import to the engine being ready, and to the first
- * prediction.
+ * prediction; `after(engine, model)`, if given, runs after the clock stops.
  */
-export async function cold(engine, importEngine, k, publicKey) {
+export async function cold(engine, importEngine, k, publicKey, after) {
   const t0 = performance.now();
   const mod = await importEngine();
   const E = engine === "ours" ? engines(mod, { env: { wasm: {} } }, publicKey).ours : engines(null, mod, publicKey).ort;
   const h = await E.load(k);
   const ready = performance.now();
   await E.run(h, E.input(k).subarray(0, k.width), 1);
-  return { ready: ready - t0, first: performance.now() - t0 };
+  const first = performance.now();
+  if (after) await after(E, h);
+  return { ready: ready - t0, first: first - t0 };
 }

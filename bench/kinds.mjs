@@ -68,10 +68,12 @@ const coldChild = (engine, kind) => `
   const rows32 = new Float32Array(f32.buffer.slice(f32.byteOffset, f32.byteOffset + f32.byteLength));
   const k = { kind: ${JSON.stringify(kind)}, n: shape.rows, width: shape.width, bundle: readFileSync(d + "/model.sonnx"),
     onnx: readFileSync(d + "/model.onnx"), rows32, rows64: Float64Array.from(rows32) };
-  const before = process.resourceUsage().maxRSS;
+  // VmHWM: this process's peak resident set (getrusage's maxRSS would carry over the parent's).
+  const hwm = () => Number(/VmHWM:[ \t]+([0-9]+)/.exec(readFileSync("/proc/self/status", "utf8"))[1]);
+  const before = hwm();
   const importEngine = ${engine === "ours" ? `() => import(${JSON.stringify(new URL("../js/index.js", import.meta.url).href)})` : `() => import("onnxruntime-web")`};
-  const t = await cold(${JSON.stringify(engine)}, importEngine, k, ${JSON.stringify(publicKey)}, true);
-  console.log(JSON.stringify({ ...t, before, maxRSS: process.resourceUsage().maxRSS }));`;
+  const t = await cold(${JSON.stringify(engine)}, importEngine, k, ${JSON.stringify(publicKey)}, (E, h) => E.run(h, E.input(k), k.n));
+  console.log(JSON.stringify({ ...t, before, maxRSS: hwm() }));`;
 const child = (code) => JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: here("."), encoding: "utf8", maxBuffer: 1 << 20 }));
 const nodeCold = {};
 for (const kind of KINDS) {
@@ -89,16 +91,19 @@ for (const kind of KINDS) {
 // ---- Chromium: the same measurements in a page, served from 127.0.0.1.
 const MIME = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
 const mounts = { "/js/": here("../js/"), "/ort/": here("./node_modules/onnxruntime-web/dist/"), "/data/": dataDir, "/bench/": here("./") };
+// Cross-origin isolated, so that performance.now() has 5 µs resolution in the page rather than
+// 100 µs (a one-row prediction takes tens of µs). onnxruntime-web still runs one thread.
+const ISOLATED = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
 const served = [];
 const server = createServer((req, res) => {
   const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  if (path === "/") return res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><title>bench</title>");
+  if (path === "/") return res.writeHead(200, { "Content-Type": "text/html", ...ISOLATED }).end("<!doctype html><title>bench</title>");
   const prefix = Object.keys(mounts).find((p) => path.startsWith(p));
   const file = prefix && normalize(join(mounts[prefix], path.slice(prefix.length)));
   if (!file || !file.startsWith(mounts[prefix]) || !existsSync(file)) return res.writeHead(404).end();
   served.push(file);
   const body = readFileSync(file);
-  res.writeHead(200, { "Content-Type": MIME[extname(file)] ?? "application/octet-stream", "Content-Length": body.length, "Cache-Control": "no-store" }).end(body);
+  res.writeHead(200, { "Content-Type": MIME[extname(file)] ?? "application/octet-stream", "Content-Length": body.length, "Cache-Control": "no-store", ...ISOLATED }).end(body);
 });
 await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
 const origin = `http://127.0.0.1:${server.address().port}`;
@@ -130,6 +135,7 @@ const chrome = {}, chromeCold = {}, sizes = {};
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(origin + "/");
+  if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error("the page is not cross-origin isolated (coarse timers)");
   for (const kind of KINDS) {
     await page.evaluate(pageSetup, { kind, smoke, publicKey });
     chrome[kind] = await page.evaluate(async (counts) => {
@@ -163,7 +169,7 @@ for (const kind of KINDS) {
         const core = await import("/bench/kinds-core.mjs");
         return core.cold(engine, new Function(`return (${importer})()`), window.benchKind, window.benchKey);
       }, { engine: e, importer: importers[e].toString() });
-      if (!sizes[e]) sizes[e] = [...new Set(served.slice(start))];
+      if (!sizes[e]) sizes[e] = [...new Set(served.slice(start))].filter((f) => !f.endsWith("kinds-core.mjs"));
       await context.close();
       if (i > 0) runs[e].push(t); // the first run of each only warms the OS file cache
     }
@@ -202,7 +208,7 @@ const sizeRow = (e, name) => {
 };
 const sizeTable = () => ["| what the page fetched to import the engine (no model) | files | raw | gzip -9 | brotli 11 |", "|---|---|--:|--:|--:|",
   sizeRow("ort", "onnxruntime-web 1.30.0 (`ort.wasm.min.mjs`)"), sizeRow("ours", "sealed-onnx (`js/index.js`)")].join("\n");
-const memTable = ["| peak memory, fresh Node process: import, load, one prediction, a batch of 1000 rows (MiB, maxRSS, lower is better) | ours | onnxruntime-web | ours ÷ ort |", "|---|--:|--:|--:|",
+const memTable = ["| peak memory, fresh Node process: import, load, one prediction, a batch of 1000 rows (MiB, peak resident set VmHWM, lower is better) | ours | onnxruntime-web | ours ÷ ort |", "|---|--:|--:|--:|",
   ...KINDS.map((k) => `| ${LABEL[k]} | ${fmt(nodeCold[k].ours.rss, 0)} | ${fmt(nodeCold[k].ort.rss, 0)} | ${ratio(nodeCold[k].ours.rss, nodeCold[k].ort.rss)} |`)].join("\n");
 const diffTable = ["| largest absolute difference between the engines, every row (asserted ≤ 1e-4 + 1e-4·\\|x\\|) | Node | Chromium |", "|---|--:|--:|",
   ...KINDS.map((k) => `| ${LABEL[k]} | ${node[k].maxAbsDiff.toExponential(1)} | ${chrome[k].maxAbsDiff.toExponential(1)} |`)].join("\n");
@@ -217,7 +223,7 @@ const tables = [
   table("rows/s, batches of 64", higher, (r, c, e) => r.rps64[e], 0),
   table("rows/s, batches of 1000", higher, (r, c, e) => r.rps1000[e], 0),
   memTable, diffTable, sizeTable(),
-].join("\n\n") + `\n\nMeasured ${when} on ${machine} (a loaded machine: other builds were running, so single numbers are noisy); Node ${process.version}, Chromium ${browserVersion} (headless, /usr/bin/chromium via playwright-core). Ours is the npm package from \`js/\` (\`predictBatch({ data: Float64Array, rows })\`, signature verified at load, the bundle's test vectors run); onnxruntime-web 1.30.0 is wasm with one thread (\`session.run\` on a float32 tensor). Load: median of ${counts.loads} loads each; one row: ${counts.singles} calls each in turns of 20, after 20 warm-up calls; rows/s: the median batch of 5–${counts.maxRuns} (as many as fit ${counts.budgetMs / 1000} s) after warm-up; cold: median of ${coldRuns} fresh Node processes / browser contexts per engine after one untimed run each; peak memory includes Node's own (an empty process: ~${fmt(nodeCold.iris.ours.base, 0)} MiB). Every measurement takes turns between the engines. One command: \`bash bench/run.sh\`.`;
+].join("\n\n") + `\n\nMeasured ${when} on ${machine} (a loaded machine: other builds were running, so single numbers are noisy); Node ${process.version}, Chromium ${browserVersion} (headless, /usr/bin/chromium via playwright-core; the page cross-origin isolated for 5 µs timers). Ours is the npm package from \`js/\` (\`predictBatch({ data: Float64Array, rows })\`, signature verified at load, the bundle's test vectors run); onnxruntime-web 1.30.0 is wasm with one thread (\`session.run\` on a float32 tensor). Load: median of ${counts.loads} loads each; one row: ${counts.singles} calls each in turns of 20, after 20 warm-up calls; rows/s: the median batch of 5–${counts.maxRuns} (as many as fit ${counts.budgetMs / 1000} s) after warm-up; cold: median of ${coldRuns} fresh Node processes / browser contexts per engine after one untimed run each; peak memory includes Node's own (~${fmt(nodeCold.iris.ours.base, 0)} MiB before the import); Chromium's memory is not measured. Every measurement takes turns between the engines. One command: \`bash bench/run.sh\`.`;
 console.log(tables);
 
 // ---- Chart: speed-ups (above 1: ours is faster), log scale.
