@@ -62,6 +62,8 @@ from onnxmltools.convert.common.data_types import FloatTensorType as MLToolsFloa
 from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
 from onnxmltools.convert.xgboost.operator_converters.XGBoost import convert_xgboost
 from skl2onnx import convert_sklearn, update_registered_converter
+from skl2onnx.common import _topology as skl2onnx_topology
+from skl2onnx.common import utils as skl2onnx_utils
 from skl2onnx.common.data_types import (
     DoubleTensorType,
     FloatTensorType,
@@ -1856,6 +1858,13 @@ def convert_alone_with_onnxmltools(case: Case, b: Built) -> onnx.ModelProto:
 
 
 def write_case(case: Case) -> Result:
+    # Each case the same whatever ran before it (a full run or a prefix): estimators left at
+    # random_state=None (LinearSVC's liblinear) draw from numpy's global generator, and
+    # skl2onnx numbers some names with process-wide counters (a Scan's outputs "UU000UU",
+    # the cdist subgraphs of KNN/GPR/LOF "cdistd_1").
+    np.random.seed(0)
+    skl2onnx_topology.Variable._UNIQUE_NUMBER_ = 0
+    skl2onnx_utils._unique_index["subgraph"] = 0
     b = build(case)
     sk = sklearn_outputs(case, b)
     drop = near_ties(case, b, sk)
