@@ -240,7 +240,7 @@ function chart() {
     parts.push(`<text x="8" y="${y + 10}" font-weight="bold">${LABEL[k].replace(/&/g, "&amp;").replace(/</g, "&lt;")}</text>`);
     y += 16;
     for (const [mname, get] of measures) {
-      parts.push(`<text x="20" y="${y + rowH * 2 - 3}">${mname}</text>`);
+      parts.push(`<text x="20" y="${y + rowH + 3}">${mname}</text>`);
       for (const [ename, r, c, color] of envs) {
         const v = get(r[k], c[k], "ours") / get(r[k], c[k], "ort");
         const x1 = x(1), x2 = x(v);
@@ -252,13 +252,14 @@ function chart() {
     y += groupGap;
   }
   const ticks = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8, 16].map((t) => `<line x1="${x(t)}" y1="30" x2="${x(t)}" y2="${y}" stroke="${t === 1 ? "#000" : "#ddd"}"/><text x="${x(t)}" y="${y + 12}" text-anchor="middle" font-size="10">${t < 1 ? `1/${1 / t}` : t}×</text>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 40}" font-family="sans-serif" font-size="11">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 54}" font-family="sans-serif" font-size="11">
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="8" y="16" font-size="13" font-weight="bold">sealed-onnx ÷ onnxruntime-web 1.30.0: speed-up (right of 1×: ours faster; log scale)</text>
-<rect x="${left}" y="20" width="10" height="8" fill="#3b6ea5"/><text x="${left + 14}" y="28">Node</text><rect x="${left + 60}" y="20" width="10" height="8" fill="#e08a2c"/><text x="${left + 74}" y="28">Chromium</text>
+<rect x="8" y="22" width="10" height="8" fill="#3b6ea5"/><text x="22" y="30">Node</text><rect x="68" y="22" width="10" height="8" fill="#e08a2c"/><text x="82" y="30">Chromium</text>
 ${ticks.join("\n")}
 ${parts.join("\n")}
-<text x="8" y="${y + 30}" font-size="10">${when}, ${machine}; bash bench/run.sh. Time measures are inverted (onnxruntime-web's ms ÷ ours), so every bar reads the same way.</text>
+<text x="8" y="${y + 30}" font-size="10">${when}, ${machine}; bash bench/run.sh.</text>
+<text x="8" y="${y + 44}" font-size="10">Time measures are inverted (onnxruntime-web's ms ÷ ours), so every bar reads the same way.</text>
 </svg>
 `;
 }
