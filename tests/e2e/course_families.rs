@@ -7,31 +7,8 @@
 
 use serde_json::{json, Value};
 
+use crate::corpus_rows::{corpus, record, rows, train_csv};
 use crate::support::{cli_stdin, pack_files, repo, tempdir};
-
-fn corpus(case: &str) -> Value {
-    let path = repo(&format!("tests/corpus/{case}/io.json"));
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-/// The rows of the corpus input `X` (`None` for a missing cell).
-fn rows(io: &Value) -> Vec<Vec<Option<f64>>> {
-    io["inputs"]["X"]["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r.as_array().unwrap().iter().map(Value::as_f64).collect())
-        .collect()
-}
-
-fn record(row: &[Option<f64>]) -> Value {
-    Value::Object(
-        row.iter()
-            .enumerate()
-            .map(|(j, v)| (format!("f{j}"), v.map_or(Value::Null, Value::from)))
-            .collect(),
-    )
-}
 
 /// onnxruntime's output `name`, one `Vec<f64>` per row.
 fn floats(io: &Value, name: &str) -> Vec<Vec<f64>> {
@@ -52,19 +29,7 @@ fn floats(io: &Value, name: &str) -> Vec<Vec<f64>> {
 fn pack_and_predict(case: &str, outputs: Value, expected: impl Fn(usize) -> Value) -> Vec<Value> {
     let io = corpus(case);
     let rows = rows(&io);
-    let width = rows[0].len();
-    let mut csv = (0..width)
-        .map(|j| format!("f{j}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    csv += ",target\n";
-    for r in &rows {
-        let cells: Vec<String> = r
-            .iter()
-            .map(|v| v.map_or(String::new(), |v| format!("{v:?}")))
-            .collect();
-        csv += &format!("{},0\n", cells.join(","));
-    }
+    let csv = train_csv(&rows);
     let tolerance = &io["tolerance"];
     let vectors: Vec<Value> = (0..rows.len())
         .step_by(7)

@@ -6,22 +6,8 @@
 
 use serde_json::{json, Value};
 
+use crate::corpus_rows::{corpus, record, rows, train_csv};
 use crate::support::{cli_stdin, pack_files, repo, tempdir};
-
-fn corpus(case: &str) -> Value {
-    let path = repo(&format!("tests/corpus/{case}/io.json"));
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-/// The rows of the corpus input `X`, NaN (`null`) kept.
-fn rows(io: &Value) -> Vec<Vec<Option<f64>>> {
-    io["inputs"]["X"]["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r.as_array().unwrap().iter().map(Value::as_f64).collect())
-        .collect()
-}
 
 /// Packs `case`'s export with its rows as the training CSV (only the schema and drift
 /// baseline come from it; a missing cell makes the feature nullable) and `vectors` as test
@@ -29,19 +15,7 @@ fn rows(io: &Value) -> Vec<Vec<Option<f64>>> {
 fn bundle(dir: &std::path::Path, case: &str, outputs: Value, vectors: Value) -> std::path::PathBuf {
     let io = corpus(case);
     let rows = rows(&io);
-    let width = rows[0].len();
-    let mut csv = (0..width)
-        .map(|j| format!("f{j}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    csv += ",target\n";
-    for r in &rows {
-        let cells: Vec<String> = r
-            .iter()
-            .map(|v| v.map_or(String::new(), |v| format!("{v:?}")))
-            .collect();
-        csv += &format!("{},0\n", cells.join(","));
-    }
+    let csv = train_csv(&rows);
     let meta = json!({
         "name": case, "version": "1.0.0", "target": "target",
         "training": {"framework": {"name": "scikit-learn", "version": "1.9.1"},
@@ -69,15 +43,6 @@ fn bundle(dir: &std::path::Path, case: &str, outputs: Value, vectors: Value) -> 
     )
     .ok();
     out
-}
-
-fn record(row: &[Option<f64>]) -> Value {
-    Value::Object(
-        row.iter()
-            .enumerate()
-            .map(|(j, v)| (format!("f{j}"), v.map_or(Value::Null, Value::from)))
-            .collect(),
-    )
 }
 
 fn predict(bundle: &std::path::Path, rows: &[Vec<Option<f64>>]) -> Vec<Value> {

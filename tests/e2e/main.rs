@@ -5,6 +5,7 @@ mod agreement;
 mod bad_bundles;
 mod cli;
 mod corpus;
+mod corpus_rows;
 mod course_families;
 mod csv_predict;
 mod estimators;

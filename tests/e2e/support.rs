@@ -179,3 +179,35 @@ pub fn write_entries(path: &Path, entries: &[(String, Vec<u8>)]) {
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
+
+/// Packs the committed inputs in `src` (`model.onnx`, `meta.json`, `train.csv`,
+/// `test_vectors.json`) with `extra` flags into `dir`, and asserts the result is byte for byte
+/// the committed `src/<bundle>` that other tests load (a stale copy fails, naming it). Returns
+/// the fresh bundle's path.
+pub fn assert_committed_bundle_is_what_pack_builds(
+    src: &Path,
+    bundle: &str,
+    extra: &[&str],
+    dir: &Path,
+) -> PathBuf {
+    let out = dir.join(bundle);
+    let mut args: Vec<std::ffi::OsString> = vec!["pack".into()];
+    for (flag, file) in [
+        ("--model", "model.onnx"),
+        ("--meta", "meta.json"),
+        ("--train", "train.csv"),
+        ("--test-vectors", "test_vectors.json"),
+    ] {
+        args.push(flag.into());
+        args.push(src.join(file).into());
+    }
+    args.extend(extra.iter().map(Into::into));
+    args.extend(["--out".into(), out.clone().into()]);
+    cli(args).ok();
+    assert!(
+        std::fs::read(&out).unwrap() == std::fs::read(src.join(bundle)).unwrap(),
+        "{} is stale: rebuild it (see this test)",
+        src.join(bundle).display()
+    );
+    out
+}

@@ -4,7 +4,9 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{cli_stdin, pack_files, repo, tempdir};
+use crate::support::{
+    assert_committed_bundle_is_what_pack_builds, cli_stdin, pack_files, repo, tempdir,
+};
 
 /// A bundle of the corpus's TF-IDF + logistic regression export, its held-out documents as
 /// the "training" CSV (only the schema and baseline are inferred from it).
@@ -198,26 +200,11 @@ fn drift_reports_the_unknown_token_rate_against_the_training_texts() {
 #[test]
 fn the_committed_text_bundle_is_what_pack_builds() {
     let dir = tempdir();
-    let src = repo("tests/data/text");
-    let out = dir.path().join("text.sonnx");
-    let mut args: Vec<std::ffi::OsString> = vec!["pack".into()];
-    for (flag, file) in [
-        ("--model", "model.onnx"),
-        ("--meta", "meta.json"),
-        ("--train", "train.csv"),
-        ("--test-vectors", "test_vectors.json"),
-    ] {
-        args.push(flag.into());
-        args.push(src.join(file).into());
-    }
-    for a in ["--created", "2026-12-01T00:00:00Z", "--out"] {
-        args.push(a.into());
-    }
-    args.push(out.clone().into());
-    crate::support::cli(args).ok();
-    assert!(
-        std::fs::read(&out).unwrap() == std::fs::read(src.join("text-1.0.0.sonnx")).unwrap(),
-        "tests/data/text/text-1.0.0.sonnx is stale: rebuild it (see this test)"
+    let out = assert_committed_bundle_is_what_pack_builds(
+        &repo("tests/data/text"),
+        "text-1.0.0.sonnx",
+        &["--created", "2026-12-01T00:00:00Z"],
+        dir.path(),
     );
     let base = &manifest_of(&out)["drift_baseline"]["features"]["review"];
     assert!(
