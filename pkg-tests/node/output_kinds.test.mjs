@@ -6,11 +6,9 @@
 // Run: node --test pkg-tests/node/
 
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
 
+import { consumerRunner } from "../lib/consumer.mjs";
 import { installPackage, repoRoot } from "../lib/install.mjs";
 
 let project;
@@ -32,18 +30,7 @@ const close = (e, g, tol, what) =>
   assert.ok(Math.abs(g - e) <= tol.absolute + tol.relative * Math.abs(e), what + ": expected " + e + ", got " + g);
 `;
 
-let caseCount = 0;
-async function consumer(body) {
-  const file = join(project.dir, `kinds-${++caseCount}.mjs`);
-  writeFileSync(file, `${PRELUDE}\n${body}\n`);
-  const env = { ...process.env, SEALED_ONNX_REPO: repoRoot };
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [file], { cwd: project.dir, env, maxBuffer: 64 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${file} failed (exit ${err.code}):\n${stderr}\n${stdout}`));
-      else resolve(stdout);
-    });
-  });
-}
+const consumer = consumerRunner(() => project.dir, "kinds", PRELUDE, () => ({ SEALED_ONNX_REPO: repoRoot }));
 
 describe("output kinds in the packed package", () => {
   it("predict gives each task's parts, equal to scikit-learn on every held-out row; predictBatch gives typed columns and toObjects() = predict", async () => {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 
+import { consumerRunner } from "../lib/consumer.mjs";
 import { installPackage, modelsDir } from "../lib/install.mjs";
 
 let project;
@@ -200,29 +201,13 @@ assert.ok(
 );
 `;
 
-let caseCount = 0;
-
-/**
- * Writes `body` (after the prelude) as a module into the project and runs it with node in the
- * project's directory. Fails with the module's stderr if it exits non-zero. Returns stdout.
- */
-async function consumer(t, body) {
-  const file = join(project.dir, `case-${++caseCount}.mjs`);
-  writeFileSync(file, `${PRELUDE}\n// ---- case\n${body}\n`);
-  const env = {
-    ...process.env,
-    SEALED_ONNX_MODELS: modelsDir,
-    SEALED_ONNX_SERVER: server.url,
-    SEALED_ONNX_ZIP: pathToFileURL(join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "../lib/zip.mjs")).href,
-  };
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [file], { cwd: project.dir, env, maxBuffer: 64 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
-      for (const line of stdout.split("\n")) if (line.startsWith("# ")) t.diagnostic(line.slice(2));
-      if (err) reject(new Error(`${file} failed (exit ${err.code}):\n${stderr}\n${stdout}`));
-      else resolve(stdout);
-    });
-  });
-}
+/** Runs a case module (after the prelude) in the project; "# " lines of its output become diagnostics. */
+const run = consumerRunner(() => project.dir, "case", PRELUDE, () => ({
+  SEALED_ONNX_MODELS: modelsDir,
+  SEALED_ONNX_SERVER: server.url,
+  SEALED_ONNX_ZIP: pathToFileURL(join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "../lib/zip.mjs")).href,
+}));
+const consumer = (t, body) => run(body, t);
 
 // ---------------------------------------------------------------------------------------
 

@@ -5,11 +5,9 @@
 // text cells are taken as written, and drift reports the unknown-token rate.
 // Run: node --test pkg-tests/node/
 
-import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
 
+import { consumerRunner } from "../lib/consumer.mjs";
 import { installPackage, repoRoot } from "../lib/install.mjs";
 
 let project;
@@ -30,18 +28,7 @@ const close = (e, g, tol, what) =>
   assert.ok(Math.abs(g - e) <= tol.absolute + tol.relative * Math.abs(e), what + ": expected " + e + ", got " + g);
 `;
 
-let caseCount = 0;
-async function consumer(body) {
-  const file = join(project.dir, `text-${++caseCount}.mjs`);
-  writeFileSync(file, `${PRELUDE}\n${body}\n`);
-  const env = { ...process.env, SEALED_ONNX_REPO: repoRoot };
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [file], { cwd: project.dir, env, maxBuffer: 64 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${file} failed (exit ${err.code}):\n${stderr}\n${stdout}`));
-      else resolve(stdout);
-    });
-  });
-}
+const consumer = consumerRunner(() => project.dir, "text", PRELUDE, () => ({ SEALED_ONNX_REPO: repoRoot }));
 
 describe("a text bundle in the packed package", () => {
   it("knows its text feature and predicts every document as scikit-learn did", async () => {
