@@ -20,7 +20,11 @@ import { cold, engines, measure } from "./kinds-core.mjs";
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const smoke = process.argv.includes("--smoke");
-const KINDS = ["iris", "forest", "mlp", "dense", "hgb"];
+// --only=hgb,forest: just these kinds; --node-only: the Node measurements only, printed as one
+// short table (no cold runs, no Chromium, no README): for checking one change quickly.
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const nodeOnly = process.argv.includes("--node-only");
+const KINDS = ["iris", "forest", "mlp", "dense", "hgb"].filter((k) => !only || only.includes(k));
 const LABEL = {
   iris: "iris: StandardScaler + LogisticRegression (4 features, 3 classes)",
   forest: "random forest: 100 trees, depth 12, 32 features",
@@ -54,6 +58,14 @@ const node = {};
 for (const kind of KINDS) {
   node[kind] = await measure(E, load(kind), counts);
   log(`node ${kind}: engines agree (max abs difference ${node[kind].maxAbsDiff.toExponential(2)})`);
+}
+if (nodeOnly) {
+  const r = (o, m) => `${o[m].ours.toFixed(m === "p50" ? 4 : 0)} | ${o[m].ort.toFixed(m === "p50" ? 4 : 0)} | ${(o[m].ours / o[m].ort).toFixed(2)}×`;
+  console.log("| Node | rows/s @1000: ours | ort | ours ÷ ort | rows/s @64: ours | ort | ours ÷ ort | one row p50 (ms): ours | ort | ours ÷ ort |");
+  console.log("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+  for (const k of KINDS) console.log(`| ${k} | ${r(node[k], "rps1000")} | ${r(node[k], "rps64")} | ${r(node[k], "p50")} |`);
+  console.log(`(${new Date().toISOString().slice(0, 16)} UTC, load average ${loadavg()[0].toFixed(1)}, Node ${process.version})`);
+  process.exit(0);
 }
 
 // Cold start and peak memory: one fresh `node` process per run, engines taking turns. The child
