@@ -150,6 +150,9 @@ impl Model {
                 "inputs": m.test_vectors.cases.iter().map(|c| &c.input).collect::<Vec<_>>(),
             },
             "files": m.files,
+            // How inputs of the previous major version are accepted (null without one), so a
+            // page can say what a `migrated` result went through.
+            "migration": m.migration,
         }))
     }
 

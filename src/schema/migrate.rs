@@ -1,18 +1,27 @@
 //! Applying a bundle's migration: records in the previous version's shape become this
 //! version's before they are validated.
 
-use crate::bundle::migration::Migration;
+use crate::bundle::migration::{FeatureMigration, Migration};
 
 use super::Value;
 
-/// Migrates a record, or each record of an array, that is in the old shape: a record that
-/// sends a feature under its old name (or a removed one) gets it renamed and converted, the
-/// removed ones dropped; a record that lacks a feature with a default gets the default.
-/// Returns the input as validation should see it and how many records changed. Columns and
-/// typed input are left as they are.
+/// Migrates a record, each record of an array, or columns (`{"feature": [...]}`) in the old
+/// shape: a feature sent under its old name gets renamed and converted (each value of a
+/// column), removed features are dropped, a feature not sent at all gets its default (a
+/// column of it). Returns the input as validation should see it and how many records
+/// changed (every row of migrated columns).
 pub fn migrate(migration: &Migration, input: &Value) -> (Value, usize) {
     match input {
-        Value::Object(fields) if !is_columns(fields) => {
+        Value::Object(fields) if is_columns(fields) => {
+            let mut fields = fields.clone();
+            let n = if migrate_columns(migration, &mut fields) {
+                rows_of(&fields)
+            } else {
+                0
+            };
+            (Value::Object(fields), n)
+        }
+        Value::Object(fields) => {
             let mut fields = fields.clone();
             let n = usize::from(migrate_record(migration, &mut fields));
             (Value::Object(fields), n)
@@ -36,11 +45,20 @@ pub fn migrate(migration: &Migration, input: &Value) -> (Value, usize) {
     }
 }
 
-/// The positions of the records [`migrate`] changes (`[0]` for a single migrated record).
+/// The positions of the records [`migrate`] changes (`[0]` for a single migrated record,
+/// every row for migrated columns).
 pub fn migrated_rows(migration: &Migration, input: &Value) -> Vec<usize> {
     let changes = |fields: &Vec<(String, Value)>| migrate_record(migration, &mut fields.clone());
     match input {
-        Value::Object(fields) if !is_columns(fields) && changes(fields) => vec![0],
+        Value::Object(fields) if is_columns(fields) => {
+            let mut fields = fields.clone();
+            if migrate_columns(migration, &mut fields) {
+                (0..rows_of(&fields)).collect()
+            } else {
+                Vec::new()
+            }
+        }
+        Value::Object(fields) if changes(fields) => vec![0],
         Value::Array(rows) => rows
             .iter()
             .enumerate()
@@ -53,6 +71,61 @@ pub fn migrated_rows(migration: &Migration, input: &Value) -> Vec<usize> {
 
 fn is_columns(fields: &[(String, Value)]) -> bool {
     !fields.is_empty() && fields.iter().all(|(_, v)| matches!(v, Value::Array(_)))
+}
+
+/// The row count of columns: the first column's length (validation reports columns of
+/// different lengths).
+fn rows_of(fields: &[(String, Value)]) -> usize {
+    match fields.first() {
+        Some((_, Value::Array(c))) => c.len(),
+        _ => 0,
+    }
+}
+
+/// `new = old × scale + offset` for a number; anything else passed on unconverted, so
+/// validation names the wrong type.
+fn convert(m: &FeatureMigration, value: Value) -> Value {
+    match value {
+        Value::Number(x) if m.scale.is_some() || m.offset.is_some() => {
+            Value::Number(x * m.scale.unwrap_or(1.0) + m.offset.unwrap_or(0.0))
+        }
+        other => other,
+    }
+}
+
+/// [`migrate_record`] for columns: a column renamed and converted value by value, a default
+/// repeated down a new column as long as the others.
+fn migrate_columns(migration: &Migration, fields: &mut Vec<(String, Value)>) -> bool {
+    let has = |fields: &Vec<(String, Value)>, name: &str| fields.iter().any(|(k, _)| k == name);
+    let rows = rows_of(fields);
+    let mut changed = false;
+    for (new, m) in &migration.features {
+        if has(fields, new) {
+            continue;
+        }
+        if let Some(at) = m
+            .from
+            .as_ref()
+            .and_then(|from| fields.iter().position(|(k, _)| k == from))
+        {
+            let (_, column) = fields.remove(at);
+            let column = match column {
+                Value::Array(values) => {
+                    Value::Array(values.into_iter().map(|v| convert(m, v)).collect())
+                }
+                other => other,
+            };
+            fields.push((new.clone(), column));
+            changed = true;
+        } else if let Some(default) = &m.default {
+            let value = Value::from(default.clone());
+            fields.push((new.clone(), Value::Array(vec![value; rows])));
+            changed = true;
+        }
+    }
+    let before = fields.len();
+    fields.retain(|(k, _)| !migration.removed.iter().any(|r| r == k));
+    changed || fields.len() != before
 }
 
 fn migrate_record(migration: &Migration, fields: &mut Vec<(String, Value)>) -> bool {
@@ -68,14 +141,7 @@ fn migrate_record(migration: &Migration, fields: &mut Vec<(String, Value)>) -> b
             .and_then(|from| fields.iter().position(|(k, _)| k == from))
         {
             let (_, value) = fields.remove(at);
-            let value = match value {
-                Value::Number(x) if m.scale.is_some() || m.offset.is_some() => {
-                    Value::Number(x * m.scale.unwrap_or(1.0) + m.offset.unwrap_or(0.0))
-                }
-                // Not a number: passed on unconverted, so validation names the wrong type.
-                other => other,
-            };
-            fields.push((new.clone(), value));
+            fields.push((new.clone(), convert(m, value)));
             changed = true;
         } else if let Some(default) = &m.default {
             fields.push((new.clone(), Value::from(default.clone())));
@@ -148,6 +214,35 @@ mod tests {
         let batch = Value::Array(vec![new, old, Value::Null]);
         assert_eq!(migrate(&migration(), &batch).1, 1);
         assert_eq!(migrated_rows(&migration(), &batch), [1]);
+    }
+
+    #[test]
+    fn old_columns_are_renamed_converted_defaulted_and_every_row_counts() {
+        let col = |xs: &[f64]| Value::Array(xs.iter().map(|x| Value::Number(*x)).collect());
+        let old = record(&[
+            ("height_cm", col(&[180.0, 100.0])),
+            ("petal_length", col(&[1.4, 2.0])),
+            ("legacy", Value::Array(vec![Value::Bool(true), Value::Null])),
+        ]);
+        let (v, n) = migrate(&migration(), &old);
+        assert_eq!(n, 2);
+        let unknown = Value::String("unknown".into());
+        assert_eq!(
+            v,
+            record(&[
+                ("height_in", col(&[90.0, 50.0])),
+                ("petal_len", col(&[1.4, 2.0])),
+                ("season", Value::Array(vec![unknown.clone(), unknown])),
+            ])
+        );
+        assert_eq!(migrated_rows(&migration(), &old), [0, 1]);
+        let new = record(&[
+            ("height_in", col(&[1.0])),
+            ("petal_len", col(&[1.0])),
+            ("season", Value::Array(vec![Value::String("x".into())])),
+        ]);
+        assert_eq!(migrate(&migration(), &new), (new.clone(), 0));
+        assert!(migrated_rows(&migration(), &new).is_empty());
     }
 
     #[test]
