@@ -1,11 +1,13 @@
 use prost::Message;
 use tract_onnx::pb::attribute_proto::AttributeType;
 use tract_onnx::pb::{
-    tensor_proto::DataType, type_proto, AttributeProto, GraphProto, ModelProto, NodeProto,
-    OperatorSetIdProto, TypeProto, ValueInfoProto,
+    tensor_proto::DataType, AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto,
 };
 
 use super::{inline, Function, FunctionError, ModelFunctions, MAX_INLINED_NODES};
+use crate::engine::test_graph::{
+    float_attr, graph_attr, model as graph, opset, tensor_attr, value, with_attr,
+};
 use crate::engine::{run_raw, RawData, RawOutput, RawTensor};
 
 const LOCAL: &str = "local";
@@ -21,15 +23,6 @@ fn node(op: &str, domain: &str, inputs: &[&str], outputs: &[&str]) -> NodeProto 
     }
 }
 
-fn float_attr(name: &str, f: f32) -> AttributeProto {
-    AttributeProto {
-        name: name.into(),
-        r#type: AttributeType::Float as i32,
-        f,
-        ..Default::default()
-    }
-}
-
 /// An attribute that refers to the enclosing function's attribute `to`.
 fn ref_attr(name: &str, to: &str) -> AttributeProto {
     AttributeProto {
@@ -37,18 +30,6 @@ fn ref_attr(name: &str, to: &str) -> AttributeProto {
         ref_attr_name: to.into(),
         r#type: AttributeType::Float as i32,
         ..Default::default()
-    }
-}
-
-fn with_attr(mut n: NodeProto, a: AttributeProto) -> NodeProto {
-    n.attribute.push(a);
-    n
-}
-
-fn opset(domain: &str, version: i64) -> OperatorSetIdProto {
-    OperatorSetIdProto {
-        domain: domain.into(),
-        version,
     }
 }
 
@@ -64,35 +45,11 @@ fn function(name: &str, input: &[&str], output: &[&str], nodes: Vec<NodeProto>) 
     }
 }
 
-fn value(name: &str) -> ValueInfoProto {
-    ValueInfoProto {
-        name: name.into(),
-        r#type: Some(TypeProto {
-            value: Some(type_proto::Value::TensorType(type_proto::Tensor {
-                elem_type: DataType::Float as i32,
-                shape: None,
-            })),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
 /// A model whose graph takes `X` and gives `Y` through `nodes`, with `functions`, as bytes
 /// (tract's `ModelProto` and the functions, which protobuf merges into one message).
 fn model(nodes: Vec<NodeProto>, functions: Vec<Function>) -> Vec<u8> {
-    let proto = ModelProto {
-        ir_version: 8,
-        opset_import: vec![opset("", 17), opset(LOCAL, 1)],
-        graph: Some(GraphProto {
-            name: "g".into(),
-            node: nodes,
-            input: vec![value("X")],
-            output: vec![value("Y")],
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let mut proto = graph("g", nodes, DataType::Float);
+    proto.opset_import.push(opset(LOCAL, 1));
     let mut bytes = proto.encode_to_vec();
     bytes.extend(ModelFunctions { functions }.encode_to_vec());
     bytes
@@ -280,20 +237,15 @@ fn calls_inside_subgraphs_and_inside_function_bodies_subgraphs_are_inlined() {
     let branch = |call: NodeProto, out: &str| GraphProto {
         name: format!("branch_{out}"),
         node: vec![call],
-        output: vec![value(out)],
+        output: vec![value(out, DataType::Float)],
         ..Default::default()
     };
     let if_node = |cond: &str, then: GraphProto, els: GraphProto, out: &str| {
-        let mut n = node("If", "", &[cond], &[out]);
-        for (name, g) in [("then_branch", then), ("else_branch", els)] {
-            n.attribute.push(AttributeProto {
-                name: name.into(),
-                r#type: AttributeType::Graph as i32,
-                g: Some(g),
-                ..Default::default()
-            });
-        }
-        n
+        let n = with_attr(
+            node("If", "", &[cond], &[out]),
+            graph_attr("then_branch", then),
+        );
+        with_attr(n, graph_attr("else_branch", els))
     };
     let outer = function(
         "outer",
@@ -309,16 +261,14 @@ fn calls_inside_subgraphs_and_inside_function_bodies_subgraphs_are_inlined() {
     let flag = |name: &str, v: bool| {
         with_attr(
             node("Constant", "", &[], &[name]),
-            AttributeProto {
-                name: "value".into(),
-                r#type: AttributeType::Tensor as i32,
-                t: Some(tract_onnx::pb::TensorProto {
+            tensor_attr(
+                "value",
+                TensorProto {
                     data_type: DataType::Bool as i32,
                     int32_data: vec![i32::from(v)],
                     ..Default::default()
-                }),
-                ..Default::default()
-            },
+                },
+            ),
         )
     };
     let bytes = model(

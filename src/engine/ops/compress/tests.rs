@@ -1,102 +1,50 @@
 use prost::Message;
-use tract_onnx::pb::attribute_proto::AttributeType;
-use tract_onnx::pb::{
-    tensor_proto::DataType, type_proto, AttributeProto, GraphProto, ModelProto, NodeProto,
-    OperatorSetIdProto, TypeProto, ValueInfoProto,
-};
+use tract_onnx::pb::{tensor_proto::DataType, ModelProto};
 use tract_onnx::prelude::*;
 
+use crate::engine::test_graph::{float_attr, int_attr, ints_attr, model as graph, node, with_attr};
 use crate::engine::{run_raw, RawData, RawOutput, RawTensor};
-
-fn value(name: &str) -> ValueInfoProto {
-    ValueInfoProto {
-        name: name.into(),
-        r#type: Some(TypeProto {
-            value: Some(type_proto::Value::TensorType(type_proto::Tensor {
-                elem_type: DataType::Float as i32,
-                shape: None,
-            })),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
 
 /// `Y = Compress(X, X[:, 0] > 0 or X > 0, axis)`: the condition depends on the input's
 /// values, as skl2onnx's KNNImputer graphs have it. With an axis the condition is the first
 /// column (rows kept); without, every element.
 fn model(axis: Option<i64>) -> ModelProto {
-    let node = |op: &str, input: &[&str], output: &str| NodeProto {
-        op_type: op.into(),
-        name: output.into(),
-        input: input.iter().map(|s| s.to_string()).collect(),
-        output: vec![output.into()],
-        ..Default::default()
+    let int_constant = |name: &str, v: i64| {
+        with_attr(
+            node("Constant", &[], name),
+            ints_attr("value_ints", vec![v]),
+        )
     };
-    let ints = |name: &str, ints: Vec<i64>| AttributeProto {
-        name: name.into(),
-        r#type: AttributeType::Ints as i32,
-        ints,
-        ..Default::default()
-    };
-    let mut nodes = vec![node("Constant", &[], "zero")];
-    nodes[0].attribute.push(AttributeProto {
-        name: "value_float".into(),
-        r#type: AttributeType::Float as i32,
-        f: 0.0,
-        ..Default::default()
-    });
-    let mut compress = node("Compress", &["X", "cond"], "Y");
-    match axis {
+    let mut nodes = vec![
+        with_attr(
+            node("Constant", &[], "zero"),
+            float_attr("value_float", 0.0),
+        ),
+        int_constant("minus_one", -1),
+    ];
+    let compress = node("Compress", &["X", "cond"], "Y");
+    let compress = match axis {
         Some(axis) => {
-            let mut slice = node("Slice", &["X", "s0", "s1", "s2"], "first");
-            slice.input = vec!["X".into(), "s0".into(), "s1".into(), "s2".into()];
-            for (name, v) in [("s0", 0), ("s1", 1), ("s2", 1)] {
-                let mut c = node("Constant", &[], name);
-                c.attribute.push(ints("value_ints", vec![v]));
-                nodes.push(c);
-            }
-            let mut flat = node("Reshape", &["first", "minus_one"], "column");
-            flat.input = vec!["first".into(), "minus_one".into()];
-            let mut m1 = node("Constant", &[], "minus_one");
-            m1.attribute.push(ints("value_ints", vec![-1]));
             nodes.extend([
-                slice,
-                m1,
-                flat,
+                int_constant("s0", 0),
+                int_constant("s1", 1),
+                int_constant("s2", 1),
+                node("Slice", &["X", "s0", "s1", "s2"], "first"),
+                node("Reshape", &["first", "minus_one"], "column"),
                 node("Greater", &["column", "zero"], "cond"),
             ]);
-            compress.attribute.push(AttributeProto {
-                name: "axis".into(),
-                r#type: AttributeType::Int as i32,
-                i: axis,
-                ..Default::default()
-            });
+            with_attr(compress, int_attr("axis", axis))
         }
         None => {
-            let mut flat = node("Reshape", &["X", "minus_one"], "flat");
-            flat.input = vec!["X".into(), "minus_one".into()];
-            let mut m1 = node("Constant", &[], "minus_one");
-            m1.attribute.push(ints("value_ints", vec![-1]));
-            nodes.extend([m1, flat, node("Greater", &["flat", "zero"], "cond")]);
+            nodes.extend([
+                node("Reshape", &["X", "minus_one"], "flat"),
+                node("Greater", &["flat", "zero"], "cond"),
+            ]);
+            compress
         }
-    }
+    };
     nodes.push(compress);
-    ModelProto {
-        ir_version: 8,
-        opset_import: vec![OperatorSetIdProto {
-            domain: String::new(),
-            version: 17,
-        }],
-        graph: Some(GraphProto {
-            name: "compress".into(),
-            node: nodes,
-            input: vec![value("X")],
-            output: vec![value("Y")],
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+    graph("compress", nodes, DataType::Float)
 }
 
 fn run(proto: &ModelProto, shape: &[usize], x: &[f32]) -> Result<(Vec<usize>, Vec<f32>), String> {

@@ -1,42 +1,9 @@
-use tract_onnx::pb::attribute_proto::AttributeType;
-use tract_onnx::pb::{
-    tensor_proto::DataType, type_proto, AttributeProto, GraphProto, ModelProto, NodeProto,
-    OperatorSetIdProto, TensorProto, TypeProto, ValueInfoProto,
-};
+use tract_onnx::pb::{tensor_proto::DataType, ModelProto, TensorProto};
 use tract_onnx::prelude::*;
 
-fn value(name: &str) -> ValueInfoProto {
-    ValueInfoProto {
-        name: name.into(),
-        r#type: Some(TypeProto {
-            value: Some(type_proto::Value::TensorType(type_proto::Tensor {
-                elem_type: DataType::Double as i32,
-                shape: None,
-            })),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
-fn node(op: &str, input: &[&str], output: &str) -> NodeProto {
-    NodeProto {
-        op_type: op.into(),
-        name: output.into(),
-        input: input.iter().map(|s| s.to_string()).collect(),
-        output: vec![output.into()],
-        ..Default::default()
-    }
-}
-
-fn tensor_attr(name: &str, t: TensorProto) -> AttributeProto {
-    AttributeProto {
-        name: name.into(),
-        r#type: AttributeType::Tensor as i32,
-        t: Some(t),
-        ..Default::default()
-    }
-}
+use crate::engine::test_graph::{
+    constant, int64s, int_attr, ints_attr, model, node, tensor_attr, with_attr,
+};
 
 /// What skl2onnx writes in every GaussianProcessRegressor kernel:
 /// `Y = X @ W + ConstantOfShape([N, 1], fill) @ Transpose(ConstantOfShape([k, 1], 0))`.
@@ -47,87 +14,40 @@ fn gpr_like(k: usize, fill: f64) -> ModelProto {
         double_data: data,
         ..Default::default()
     };
-    let int64 = |data: Vec<i64>| TensorProto {
-        dims: vec![data.len() as i64],
-        data_type: DataType::Int64 as i32,
-        int64_data: data,
-        ..Default::default()
-    };
-    let mut w = node("Constant", &[], "W");
-    w.attribute.push(tensor_attr(
-        "value",
-        double(
-            vec![2, k as i64],
-            (0..2 * k).map(|i| i as f64 * 0.5).collect(),
+    let nodes = vec![
+        constant(
+            "W",
+            double(
+                vec![2, k as i64],
+                (0..2 * k).map(|i| i as f64 * 0.5).collect(),
+            ),
         ),
-    ));
-    let mut zero_idx = node("Constant", &[], "zero_idx");
-    zero_idx
-        .attribute
-        .push(tensor_attr("value", int64(vec![0])));
-    let mut one = node("Constant", &[], "one");
-    one.attribute.push(tensor_attr("value", int64(vec![1])));
-    let mut kshape = node("Constant", &[], "kshape");
-    kshape
-        .attribute
-        .push(tensor_attr("value", int64(vec![k as i64, 1])));
-    let mut gather = node("Gather", &["shape", "zero_idx"], "n");
-    gather.attribute.push(AttributeProto {
-        name: "axis".into(),
-        r#type: AttributeType::Int as i32,
-        i: 0,
-        ..Default::default()
-    });
-    let mut concat = node("Concat", &["n", "one"], "nshape");
-    concat.attribute.push(AttributeProto {
-        name: "axis".into(),
-        r#type: AttributeType::Int as i32,
-        i: 0,
-        ..Default::default()
-    });
-    let mut rows = node("ConstantOfShape", &["nshape"], "rows");
-    rows.attribute
-        .push(tensor_attr("value", double(vec![1], vec![fill])));
-    let mut zeros = node("ConstantOfShape", &["kshape"], "zeros");
-    zeros
-        .attribute
-        .push(tensor_attr("value", double(vec![1], vec![0.0])));
-    let mut transpose = node("Transpose", &["zeros"], "zeros_t");
-    transpose.attribute.push(AttributeProto {
-        name: "perm".into(),
-        r#type: AttributeType::Ints as i32,
-        ints: vec![1, 0],
-        ..Default::default()
-    });
-    ModelProto {
-        ir_version: 8,
-        opset_import: vec![OperatorSetIdProto {
-            domain: String::new(),
-            version: 17,
-        }],
-        graph: Some(GraphProto {
-            name: "gpr_like".into(),
-            node: vec![
-                w,
-                zero_idx,
-                one,
-                kshape,
-                node("MatMul", &["X", "W"], "xw"),
-                node("Shape", &["X"], "shape"),
-                gather,
-                concat,
-                rows,
-                zeros,
-                transpose,
-                node("MatMul", &["rows", "zeros_t"], "product"),
-                node("Add", &["xw", "product"], "Y"),
-            ],
-            input: vec![value("X")],
-            output: vec![value("Y")],
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+        constant("zero_idx", int64s(vec![0])),
+        constant("one", int64s(vec![1])),
+        constant("kshape", int64s(vec![k as i64, 1])),
+        node("MatMul", &["X", "W"], "xw"),
+        node("Shape", &["X"], "shape"),
+        with_attr(
+            node("Gather", &["shape", "zero_idx"], "n"),
+            int_attr("axis", 0),
+        ),
+        with_attr(node("Concat", &["n", "one"], "nshape"), int_attr("axis", 0)),
+        with_attr(
+            node("ConstantOfShape", &["nshape"], "rows"),
+            tensor_attr("value", double(vec![1], vec![fill])),
+        ),
+        with_attr(
+            node("ConstantOfShape", &["kshape"], "zeros"),
+            tensor_attr("value", double(vec![1], vec![0.0])),
+        ),
+        with_attr(
+            node("Transpose", &["zeros"], "zeros_t"),
+            ints_attr("perm", vec![1, 0]),
+        ),
+        node("MatMul", &["rows", "zeros_t"], "product"),
+        node("Add", &["xw", "product"], "Y"),
+    ];
+    model("gpr_like", nodes, DataType::Double)
 }
 
 #[test]
@@ -162,24 +82,14 @@ fn a_product_of_constant_rows_optimises_with_a_symbolic_batch() {
 
 #[test]
 fn without_a_value_the_elements_are_float32_zeros() {
-    let proto = ModelProto {
-        ir_version: 8,
-        opset_import: vec![OperatorSetIdProto {
-            domain: String::new(),
-            version: 17,
-        }],
-        graph: Some(GraphProto {
-            name: "zeros".into(),
-            node: vec![
-                node("Shape", &["X"], "shape"),
-                node("ConstantOfShape", &["shape"], "Y"),
-            ],
-            input: vec![value("X")],
-            output: vec![value("Y")],
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let proto = model(
+        "zeros",
+        vec![
+            node("Shape", &["X"], "shape"),
+            node("ConstantOfShape", &["shape"], "Y"),
+        ],
+        DataType::Double,
+    );
     let onnx = crate::engine::ops::framework();
     let mut model = onnx.model_for_proto_model(&proto).unwrap();
     let n = model.symbols.sym("N");

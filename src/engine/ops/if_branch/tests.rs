@@ -1,55 +1,12 @@
-use tract_onnx::pb::attribute_proto::AttributeType;
-use tract_onnx::pb::{
-    tensor_proto::DataType, type_proto, AttributeProto, GraphProto, ModelProto, NodeProto,
-    OperatorSetIdProto, TensorProto, TypeProto, ValueInfoProto,
-};
+use tract_onnx::pb::{tensor_proto::DataType, GraphProto, ModelProto, NodeProto, TensorProto};
 use tract_onnx::prelude::*;
 
-fn value(name: &str) -> ValueInfoProto {
-    ValueInfoProto {
-        name: name.into(),
-        r#type: Some(TypeProto {
-            value: Some(type_proto::Value::TensorType(type_proto::Tensor {
-                elem_type: DataType::Float as i32,
-                shape: None,
-            })),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
-fn node(op: &str, input: &[&str], output: &str) -> NodeProto {
-    NodeProto {
-        op_type: op.into(),
-        name: output.into(),
-        input: input.iter().map(|s| s.to_string()).collect(),
-        output: vec![output.into()],
-        ..Default::default()
-    }
-}
-
-fn constant(name: &str, t: TensorProto) -> NodeProto {
-    let mut n = node("Constant", &[], name);
-    n.attribute.push(AttributeProto {
-        name: "value".into(),
-        r#type: AttributeType::Tensor as i32,
-        t: Some(t),
-        ..Default::default()
-    });
-    n
-}
+use crate::engine::test_graph::{
+    constant, graph_attr, int64s, int_attr, model as graph, node, value, with_attr,
+};
 
 fn ints(name: &str, v: &[i64]) -> NodeProto {
-    constant(
-        name,
-        TensorProto {
-            dims: vec![v.len() as i64],
-            data_type: DataType::Int64 as i32,
-            int64_data: v.to_vec(),
-            ..Default::default()
-        },
-    )
+    constant(name, int64s(v.to_vec()))
 }
 
 fn scalar(name: &str, v: f32) -> NodeProto {
@@ -67,22 +24,14 @@ fn branch(name: &str, nodes: Vec<NodeProto>, out: &str) -> GraphProto {
     GraphProto {
         name: name.into(),
         node: nodes,
-        output: vec![value(out)],
+        output: vec![value(out, DataType::Float)],
         ..Default::default()
     }
 }
 
 fn if_node(cond: &str, then: GraphProto, els: GraphProto, out: &str) -> NodeProto {
-    let mut n = node("If", &[cond], out);
-    for (name, g) in [("then_branch", then), ("else_branch", els)] {
-        n.attribute.push(AttributeProto {
-            name: name.into(),
-            r#type: AttributeType::Graph as i32,
-            g: Some(g),
-            ..Default::default()
-        });
-    }
-    n
+    let n = with_attr(node("If", &[cond], out), graph_attr("then_branch", then));
+    with_attr(n, graph_attr("else_branch", els))
 }
 
 /// `flat = X.ravel(); idx = NonZero(flat > 0)` (a length only known at run time), then
@@ -96,33 +45,12 @@ fn model(then: GraphProto, els: GraphProto) -> ModelProto {
         node("Greater", &["flat", "zero"], "positive"),
         node("NonZero", &["positive"], "nz"),
         node("Reshape", &["nz", "minus_one"], "idx"),
-        node("ReduceMax", &["X"], "max"),
+        // ReduceMax over everything, to a scalar.
+        with_attr(node("ReduceMax", &["X"], "max"), int_attr("keepdims", 0)),
         node("Greater", &["max", "one"], "cond"),
         if_node("cond", then, els, "Y"),
     ];
-    let mut nodes = nodes;
-    // ReduceMax over everything, to a scalar.
-    nodes[7].attribute.push(AttributeProto {
-        name: "keepdims".into(),
-        r#type: AttributeType::Int as i32,
-        i: 0,
-        ..Default::default()
-    });
-    ModelProto {
-        ir_version: 8,
-        opset_import: vec![OperatorSetIdProto {
-            domain: String::new(),
-            version: 17,
-        }],
-        graph: Some(GraphProto {
-            name: "if".into(),
-            node: nodes,
-            input: vec![value("X")],
-            output: vec![value("Y")],
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+    graph("if", nodes, DataType::Float)
 }
 
 fn plan(proto: &ModelProto) -> TractResult<Arc<TypedSimplePlan>> {
