@@ -7,6 +7,8 @@ mod graph_outputs;
 pub mod ops;
 mod outputs;
 mod raw;
+#[cfg(test)]
+mod test_graph;
 pub mod vocabulary;
 mod zipmap;
 
