@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::bundle::manifest::{Outputs, Task};
+use crate::bundle::manifest::{Feature, Outputs, Task};
 use crate::engine::{predictions_json, Prediction};
 use crate::loader::{PredictError, SealedModel};
 use crate::schema::{self, Shape, Value};
@@ -37,6 +37,11 @@ enum Format {
 /// The result columns follow the model's task: label and p_<class> (classification), value
 /// or value_<target> (regression), vector_0… (transform), cluster and distance_0…
 /// (clustering), outlier and score (outlier detection); JSON gives the same parts per row.
+///
+/// A bundle that declares a migration (inputs of the previous major version) accepts the old
+/// shape, from JSON and CSV alike (old column names, old units): each migrated row says so,
+/// `"migrated": {"from_major": N}` in JSON and the `migrated_from_major` column in CSV (a
+/// column only bundles with a migration have; empty for rows sent in this version's shape).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The bundle.
@@ -76,6 +81,20 @@ fn input_format(path: &Path, given: Option<Format>) -> Format {
 /// One output row: a prediction, or why that input row has none.
 type Outcome = std::result::Result<Prediction, String>;
 
+/// Per output row: was it sent in the old shape and migrated (the manifest's `migration`)?
+type Migrated = Vec<bool>;
+
+/// `Migrated` for `n` rows from the positions the model reports.
+fn migrated_flags(n: usize, rows: &[usize]) -> Migrated {
+    let mut flags = vec![false; n];
+    for &i in rows {
+        if let Some(f) = flags.get_mut(i) {
+            *f = true;
+        }
+    }
+    flags
+}
+
 /// Runs the command.
 pub fn run(a: Args) -> Result<u8> {
     let mut options = a.trust.options()?;
@@ -88,25 +107,26 @@ pub fn run(a: Args) -> Result<u8> {
     } else {
         a.input.display().to_string()
     };
-    let (shape, outcomes) = match input_format(&a.input, a.input_format) {
-        Format::Csv => (Shape::Records, predict_csv(&model, &raw, &what, a.strict)?),
+    let (shape, outcomes, migrated) = match input_format(&a.input, a.input_format) {
+        Format::Csv => match predict_csv(&model, &raw, &what, a.strict)? {
+            Some((outcomes, migrated)) => (Shape::Records, Some(outcomes), migrated),
+            None => (Shape::Records, None, Vec::new()),
+        },
         Format::Json => {
             let input = Value::from(
                 serde_json::from_slice::<serde_json::Value>(&raw)
                     .with_context(|| format!("{what} is not valid JSON"))?,
             );
-            let migrated = model.migrated_records(&input);
-            if migrated > 0 {
-                eprintln!(
-                    "note: {migrated} record(s) in the {}.x shape migrated to {} {} (the bundle's migration)",
-                    model.manifest().migration.as_ref().map_or(0, |m| m.from_major),
-                    model.manifest().name,
-                    model.manifest().version
-                );
-            }
+            let rows = model.migrated_rows(&input);
+            note_migrated(&model, rows.len());
             match model.predict(&input) {
                 Ok((shape, predictions)) => {
-                    (shape, Some(predictions.into_iter().map(Ok).collect()))
+                    let migrated = migrated_flags(predictions.len(), &rows);
+                    (
+                        shape,
+                        Some(predictions.into_iter().map(Ok).collect()),
+                        migrated,
+                    )
                 }
                 Err(PredictError::Schema(e)) => {
                     eprintln!("error: {e}");
@@ -120,8 +140,8 @@ pub fn run(a: Args) -> Result<u8> {
         return Ok(1); // --strict, and a row failed: nothing predicted
     };
     let out = match a.format {
-        Format::Json => json_output(&model, shape, &outcomes)?,
-        Format::Csv => csv_output(&model, &outcomes)?,
+        Format::Json => json_output(&model, shape, &outcomes, &migrated)?,
+        Format::Csv => csv_output(&model, &outcomes, &migrated)?,
     };
     files::write_or_stdout(a.output.as_deref(), &out, a.force)?;
     if !model.verification().verified {
@@ -134,6 +154,46 @@ pub fn run(a: Args) -> Result<u8> {
     })
 }
 
+/// Says on standard error how many records were sent in the old shape and migrated.
+fn note_migrated(model: &SealedModel, n: usize) {
+    if n > 0 {
+        let m = model.manifest();
+        eprintln!(
+            "note: {n} record(s) in the {}.x shape migrated to {} {} (the bundle's migration)",
+            m.migration.as_ref().map_or(0, |m| m.from_major),
+            m.name,
+            m.version
+        );
+    }
+}
+
+/// The features as a CSV file's columns are read: with a migration, a feature the header
+/// lacks is read from its old column (converted later, by the migration, like a JSON record
+/// in the old shape), and one the migration gives a default is not required.
+fn csv_features(model: &SealedModel, header: &[String]) -> Vec<Feature> {
+    let features = &model.manifest().inputs.features;
+    let Some(migration) = &model.manifest().migration else {
+        return features.clone();
+    };
+    features
+        .iter()
+        .filter_map(|f| {
+            let m = match migration.features.get(&f.name) {
+                Some(m) if !header.contains(&f.name) => m,
+                _ => return Some(f.clone()),
+            };
+            match &m.from {
+                Some(old) if header.contains(old) => Some(Feature {
+                    name: old.clone(),
+                    ..f.clone()
+                }),
+                _ if m.default.is_some() => None,
+                _ => Some(f.clone()),
+            }
+        })
+        .collect()
+}
+
 /// Predicts every valid row of a CSV file; bad rows get their problems instead, listed on
 /// standard error. `None` when `strict` and some row failed.
 fn predict_csv(
@@ -141,9 +201,9 @@ fn predict_csv(
     raw: &[u8],
     what: &str,
     strict: bool,
-) -> Result<Option<Vec<Outcome>>> {
-    let features = &model.manifest().inputs.features;
+) -> Result<Option<(Vec<Outcome>, Migrated)>> {
     let (table, shape_problems) = csv_input::parse_lenient(raw, what)?;
+    let features = &csv_features(model, &table.header);
     let columns = csv_input::columns(&table, features);
     if !columns.missing.is_empty() {
         let (s, them) = if columns.missing.len() == 1 {
@@ -157,11 +217,22 @@ fn predict_csv(
             quoted(&features.iter().map(|f| f.name.clone()).collect::<Vec<_>>()),
         );
     }
-    if !columns.ignored.is_empty() {
+    let removed = model
+        .manifest()
+        .migration
+        .as_ref()
+        .map_or(&[][..], |m| m.removed.as_slice());
+    let ignored: Vec<String> = columns
+        .ignored
+        .iter()
+        .filter(|c| !removed.contains(c))
+        .cloned()
+        .collect();
+    if !ignored.is_empty() {
         eprintln!(
             "note: ignoring column{} {} of {what}: not model inputs",
-            if columns.ignored.len() == 1 { "" } else { "s" },
-            quoted(&columns.ignored)
+            if ignored.len() == 1 { "" } else { "s" },
+            quoted(&ignored)
         );
     }
     // Problems per input row (the file's data rows, 0-based), with the line they start on.
@@ -218,17 +289,22 @@ fn predict_csv(
         .map(|(row, r)| (*row, r))
         .collect();
     let (rows, good): (Vec<usize>, Vec<Value>) = good.into_iter().unzip();
-    let predictions = if good.is_empty() {
+    let good = Value::Array(good);
+    let migrated_good = model.migrated_rows(&good);
+    note_migrated(model, migrated_good.len());
+    let predictions = if rows.is_empty() {
         Vec::new()
     } else {
-        model
-            .predict(&Value::Array(good))
-            .map_err(anyhow::Error::from)?
-            .1
+        model.predict(&good).map_err(anyhow::Error::from)?.1
     };
-    let mut by_row: BTreeMap<usize, Prediction> = rows.into_iter().zip(predictions).collect();
     let total = file_rows.len() + shape_problems.len();
-    Ok(Some(
+    let migrated_files_rows: Vec<usize> = migrated_good
+        .iter()
+        .filter_map(|&k| rows.get(k).copied())
+        .collect();
+    let migrated = migrated_flags(total, &migrated_files_rows);
+    let mut by_row: BTreeMap<usize, Prediction> = rows.into_iter().zip(predictions).collect();
+    Ok(Some((
         (0..total)
             .map(|i| match by_row.remove(&i) {
                 Some(p) => Ok(p),
@@ -238,7 +314,8 @@ fn predict_csv(
                     .unwrap_or_else(|| "not predicted".into())),
             })
             .collect(),
-    ))
+        migrated,
+    )))
 }
 
 /// `rows[12].petal_width` → (12, "petal_width").
@@ -278,11 +355,16 @@ fn quoted(names: &[String]) -> String {
         .join(", ")
 }
 
-fn json_output(model: &SealedModel, shape: Shape, outcomes: &[Outcome]) -> Result<Vec<u8>> {
+fn json_output(
+    model: &SealedModel,
+    shape: Shape,
+    outcomes: &[Outcome],
+    migrated: &[bool],
+) -> Result<Vec<u8>> {
     let m = model.manifest();
     let v = model.verification();
     let predictions: Vec<Prediction> = outcomes.iter().filter_map(|o| o.clone().ok()).collect();
-    let results = if outcomes.iter().all(Result::is_ok) {
+    let mut results = if outcomes.iter().all(Result::is_ok) {
         serde_json::to_value(predictions_json(shape, &predictions))?
     } else {
         // Some CSV rows failed: one entry per input row, an error in place of a prediction.
@@ -300,6 +382,23 @@ fn json_output(model: &SealedModel, shape: Shape, outcomes: &[Outcome]) -> Resul
                 .collect(),
         )
     };
+    if let Some(migration) = &m.migration {
+        // As the npm package marks them: each result whose record was migrated.
+        let mark = serde_json::json!({ "from_major": migration.from_major });
+        match &mut results {
+            serde_json::Value::Array(list) => {
+                for (p, _) in list.iter_mut().zip(migrated).filter(|(_, m)| **m) {
+                    if let serde_json::Value::Object(p) = p {
+                        p.insert("migrated".to_owned(), mark.clone());
+                    }
+                }
+            }
+            serde_json::Value::Object(p) if migrated.first() == Some(&true) => {
+                p.insert("migrated".to_owned(), mark);
+            }
+            _ => {}
+        }
+    }
     let out = serde_json::json!({
         "model": {"name": m.name, "version": m.version, "digest": v.digest,
                   "verified": v.verified},
@@ -386,7 +485,7 @@ fn result_cells(outputs: &Outputs, p: &Prediction) -> Vec<String> {
     row
 }
 
-fn csv_output(model: &SealedModel, outcomes: &[Outcome]) -> Result<Vec<u8>> {
+fn csv_output(model: &SealedModel, outcomes: &[Outcome], migrated: &[bool]) -> Result<Vec<u8>> {
     let m = model.manifest();
     let v = model.verification();
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -396,8 +495,12 @@ fn csv_output(model: &SealedModel, outcomes: &[Outcome]) -> Result<Vec<u8>> {
     // Every row says which bundle answered and whether it was verified, so a row copied out
     // of an unverified run cannot pass for a verified one.
     header.extend(["verified", "digest", "error"].map(String::from));
+    let from_major = m.migration.as_ref().map(|m| m.from_major.to_string());
+    if from_major.is_some() {
+        header.push("migrated_from_major".into());
+    }
     w.write_record(&header)?;
-    let width = header.len() - 4;
+    let width = header.len() - 4 - usize::from(from_major.is_some());
     for (i, o) in outcomes.iter().enumerate() {
         let mut row = vec![(i + 1).to_string()];
         let error = match o {
@@ -409,6 +512,10 @@ fn csv_output(model: &SealedModel, outcomes: &[Outcome]) -> Result<Vec<u8>> {
         };
         row.resize(1 + width, String::new());
         row.extend([v.verified.to_string(), v.digest.clone(), error]);
+        if let Some(from) = &from_major {
+            let was = migrated.get(i).copied().unwrap_or(false);
+            row.push(if was { from.clone() } else { String::new() });
+        }
         w.write_record(&row)?;
     }
     w.into_inner()

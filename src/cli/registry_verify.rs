@@ -27,6 +27,10 @@ pub struct Args {
     /// The public key (PEM) of the key that signs the registry and its bundles.
     #[arg(long, value_name = "PEM")]
     public_key: PathBuf,
+    /// Refuse an index older than this sequence (a replayed index): the sequence a previous
+    /// run printed. The CLI keeps no state between runs. Only for one model's folder.
+    #[arg(long, value_name = "N")]
+    min_sequence: Option<u64>,
 }
 
 /// Runs the command.
@@ -39,6 +43,12 @@ pub fn run(a: Args) -> Result<u8> {
     } else {
         super::registry_view::models(&a.registry)?
     };
+    if a.min_sequence.is_some() && folders.len() != 1 {
+        bail!(
+            "--min-sequence is one model's index sequence: give that model's folder ({}/<name>)",
+            a.registry.display()
+        );
+    }
     if folders.is_empty() {
         bail!(
             "{} holds no registry (no <name>/index.json)",
@@ -46,7 +56,7 @@ pub fn run(a: Args) -> Result<u8> {
         );
     }
     for folder in &folders {
-        if let Err(e) = verify_model(folder, &key) {
+        if let Err(e) = verify_model(folder, &key, a.min_sequence) {
             bail!("{}: check {} failed: {e}", folder.name, e.check());
         }
     }
@@ -57,8 +67,10 @@ pub fn run(a: Args) -> Result<u8> {
 fn verify_model(
     folder: &ModelFolder,
     key: &p256::ecdsa::VerifyingKey,
+    min_sequence: Option<u64>,
 ) -> Result<(), RegistryError> {
     let index = folder.read_index(key)?;
+    registry::check_not_replayed(min_sequence, &index.index)?;
     println!(
         "{}: index sequence {} signed by {}",
         folder.name, index.index.sequence, index.signer

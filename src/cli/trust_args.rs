@@ -27,6 +27,10 @@ pub struct TrustArgs {
     /// --public-key.
     #[arg(long, value_name = "CHANNEL")]
     pub channel: Option<String>,
+    /// With --channel: refuse an index older than this sequence (a replayed index). The CLI
+    /// keeps no state between runs; keep the sequence it prints and pass it next time.
+    #[arg(long, value_name = "N", requires = "channel")]
+    pub min_sequence: Option<u64>,
 }
 
 impl TrustArgs {
@@ -56,7 +60,7 @@ impl TrustArgs {
     /// [`TrustArgs::load`] with options adjusted by the command.
     pub fn load_with(&self, bundle: &std::path::Path, options: LoadOptions) -> Result<SealedModel> {
         if let Some(channel) = &self.channel {
-            return load_channel(bundle, channel, options);
+            return load_channel(bundle, channel, self.min_sequence, options);
         }
         let bytes = files::read_bundle_bytes(bundle, &options.limits)?;
         SealedModel::load(&bytes, &options)
@@ -68,6 +72,7 @@ impl TrustArgs {
 fn load_channel(
     folder: &std::path::Path,
     channel: &str,
+    min_sequence: Option<u64>,
     mut options: LoadOptions,
 ) -> Result<SealedModel> {
     {
@@ -78,6 +83,7 @@ fn load_channel(
         let index = folder
             .read_index(&key)
             .with_context(|| format!("cannot use the registry folder {}", folder.path.display()))?;
+        registry::check_not_replayed(min_sequence, &index.index)?;
         let entry = index.index.resolve(channel)?.clone();
         let path = folder.file(&entry.file);
         let bytes =

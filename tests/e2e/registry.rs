@@ -285,6 +285,41 @@ fn a_replayed_older_index_is_refused() {
         err.contains("but the signed index was written after 4 entries"),
         "{err}"
     );
+
+    // Index and history replayed together are consistent: only a sequence kept from before
+    // (the CLI keeps no state between runs) catches them.
+    let old_history: Vec<u8> = {
+        let text = std::fs::read_to_string(reg.join("iris/history.jsonl")).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        (lines[..4].join("\n") + "\n").into_bytes()
+    };
+    std::fs::write(reg.join("iris/history.jsonl"), old_history).unwrap();
+    verify_registry(&reg).ok();
+    let with_min = |extra: [&str; 2]| {
+        let model = reg.join("iris");
+        let mut args = vec!["verify-registry", s(&model), "--public-key"];
+        let key = demo_pub();
+        args.push(s(&key));
+        args.extend(extra);
+        cli(args)
+    };
+    with_min(["--min-sequence", "5"]).fails_with(
+        "iris: check registry.replay failed: index.json has sequence 4, older than sequence 5 already seen",
+    );
+    with_min(["--min-sequence", "4"]).ok();
+    cli([
+        "predict",
+        s(&reg.join("iris")),
+        "--channel",
+        "prod",
+        "--min-sequence",
+        "5",
+        "--public-key",
+        s(&demo_pub()),
+        "--input",
+        s(&repo("models/iris/train.csv")),
+    ])
+    .fails_with("index.json has sequence 4, older than sequence 5 already seen: a replayed older index is refused");
 }
 
 #[test]
@@ -595,9 +630,102 @@ fn a_migration_covers_a_renamed_feature_in_diff_promote_and_predict() {
         "{}",
         run.stderr
     );
+    let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        out["predictions"]["migrated"],
+        serde_json::json!({"from_major": 1})
+    );
     let run = predict(&new);
     assert!(run.ok().contains("setosa"));
     assert!(!run.stderr.contains("migrated"), "{}", run.stderr);
+    assert!(!run.stdout.contains("migrated"), "{}", run.stdout);
+
+    // Columns in the old shape are migrated too, every row marked.
+    let columns = d.join("columns.json");
+    std::fs::write(
+        &columns,
+        r#"{"sepal_length": [5.1, 6.7], "sepal_width": [3.5, 3.0], "petal_length": [1.4, 5.2], "petal_width": [0.2, 2.3]}"#,
+    )
+    .unwrap();
+    let run = predict(&columns);
+    let out: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
+    let labels: Vec<&str> = (0..2)
+        .map(|i| out["predictions"][i]["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["setosa", "virginica"]);
+    for i in 0..2 {
+        assert_eq!(
+            out["predictions"][i]["migrated"],
+            serde_json::json!({"from_major": 1})
+        );
+    }
+
+    // A CSV file with the old column names (the 1.x training CSV) predicts every row, each
+    // marked in the migrated_from_major column; a new-shape row is not marked, a bad row
+    // is reported under the new name.
+    let csv = d.join("old.csv");
+    std::fs::write(
+        &csv,
+        "sepal_length,sepal_width,petal_length,petal_width,species\n\
+         5.1,3.5,1.4,0.2,setosa\n\
+         6.7,3.0,abc,2.3,virginica\n",
+    )
+    .unwrap();
+    let run = cli([
+        "predict",
+        s(&reg.join("iris")),
+        "--channel",
+        "staging",
+        "--public-key",
+        s(&demo_pub()),
+        "--input",
+        s(&csv),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].ends_with(",verified,digest,error,migrated_from_major"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("1,setosa,") && lines[1].ends_with(",,1"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].contains("petal_len: expected"), "{}", lines[2]);
+    assert!(lines[2].ends_with(','), "{}", lines[2]);
+    assert!(
+        run.stderr
+            .contains("note: 1 record(s) in the 1.x shape migrated"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("ignoring column \"petal_length\""),
+        "{}",
+        run.stderr
+    );
+    let new_csv = d.join("new.csv");
+    std::fs::write(
+        &new_csv,
+        "sepal_length,sepal_width,petal_len,petal_width\n5.1,3.5,1.4,0.2\n",
+    )
+    .unwrap();
+    let run = cli([
+        "predict",
+        s(&covered),
+        "--public-key",
+        s(&demo_pub()),
+        "--input",
+        s(&new_csv),
+        "--format",
+        "csv",
+    ]);
+    let out = run.ok();
+    assert!(out.lines().nth(1).unwrap().ends_with(",,"), "{out}");
     let run = cli([
         "predict",
         s(&uncovered),
