@@ -7,8 +7,8 @@
 
 use serde_json::{json, Value};
 
-use crate::corpus_rows::{corpus, record, rows, train_csv};
-use crate::support::{cli_stdin, pack_files, repo, tempdir};
+use crate::corpus_rows::{corpus, pack_case, predict_rows, record, rows};
+use crate::support::tempdir;
 
 /// onnxruntime's output `name`, one `Vec<f64>` per row.
 fn floats(io: &Value, name: &str) -> Vec<Vec<f64>> {
@@ -29,67 +29,26 @@ fn floats(io: &Value, name: &str) -> Vec<Vec<f64>> {
 fn pack_and_predict(case: &str, outputs: Value, expected: impl Fn(usize) -> Value) -> Vec<Value> {
     let io = corpus(case);
     let rows = rows(&io);
-    let csv = train_csv(&rows);
     let tolerance = &io["tolerance"];
     let vectors: Vec<Value> = (0..rows.len())
         .step_by(7)
         .map(|i| json!({"input": record(&rows[i]), "expected": expected(i)}))
         .collect();
-    let meta = json!({
-        "name": case, "version": "1.0.0", "target": "target",
-        "training": {"framework": {"name": "scikit-learn", "version": "1.9.1"},
-                     "converter": {"name": "onnxmltools", "version": "1.16.0"}},
-        "outputs": outputs,
-        "card": {"description": "A corpus export.", "intended_use": "Tests.",
-                 "out_of_scope": "Everything else.", "authors": ["sealed-onnx tests"],
-                 "license": "MIT"}
-    });
     let dir = tempdir();
-    let write = |name: &str, bytes: &[u8]| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    };
-    let train = write("train.csv", csv.as_bytes());
-    let meta = write("meta.json", meta.to_string().as_bytes());
-    let tv = write(
-        "tv.json",
-        json!({"tolerance": tolerance, "cases": vectors})
-            .to_string()
-            .as_bytes(),
-    );
-    let bundle = dir.path().join(format!("{case}.sonnx"));
-    let packed = pack_files(
-        &repo(&format!("tests/corpus/{case}/model.onnx")),
-        &meta,
-        &train,
-        &tv,
-        &bundle,
-    );
     let n = vectors.len();
+    let (bundle, packed) = pack_case(
+        dir.path(),
+        case,
+        ("onnxmltools", "1.16.0"),
+        outputs,
+        json!({"tolerance": tolerance, "cases": vectors}),
+    );
     assert!(
         packed.ok().contains(&format!("{n}/{n} test vectors pass")),
         "{case}: {}",
         packed.ok()
     );
-    let input: Vec<Value> = rows.iter().map(|r| record(r)).collect();
-    let out = cli_stdin(
-        [
-            "predict",
-            bundle.to_str().unwrap(),
-            "--allow-unverified",
-            "-i",
-            "-",
-        ],
-        Some(Value::from(input).to_string().as_bytes()),
-    );
-    let got: Value = serde_json::from_str(out.ok()).unwrap_or_else(|e| panic!("{e}: {}", out.ok()));
-    let got = got["predictions"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{got}"))
-        .clone();
-    assert_eq!(got.len(), rows.len(), "{case}");
-    got
+    predict_rows(&bundle, &rows)
 }
 
 /// Twice the case's tolerance against onnxruntime (tests/e2e/corpus.rs says why).

@@ -6,63 +6,14 @@
 
 use serde_json::{json, Value};
 
-use crate::corpus_rows::{corpus, record, rows, train_csv};
-use crate::support::{cli_stdin, pack_files, repo, tempdir};
+use crate::corpus_rows::{corpus, pack_case, predict_rows as predict, record, rows};
+use crate::support::{cli_stdin, tempdir};
 
-/// Packs `case`'s export with its rows as the training CSV (only the schema and drift
-/// baseline come from it; a missing cell makes the feature nullable) and `vectors` as test
-/// vectors; returns the bundle.
+/// Packs `case`'s export with its rows (see `pack_case`) and `vectors`; returns the bundle.
 fn bundle(dir: &std::path::Path, case: &str, outputs: Value, vectors: Value) -> std::path::PathBuf {
-    let io = corpus(case);
-    let rows = rows(&io);
-    let csv = train_csv(&rows);
-    let meta = json!({
-        "name": case, "version": "1.0.0", "target": "target",
-        "training": {"framework": {"name": "scikit-learn", "version": "1.9.1"},
-                     "converter": {"name": "skl2onnx", "version": "1.20.0"}},
-        "outputs": outputs,
-        "card": {"description": "A corpus export.", "intended_use": "Tests.",
-                 "out_of_scope": "Everything else.", "authors": ["sealed-onnx tests"],
-                 "license": "MIT"}
-    });
-    let write = |name: &str, bytes: &[u8]| {
-        let p = dir.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    };
-    let train = write("train.csv", csv.as_bytes());
-    let meta = write("meta.json", meta.to_string().as_bytes());
-    let tv = write("tv.json", vectors.to_string().as_bytes());
-    let out = dir.join(format!("{case}.sonnx"));
-    pack_files(
-        &repo(&format!("tests/corpus/{case}/model.onnx")),
-        &meta,
-        &train,
-        &tv,
-        &out,
-    )
-    .ok();
-    out
-}
-
-fn predict(bundle: &std::path::Path, rows: &[Vec<Option<f64>>]) -> Vec<Value> {
-    let input: Vec<Value> = rows.iter().map(|r| record(r)).collect();
-    let out = cli_stdin(
-        [
-            "predict",
-            bundle.to_str().unwrap(),
-            "--allow-unverified",
-            "-i",
-            "-",
-        ],
-        Some(Value::from(input).to_string().as_bytes()),
-    );
-    let text = out.ok();
-    let got: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
-    got["predictions"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{got}"))
-        .clone()
+    let (bundle, packed) = pack_case(dir, case, ("skl2onnx", "1.20.0"), outputs, vectors);
+    packed.ok();
+    bundle
 }
 
 #[test]
