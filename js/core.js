@@ -446,6 +446,22 @@ export function typedLengthIssue(width, values, rows) {
 }
 
 /**
+ * Typed data carries no feature names, so a migration (inputs of the previous major
+ * version, `info.migration`) cannot apply to it: with one, typed data of the wrong length is
+ * refused saying so and what to send instead.
+ */
+export function checkTypedForMigration(info, data, rows) {
+  const migration = info && info.migration;
+  const features = featuresOf(info && info.schema);
+  if (!migration || rows * features.length === data.length) return;
+  const issue = typedLengthIssue(features.length, data.length, rows);
+  issue.expected +=
+    ` in this version's feature order (${features.map((f) => f.name).join(", ")}): typed data cannot be migrated from ` +
+    `${migration.from_major}.x inputs; send records or columns ({ feature: [...] }) to have them migrated`;
+  throw new SchemaError(schemaMessage([issue]), [issue]);
+}
+
+/**
  * The records a flat row-major `data` with `rows` rows stands for (0/1 become false/true for
  * boolean features, as the crate's typed path reads them).
  */
@@ -636,6 +652,8 @@ function columnsOf(list, outputs) {
   if (out.distances) out.distances = flat((p) => p.distances, width);
   if (out.outliers) out.outliers = Uint8Array.from(list, (p) => (p.outlier ? 1 : 0));
   if (out.scores) out.scores = Float64Array.from(list, (p) => p.score);
+  // Rows sent in the previous major version's shape and migrated (1), as predict marks them.
+  if (list.some((p) => p.migrated)) out.migrated = Uint8Array.from(list, (p) => (p.migrated ? 1 : 0));
   return out;
 }
 
@@ -757,6 +775,7 @@ export class LocalModel {
 
   predictTypedJson(data, rows) {
     this.check();
+    checkTypedForMigration(this.info, data, rows);
     const width = featuresOf(this.info.schema).length;
     const chunks = splitTyped(data, rows, width);
     if (!chunks) return this.#call((m) => m.predictTyped(data, rows));
@@ -781,6 +800,7 @@ export class LocalModel {
       return columnsOf(Array.isArray(parsed) ? parsed : [parsed], this.info.outputs);
     }
     const { data, rows } = fast;
+    checkTypedForMigration(this.info, data, rows);
     const run = (m, part) => takeColumns(m.predictColumns(part.data, part.rows));
     const chunks = splitTyped(data, rows, features.length);
     if (!chunks) return this.#call((m) => run(m, { data, rows }));
@@ -837,6 +857,7 @@ export class LocalModel {
   /** validate/drift of the typed form `{data, rows}`: as the records it stands for. */
   validateTyped(data, rows) {
     this.check();
+    checkTypedForMigration(this.info, data, rows);
     return this.validate(typedToRecords(this.info.schema, data, rows));
   }
 

@@ -65,6 +65,13 @@ export interface LoadOptions {
    * (`registry.digest`). `"current"` is `"prod"`. See `info.registry`.
    */
   channel?: "dev" | "staging" | "prod" | "current";
+  /**
+   * With `channel`: refuse an index whose sequence is lower than this (`registry.replay`).
+   * A page remembers the highest sequence it saw in Cache Storage (with `cache: true`); a
+   * Node process only while it runs. To be protected across runs, keep
+   * `info.registry.sequence` and pass it here next time.
+   */
+  minSequence?: number;
 }
 
 /** `LoadOptions` with `worker: true`: the model runs in a module Web Worker. */
@@ -212,6 +219,24 @@ export interface ModelInfo {
   source: "network" | "cache" | "file" | "bytes";
   /** Present when loaded by `channel`: what the signed registry index resolved. */
   registry?: RegistryInfo;
+  /**
+   * How the bundle accepts its previous major version's inputs (records and columns; CSV
+   * tables with the old column names), or `null` without a migration. A result whose input
+   * was migrated says so (`migrated`).
+   */
+  migration: Migration | null;
+}
+
+/** A bundle's migration: how inputs of major version `from_major` become this version's. */
+export interface Migration {
+  from_major: number;
+  /**
+   * This version's features that old callers send under another name or unit (`from`, then
+   * `new = old × scale + offset`), or not at all (`default`), by this version's name.
+   */
+  features: Record<string, { from?: string; scale?: number; offset?: number; default?: FeatureValue }>;
+  /** Features of the old version this one no longer has: accepted from old callers and ignored. */
+  removed: string[];
 }
 
 /**
@@ -220,7 +245,15 @@ export interface ModelInfo {
  * Rejects with a `VerificationError` whose `check` is `registry.index`, `registry.replay`,
  * `registry.channel` or `registry.history`.
  */
-export function readRegistry(source: string | URL, options: { publicKey: string | Uint8Array | ArrayBuffer; signal?: AbortSignal }): Promise<Registry>;
+export function readRegistry(
+  source: string | URL,
+  options: {
+    publicKey: string | Uint8Array | ArrayBuffer;
+    signal?: AbortSignal;
+    /** Refuse an index older than this sequence (`registry.replay`), as `LoadOptions.minSequence`. */
+    minSequence?: number;
+  },
+): Promise<Registry>;
 
 /** What `readRegistry` returns. */
 export interface Registry {
@@ -394,8 +427,8 @@ export interface Prediction {
   /** The outlier score, scikit-learn's `decision_function`: negative for outliers. */
   score?: number;
   /**
-   * Present when the record was sent in the previous major version's shape and the bundle's
-   * migration turned it into this version's (`predict` with records; not `predictBatch`).
+   * Present when the record (or the columns' row) was sent in the previous major version's
+   * shape and the bundle's migration turned it into this version's (see `info.migration`).
    */
   migrated?: { from_major: number };
   model: ModelStamp;
@@ -473,6 +506,11 @@ export interface BatchBase {
   readonly outliers?: Uint8Array;
   /** Each row's outlier score, negative for outliers (outlier detection). */
   readonly scores?: Float64Array;
+  /**
+   * Present when some row was sent in the previous major version's shape and migrated:
+   * `rows[r]` is 1 for such a row, else 0. Typed input (`{ data, rows }`) is never migrated.
+   */
+  readonly migrated?: { from_major: number; rows: Uint8Array };
   readonly model: ModelStamp;
   /** The same results as `predict` gives them: one object per row. */
   toObjects(): Prediction[];

@@ -105,6 +105,7 @@ function readOptions(options) {
     signal,
     onPrediction,
     channel,
+    minSequence,
   } = options;
   const out = {
     publicKey: pem(publicKey),
@@ -116,11 +117,27 @@ function readOptions(options) {
     signal: signal ?? undefined,
     onPrediction: optionalFunction(onPrediction, "onPrediction"),
     channel: optionalString(channel, "channel"),
+    minSequence: optionalSequence(minSequence, "loadModel"),
   };
+  if (out.minSequence !== undefined && out.channel === undefined) {
+    throw new TypeError("loadModel: minSequence is for loading by channel (a registry's index sequence); add channel");
+  }
   if (out.signal !== undefined && (typeof out.signal !== "object" || typeof out.signal.aborted !== "boolean")) {
     throw new TypeError("loadModel: signal must be an AbortSignal");
   }
   return out;
+}
+
+/**
+ * A registry index sequence a caller kept from before (`info.registry.sequence`): an index
+ * older than it is refused as a replay, across processes too.
+ */
+function optionalSequence(v, fn) {
+  if (v === undefined || v === null) return undefined;
+  if (!Number.isSafeInteger(v) || v < 0) {
+    throw new TypeError(`${fn}: minSequence must be a whole number (0 or more): the info.registry.sequence of an index seen before`);
+  }
+  return v;
 }
 
 function pem(key) {
@@ -397,7 +414,7 @@ class BaseModel {
    */
   _fromCsv(input, validate) {
     if (!isCsvTable(input)) return undefined;
-    const { records, rows, issues } = input.records(featuresOf(this.info.schema));
+    const { records, rows, issues } = input.records(csvFeatures(this.info, input.header));
     if (!issues.length) return records;
     const missing = new Set(issues.filter((i) => i.code === "missing_column").map((i) => i.path));
     const all = [...issues];
@@ -433,6 +450,25 @@ class BaseModel {
   _finishColumns(cols) {
     return batchResult(cols, this.info, this.#stamp, this.#onPrediction);
   }
+}
+
+/**
+ * The features as a CSV table's columns are read: with a migration (`info.migration`), a
+ * feature the header lacks is read from its old column (the migration renames and converts
+ * it like a record in the old shape), and one the migration gives a default is not required.
+ */
+function csvFeatures(info, header) {
+  const features = featuresOf(info.schema);
+  const migration = info.migration;
+  if (!migration || !Array.isArray(header)) return features;
+  const out = [];
+  for (const f of features) {
+    const m = migration.features ? migration.features[f.name] : undefined;
+    if (!m || header.includes(f.name)) out.push(f);
+    else if (m.from !== undefined && header.includes(m.from)) out.push({ ...f, name: m.from });
+    else if (m.default === undefined) out.push(f);
+  }
+  return out;
 }
 
 /** Row r of a row-major typed array with `width` numbers per row, as a plain array. */
@@ -471,6 +507,10 @@ function batchResult(cols, info, stamp, hook) {
       Object.assign(result, { outliers: cols.outliers, scores: cols.scores });
       break;
   }
+  // Rows sent in the previous major version's shape and migrated: 1 in `rows` (present only
+  // when some row was).
+  const migrated = cols.migrated && info.migration ? { from_major: info.migration.from_major, rows: cols.migrated } : undefined;
+  if (migrated) result.migrated = migrated;
   result.model = stamp;
   result.toObjects = function toObjects() {
     const list = [];
@@ -492,6 +532,7 @@ function batchResult(cols, info, stamp, hook) {
       if (cols.distances) p.distances = rowOf(cols.distances, r, width);
       if (cols.outliers) p.outlier = cols.outliers[r] === 1;
       if (cols.scores) p.score = cols.scores[r];
+      if (migrated && migrated.rows[r] === 1) p.migrated = { from_major: migrated.from_major };
       p.model = stamp;
       list.push(p);
     }
@@ -676,7 +717,7 @@ class WorkerModel extends BaseModel {
   /** A `fromCsv` table as records (converted here, on the calling thread), else the input. */
   async #csv(input) {
     if (!isCsvTable(input)) return input;
-    const { records, issues } = input.records(featuresOf(this.info.schema));
+    const { records, issues } = input.records(csvFeatures(this.info, input.header));
     if (!issues.length) return records;
     const found = await this.#call("validate", { input: records, opaque: false });
     return this._fromCsv(input, () => found);

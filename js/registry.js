@@ -68,7 +68,10 @@ export async function obtainFromRegistry(source, opts, io) {
   // The cached index (if any) is both the offline copy and a floor for the sequence.
   const cached = useCache ? await io.readCache(indexUrl) : undefined;
   await wasmReady;
+  // The floor: what this page or process saw, what the caller kept from before (minSequence,
+  // e.g. a server or CLI job that stores info.registry.sequence), and the cached index.
   let seen = seenSequences.get(indexUrl.href);
+  if (opts.minSequence !== undefined) seen = Math.max(seen ?? 0, opts.minSequence);
   if (cached) {
     try {
       const c = resolveIndex(cached, opts.publicKey, name, undefined, undefined);
@@ -152,6 +155,10 @@ export async function readRegistryWith(source, options, io) {
   if (typeof source !== "string" && !(source instanceof URL)) {
     throw new TypeError("readRegistry: source must be the registry folder's URL (string or URL)");
   }
+  const { minSequence } = options;
+  if (minSequence !== undefined && minSequence !== null && (!Number.isSafeInteger(minSequence) || minSequence < 0)) {
+    throw new TypeError("readRegistry: minSequence must be a whole number (0 or more): the sequence of an index seen before");
+  }
   const { base, name } = folder(io.resolve(source));
   const indexUrl = new URL("index.json", base);
   const opts = { signal: options.signal, cache: false };
@@ -163,7 +170,8 @@ export async function readRegistryWith(source, options, io) {
   await wasmReady;
   let out;
   try {
-    out = JSON.parse(verifyRegistry(index.bytes, history.bytes, publicKey, name, seenSequences.get(indexUrl.href)));
+    const seen = Math.max(seenSequences.get(indexUrl.href) ?? 0, minSequence ?? 0);
+    out = JSON.parse(verifyRegistry(index.bytes, history.bytes, publicKey, name, seen));
   } catch (e) {
     if (e && e.name === "VerificationError") throw new VerificationError(e.message, e.check);
     throw new ModelError(`cannot read the registry: ${e && e.message ? e.message : e}`, { cause: e });

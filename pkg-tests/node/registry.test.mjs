@@ -260,9 +260,45 @@ describe("loading by channel from a registry (the packed tarball in Node)", () =
         assert.ok(e instanceof SchemaError, String(e));
         assert.deepEqual(e.issues.map((i) => [i.path, i.code]), [["petal_len", "wrong_type"]]);
       }
+      // Columns in the old shape: migrated, every row marked.
+      const oldColumns = { sepal_length: [5.1, 6.7], sepal_width: [3.5, 3.0], petal_length: [1.4, 5.2], petal_width: [0.2, 2.3] };
+      const cols = await model.predict(oldColumns);
+      assert.deepEqual(cols.map((p) => p.label), ["setosa", "virginica"]);
+      assert.deepEqual(cols.map((p) => p.migrated), [{ from_major: 1 }, { from_major: 1 }]);
+      const typedCols = await model.predict({ ...oldColumns, petal_length: Float64Array.from(oldColumns.petal_length) });
+      assert.deepEqual(typedCols.map((p) => p.migrated), [{ from_major: 1 }, { from_major: 1 }]);
+      // predictBatch: the typed result says which rows were migrated, toObjects() marks them.
+      const batch = await model.predictBatch([now, old, old]);
+      assert.deepEqual(batch.migrated, { from_major: 1, rows: Uint8Array.from([0, 1, 1]) });
+      assert.deepEqual(batch.toObjects().map((p) => p.migrated), [undefined, { from_major: 1 }, { from_major: 1 }]);
+      assert.deepEqual(batch.labels, ["setosa", "setosa", "setosa"]);
+      const batchCols = await model.predictBatch(oldColumns);
+      assert.deepEqual(Array.from(batchCols.migrated.rows), [1, 1]);
+      assert.equal((await model.predictBatch([now, now])).migrated, undefined);
+      // A CSV file with the 1.x column names.
+      const { fromCsv } = await import("sealed-onnx");
+      const csv = fromCsv("sepal_length,sepal_width,petal_length,petal_width,species\\n5.1,3.5,1.4,0.2,setosa\\n6.7,3.0,5.2,2.3,virginica\\n");
+      const fromOld = await model.predict(csv);
+      assert.deepEqual(fromOld.map((p) => [p.label, p.migrated]), [["setosa", { from_major: 1 }], ["virginica", { from_major: 1 }]]);
+      assert.deepEqual(Array.from((await model.predictBatch(csv)).migrated.rows), [1, 1]);
+      assert.deepEqual(model.validate(csv), []);
+      // Typed data has no names: it is this version's features, in order; the wrong length is
+      // refused saying what to send instead.
+      try {
+        await model.predictBatch({ data: new Float64Array(6), rows: 2 });
+        assert.fail("typed data of the wrong length must be refused");
+      } catch (e) {
+        assert.ok(e instanceof SchemaError, String(e));
+        assert.equal(e.issues[0].code, "column_length");
+        assert.match(e.issues[0].expected, /^8 values \\(2 rows × 4 features\\) in this version's feature order \\(sepal_length, sepal_width, petal_len, petal_width\\): typed data cannot be migrated from 1\\.x inputs; send records or columns/);
+      }
+      assert.equal((await model.predict(now)).label, "setosa"); // still works
+      // The migration is in the model's info.
+      assert.deepEqual(model.info.migration, { ...meta.migration, removed: [] });
       // A bundle without a migration never marks a result.
       const plain = await loadModel(readFileSync(join(MODELS, "iris-1.0.0.sonnx")), { publicKey });
       assert.equal((await plain.predict(old)).migrated, undefined);
+      assert.equal(plain.info.migration, null);
     `);
   });
 
@@ -293,16 +329,40 @@ describe("loading by channel from a registry (the packed tarball in Node)", () =
   it("refuses a tampered index, a replayed older index, a swapped bundle, a missing version and a channel pointing at an unlisted version", async (t) => {
     await consumer(t, `${SETUP}
       const index = join(DIR, "index.json");
+      const history = join(DIR, "history.jsonl");
       const older = readFileSync(index);
+      const olderHistory = readFileSync(history);
       registry("promote", "iris", "1.1.0", "--to", "staging");
       const current = readFileSync(index);
+      const currentHistory = readFileSync(history);
       assert.equal((await loadModel(URL_, { channel: "staging", publicKey })).info.registry.sequence, 5);
 
       // A replayed older index (validly signed, sequence 4 after 5 was seen) is refused.
       writeFileSync(index, older);
       const replay = await refused(() => loadModel(URL_, { channel: "staging", publicKey }), "registry.replay", "replayed index");
       assert.match(replay.message, /^index\\.json has sequence 4, older than sequence 5 already seen/);
+      // Another process remembers nothing of this one. With the history replayed as well (so
+      // readRegistry's head check passes), it is caught only with the sequence kept from
+      // before (minSequence), for loadModel and readRegistry alike.
+      writeFileSync(history, olderHistory);
+      const other = (code) => execFileSync(process.execPath, ["--input-type=module", "-e", code], { env: process.env }).toString();
+      const fresh = (opts) => [
+        'import { loadModel, readRegistry } from "sealed-onnx";',
+        "const publicKey = " + JSON.stringify(publicKey) + ";",
+        "const url = " + JSON.stringify(URL_) + ";",
+        "try { const m = await loadModel(url, { channel: 'staging', publicKey" + opts + " }); console.log('loaded ' + m.info.version + ' at ' + m.info.registry.sequence); }",
+        "catch (e) { console.log(e.name + ' ' + e.check + ': ' + e.message); }",
+        "try { const r = await readRegistry(url, { publicKey" + opts + " }); console.log('read ' + r.sequence); }",
+        "catch (e) { console.log(e.name + ' ' + e.check + ': ' + e.message); }",
+      ].join("\\n");
+      assert.equal(other(fresh("")), "loaded 1.0.0 at 4\\nread 4\\n");
+      const caught = other(fresh(", minSequence: 5")).split("\\n");
+      assert.match(caught[0], /^VerificationError registry\\.replay: index\\.json has sequence 4, older than sequence 5 already seen/);
+      assert.match(caught[1], /^VerificationError registry\\.replay: index\\.json has sequence 4, older than sequence 5/);
+      await assert.rejects(loadModel(URL_, { channel: "staging", publicKey, minSequence: -1 }), TypeError);
+      await assert.rejects(loadModel(URL_, { publicKey, minSequence: 5 }), /minSequence is for loading by channel/);
       writeFileSync(index, current);
+      writeFileSync(history, currentHistory);
 
       // One changed byte of the signed payload.
       const tampered = Buffer.from(current);

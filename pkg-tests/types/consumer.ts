@@ -64,6 +64,12 @@ export async function mainThread(): Promise<void> {
   const resolved: string | undefined = byChannel.info.registry?.version;
   const seq: number | undefined = byChannel.info.registry?.sequence;
   void [resolved, seq];
+  const again: Model = await loadModel("https://host/models/iris", { channel: "prod", publicKey, minSequence: seq ?? 0 });
+  const fromMajor: number | undefined = again.info.migration?.from_major;
+  const oldName: string | undefined = again.info.migration?.features["petal_len"]?.from;
+  const migratedRows: Uint8Array | undefined = (await again.predictBatch([{ petal_length: 1 }])).migrated?.rows;
+  const wasMigrated: number | undefined = (await again.predict({ petal_length: 1 })).migrated?.from_major;
+  void [fromMajor, oldName, migratedRows, wasMigrated];
   // @ts-expect-error: not a channel
   await loadModel("https://host/models/iris", { channel: "beta", publicKey });
 
