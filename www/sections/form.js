@@ -5,6 +5,37 @@
 import { h, ms, num, percent, replace } from "../lib/dom.js";
 import { fromText, toText } from "../lib/values.js";
 
+/**
+ * A bundle's migration in words: `petal_length → petal_length_mm × 10`, `season = "unknown"
+ * when not sent`, `legacy ignored`.
+ */
+export function describeMigration(m) {
+  const parts = Object.entries(m.features ?? {}).map(([name, f]) => {
+    if (f.from === undefined) return `${name} = ${JSON.stringify(f.default)} when not sent`;
+    const scale = f.scale !== undefined ? ` × ${f.scale}` : "";
+    const offset = f.offset !== undefined ? ` + ${f.offset}` : "";
+    return `${f.from} → ${name}${scale}${offset}`;
+  });
+  for (const r of m.removed ?? []) parts.push(`${r} ignored`);
+  return parts.join(", ");
+}
+
+/**
+ * A record of this version's shape as a caller of the previous major version would send it
+ * (the migration undone): old names, old units, features the old version lacked left out.
+ */
+function oldShape(m, record) {
+  const old = { ...record };
+  for (const [name, f] of Object.entries(m.features ?? {})) {
+    if (!(name in old)) continue;
+    const v = old[name];
+    delete old[name];
+    if (f.from === undefined) continue; // new in this version: an old caller does not send it
+    old[f.from] = typeof v === "number" ? (v - (f.offset ?? 0)) / (f.scale ?? 1) : v;
+  }
+  return old;
+}
+
 const id = (feature, suffix = "") => `f-${feature.name.replace(/[^A-Za-z0-9_-]/g, "_")}${suffix}`;
 
 function rangeText(f) {
@@ -28,6 +59,7 @@ export class PredictForm {
       this.predict();
     });
     form.addEventListener("change", () => this.check(false));
+    this.migration = form.querySelector("#migration");
     fillButton.addEventListener("click", () => this.fillNext());
   }
 
@@ -44,8 +76,44 @@ export class PredictForm {
     this.controls.clear();
     replace(this.fields, model.info.schema.map((f) => this.field(f)));
     replace(this.result);
+    this.showMigration(model.info.migration);
     this.summary.hidden = true;
     this.fillNext();
+  }
+
+  /**
+   * With a migration, the bundle also takes its previous major version's inputs: the page says
+   * how and offers to send the form's record in that old shape, so the result shows that a
+   * migration was applied.
+   */
+  showMigration(m) {
+    if (!this.migration) return;
+    this.migration.hidden = !m;
+    if (!m) return replace(this.migration);
+    const button = h("button", { type: "button", id: "predict-old" }, `Predict with ${m.from_major}.x inputs`);
+    button.addEventListener("click", () => this.predictOld());
+    replace(
+      this.migration,
+      h("p", {}, `This version also accepts ${m.from_major}.x inputs (its migration): ${describeMigration(m)}.`),
+      h("div", { class: "row" }, button),
+    );
+  }
+
+  /** Sends the form's record as a caller of the previous major version would. */
+  async predictOld() {
+    const record = this.check(true);
+    if (!record) return;
+    const m = this.model.info.migration;
+    const old = oldShape(m, record);
+    const started = performance.now();
+    let prediction;
+    try {
+      prediction = await this.model.predict(old);
+    } catch (e) {
+      replace(this.result, h("p", { class: "error" }, `Prediction failed: ${e.message}`));
+      return;
+    }
+    this.render(prediction, performance.now() - started, old);
   }
 
   fillNext() {
@@ -220,8 +288,18 @@ export class PredictForm {
     this.render(prediction, took);
   }
 
-  render(p, took) {
+  render(p, took, sent) {
     const out = this.model.info.outputs;
+    const m = this.model.info.migration;
+    // The package marks a result whose record was migrated: say what was applied.
+    const migrated = p.migrated
+      ? h(
+          "p",
+          { class: "migrated", "data-migrated": String(p.migrated.from_major) },
+          `Migrated from ${p.migrated.from_major}.x inputs: ${m ? describeMigration(m) : "the bundle's migration"}.`,
+          sent ? [" Sent: ", h("code", {}, JSON.stringify(sent))] : null,
+        )
+      : null;
     const stamp = h(
       "p",
       { class: "stamp", "data-verified": String(p.model.verified === true) },
@@ -272,7 +350,7 @@ export class PredictForm {
     } else {
       body = h("p", { class: "answer" }, `Prediction${out.value ? ` (${out.value})` : ""}: `, h("strong", { class: "value" }, num(p.value, 4)));
     }
-    replace(this.result, h("div", { class: "prediction", "data-prediction": JSON.stringify(p) }, body, stamp));
+    replace(this.result, h("div", { class: "prediction", "data-prediction": JSON.stringify(p) }, body, migrated, stamp));
   }
 }
 

@@ -206,20 +206,61 @@ describe("the demo page", () => {
     await page.waitForSelector("#registry-channels button[data-channel='prod']");
     assert.match(
       await page.textContent("#registry-status"),
-      /^iris: index sequence 7, updated .*; 7 history entries, every one signed and chained: verified\.$/,
+      /^iris: index sequence 8, updated .*; 8 history entries, every one signed and chained: verified\.$/,
     );
-    assert.equal(await page.locator("#registry-versions tr[data-version]").count(), 2);
-    assert.equal(await page.locator("#registry-history tr[data-action]").count(), 7);
+    assert.equal(await page.locator("#registry-versions tr[data-version]").count(), 3);
+    assert.equal(await page.locator("#registry-history tr[data-action]").count(), 8);
     assert.equal(await page.locator("#registry-history tr[data-action='rollback']").count(), 1);
     assert.match(await page.textContent("#registry-history tr[data-action='rollback']"), /rollback 1\.0\.0 on prod \(was 1\.1\.0\)/);
     assert.equal(await page.textContent("#registry-channels button[data-channel='prod']"), "Load prod (1.0.0)");
     assert.equal(await page.textContent("#registry-channels button[data-channel='staging']"), "Load staging (1.1.0)");
+    assert.equal(await page.textContent("#registry-channels button[data-channel='dev']"), "Load dev (2.0.0)");
     await page.click("#registry-channels button[data-channel='prod']");
     await page.waitForFunction(() => document.body.dataset.model === "iris@1.0.0");
     assert.match(await page.textContent("#load-text"), /^Loaded iris 1\.0\.0 from iris, channel prod in \d+ ms/);
+    // 1.x has no migration: nothing offered.
+    assert.equal(await page.isHidden("#migration"), true);
     await page.click("#registry-channels button[data-channel='staging']");
     await page.waitForFunction(() => document.body.dataset.model === "iris@1.1.0");
     await page.waitForSelector("#trust [data-verdict]");
+    assert.deepEqual(errors, []);
+  });
+
+  it("shows when a migration was applied: 2.0.0 on dev takes millimetres and migrates 1.x inputs in centimetres", async (t) => {
+    const { page, errors } = await open(t);
+    await page.waitForSelector("#registry-channels button[data-channel='dev']");
+    await page.click("#registry-channels button[data-channel='dev']");
+    await page.waitForFunction(() => document.body.dataset.model === "iris@2.0.0");
+    // The form is 2.0.0's (millimetres) and says which 1.x inputs it also takes.
+    assert.equal(await page.locator("#fields [data-feature='petal_length_mm']").count(), 1);
+    assert.equal(await page.locator("#fields [data-feature='petal_length']").count(), 0);
+    assert.equal(
+      await page.textContent("#migration p"),
+      "This version also accepts 1.x inputs (its migration): petal_length → petal_length_mm × 10, petal_width → petal_width_mm × 10.",
+    );
+    const fill = async (values) => {
+      for (const [name, v] of Object.entries(values)) await page.fill(`#f-${name}`, String(v));
+    };
+    await fill({ sepal_length: 6.1, sepal_width: 3.0, petal_length_mm: 49, petal_width_mm: 18 });
+    // This version's shape: not migrated.
+    await page.click("#predict-form button[type='submit']");
+    await page.waitForSelector("#result .prediction");
+    const direct = JSON.parse(await page.getAttribute("#result .prediction", "data-prediction"));
+    assert.equal(direct.migrated, undefined);
+    assert.equal(await page.locator("#result .migrated").count(), 0);
+    // The same flower as a 1.x caller sends it (centimetres): migrated, and the page says so.
+    await page.click("#predict-old");
+    await page.waitForSelector("#result .migrated");
+    const migrated = JSON.parse(await page.getAttribute("#result .prediction", "data-prediction"));
+    assert.deepEqual(migrated.migrated, { from_major: 1 });
+    assert.equal(migrated.label, direct.label);
+    for (const [c, p] of Object.entries(direct.probabilities)) assert.ok(Math.abs(migrated.probabilities[c] - p) < 1e-6, c);
+    assert.equal(
+      await page.textContent("#result .migrated"),
+      'Migrated from 1.x inputs: petal_length → petal_length_mm × 10, petal_width → petal_width_mm × 10. Sent: {"sepal_length":6.1,"sepal_width":3,"petal_length":4.9,"petal_width":1.8}',
+    );
+    assert.match(await page.textContent("#result .stamp"), /by iris 2\.0\.0/);
+    await page.screenshot({ path: join(artifacts, "registry-migration.png"), fullPage: false });
     assert.deepEqual(errors, []);
   });
 
