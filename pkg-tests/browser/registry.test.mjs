@@ -3,10 +3,13 @@
 // rollback are followed; a replayed older index is refused in the same page and, after a
 // reload, against the copy in Cache Storage; a tampered index, a swapped bundle and a missing
 // version are refused with their check; with the network dead, the cached index and bundle
-// load verified. Run: node --test pkg-tests/browser/registry.test.mjs
+// load verified. Then: a history entry removed or reordered (readRegistry), a channel pointing
+// at an unlisted version, an index older than minSequence, and a migrated record marked in a
+// worker. Run: node --test pkg-tests/browser/registry.test.mjs
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { sign } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -170,5 +173,89 @@ it("loads by channel in Chromium: follows promotion and rollback, refuses every 
   // Chromium logs each failed request it was made to see (the 404 of the missing bundle, the
   // dropped connections); anything else on the console is a failure.
   assert.deepEqual(watch.problems().filter((p) => !/^console\.error: Failed to load resource: (the server responded with a status of 404|net::ERR_EMPTY_RESPONSE)/.test(p)), []);
+  await page.close();
+});
+
+/** index.json re-signed with `edit` applied to its statement (DSSE PAE, ECDSA P-256, as the CLI signs). */
+function resigned(current, edit) {
+  const envelope = JSON.parse(current);
+  const statement = JSON.parse(Buffer.from(envelope.dsseEnvelope.payload, "base64"));
+  edit(statement.predicate);
+  const payload = Buffer.from(JSON.stringify(statement));
+  const type = "application/vnd.in-toto+json";
+  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${type.length} ${type} ${payload.length} `), payload]);
+  envelope.dsseEnvelope.payload = payload.toString("base64");
+  envelope.dsseEnvelope.signatures[0].sig = sign("sha256", pae, readFileSync(PRIVATE, "utf8")).toString("base64");
+  return JSON.stringify(envelope);
+}
+
+it("in Chromium, readRegistry refuses a removed or reordered history entry and loading refuses a channel pointing at an unlisted version", async () => {
+  const page = await browser.context.newPage();
+  const watch = watchPage(page);
+  await page.goto(server.url("/"));
+  await page.evaluate(() => window.pageReady);
+  const read = () =>
+    page.evaluate(() =>
+      attempt(async () => {
+        const reg = await so.readRegistry("/registry/iris", { publicKey: key });
+        return { sequence: reg.sequence, entries: reg.history.length, actions: reg.history.map((e) => e.action) };
+      }),
+    );
+  let r = await read();
+  assert.equal(r.ok, true, JSON.stringify(r.error));
+  const entries = r.value.entries;
+  assert.ok(entries >= 4, String(entries));
+
+  const history = join(DIR(), "history.jsonl");
+  const text = readFileSync(history, "utf8");
+  const lines = text.trimEnd().split("\n");
+  writeFileSync(history, [lines[0], ...lines.slice(2)].join("\n") + "\n");
+  r = await read();
+  refusedWith(r, "registry.history", "removed history entry");
+  assert.match(r.error.message, /^history\.jsonl line 2 does not follow the line before it/);
+  writeFileSync(history, [lines[1], lines[0], ...lines.slice(2)].join("\n") + "\n");
+  refusedWith(await read(), "registry.history", "reordered history entries");
+  writeFileSync(history, lines.slice(0, -1).join("\n") + "\n");
+  r = await read();
+  refusedWith(r, "registry.history", "last entry removed");
+  assert.match(r.error.message, new RegExp(`^history\\.jsonl has ${entries - 1} entries ending in`));
+  writeFileSync(history, text);
+  assert.equal((await read()).ok, true);
+
+  // A validly signed index whose prod names a version it does not list.
+  const index = join(DIR(), "index.json");
+  const current = readFileSync(index, "utf8");
+  writeFileSync(index, resigned(current, (p) => {
+    p.sequence += 1;
+    p.channels.prod.version = "9.9.9";
+    p.current = "9.9.9";
+  }));
+  const dangling = await load(page, "dev", { cache: false });
+  refusedWith(dangling, "registry.channel", "channel pointing at an unlisted version");
+  assert.equal(dangling.error.message, "channel prod points at version 9.9.9, which the index does not list");
+  writeFileSync(index, current);
+
+  // A sequence kept from before (minSequence) refuses an index older than it.
+  const floor = await load(page, "prod", { cache: false, minSequence: 99 });
+  refusedWith(floor, "registry.replay", "index older than minSequence");
+  assert.match(floor.error.message, /older than sequence 99 already seen/);
+
+  // The demo registry's iris 2.0.0 (millimetres, migrating 1.x centimetres), in a worker:
+  // predict and predictBatch say which rows were migrated.
+  const migrated = await page.evaluate(() =>
+    attempt(async () => {
+      const model = await so.loadModel("/models/registry/iris/2.0.0.sonnx", { publicKey: key, worker: true });
+      const old = { sepal_length: 6.1, sepal_width: 3.0, petal_length: 4.9, petal_width: 1.8 };
+      const now = { sepal_length: 6.1, sepal_width: 3.0, petal_length_mm: 49, petal_width_mm: 18 };
+      const one = await model.predict(old);
+      const batch = await model.predictBatch([now, old]);
+      const out = { one: one.migrated, rows: Array.from(batch.migrated.rows), from: batch.migrated.from_major, labels: batch.labels, objects: batch.toObjects().map((p) => p.migrated ?? null) };
+      model.dispose();
+      return out;
+    }),
+  );
+  assert.equal(migrated.ok, true, JSON.stringify(migrated.error));
+  assert.deepEqual(migrated.value, { one: { from_major: 1 }, rows: [0, 1], from: 1, labels: ["virginica", "virginica"], objects: [null, { from_major: 1 }] });
+  assert.deepEqual(watch.problems(), []);
   await page.close();
 });
