@@ -6,11 +6,28 @@ import { resultCells, resultColumns, summary } from "../lib/results.js";
 import { fromCsv } from "../lib/package.js";
 
 import { toCsv } from "../lib/csv.js";
+import { describeMigration } from "./form.js";
 import { download, h, ms, nextFrame, num, percent, replace } from "../lib/dom.js";
 
 const CHUNK = 2000;
 const SHOWN_ROWS = 500;
 const SHOWN_ERRORS = 200;
+
+/**
+ * The features as the file's columns are read: with a migration (`info.migration`), a feature
+ * the header lacks is read from its old column (the package migrates those records, as
+ * `model.predict(fromCsv(text))` does), and one the migration gives a default is not required.
+ */
+function readAs(info, header) {
+  const m = info.migration;
+  if (!m) return info.schema;
+  return info.schema.flatMap((f) => {
+    const g = m.features?.[f.name];
+    if (!g || header.includes(f.name)) return [f];
+    if (g.from !== undefined && header.includes(g.from)) return [{ ...f, name: g.from }];
+    return g.default === undefined ? [f] : [];
+  });
+}
 
 export class BatchSection {
   constructor(els) {
@@ -66,7 +83,7 @@ export class BatchSection {
     // are listed, and every other row is predicted.
     const table = fromCsv(text);
     const { header, rows, lines } = table;
-    const { records: readable, rows: candidates, issues: tableIssues, ignored, missing } = table.records(model.info.schema);
+    const { records: readable, rows: candidates, issues: tableIssues, ignored, missing } = table.records(readAs(model.info, header));
     const fileProblem = tableIssues.find((i) => i.code === "csv_separator");
     if (fileProblem || missing.length) {
       this.results = null;
@@ -129,6 +146,8 @@ export class BatchSection {
     }
 
     this.results = { header, rows, predictions, rowErrors, classes: model.info.outputs.class_names ?? null, model: model.info };
+    const migrated = [...predictions.values()].filter((p) => p.migrated).length;
+    const m = model.info.migration;
     this.downloadButton.disabled = rows.length === 0;
     const rate = predictTime > 0 ? validRecords.length / (predictTime / 1000) : 0;
     replace(
@@ -141,6 +160,9 @@ export class BatchSection {
         validRecords.length ? ` in ${ms(predictTime)} — ${num(Math.round(rate))} rows/s.` : ".",
       ),
       ignored.length ? h("p", { class: "hint", "data-ignored": ignored.join(",") }, `Not model inputs, ignored (kept in the download): ${ignored.join(", ")}.`) : null,
+      migrated && m
+        ? h("p", { class: "migrated", "data-migrated": migrated }, `${num(migrated)} ${migrated === 1 ? "row" : "rows"} migrated from ${m.from_major}.x inputs: ${describeMigration(m)}.`)
+        : null,
       model.info.verified ? null : h("p", { class: "verdict verdict--warn", "data-verified": "false" }, h("strong", {}, "UNVERIFIED bundle: "), "these predictions are untrusted; every row of the download says verified=false."),
     );
     this.renderErrors(rowErrors, lines);

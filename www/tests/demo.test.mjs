@@ -261,6 +261,17 @@ describe("the demo page", () => {
     );
     assert.match(await page.textContent("#result .stamp"), /by iris 2\.0\.0/);
     await page.screenshot({ path: join(artifacts, "registry-migration.png"), fullPage: false });
+    // A 1.x CSV (the iris hold-out, centimetres, the old column names) in the batch: every row
+    // predicted, and the page says they were migrated.
+    await page.fill("#csv-text", readFileSync(join(www, "examples/iris-holdout.csv"), "utf8"));
+    await page.click("#run-batch");
+    const summary = await page.waitForSelector(".batch-summary");
+    assert.equal(await summary.getAttribute("data-valid"), "30");
+    assert.equal(await summary.getAttribute("data-invalid"), "0");
+    assert.equal(
+      await page.textContent("#batch-status .migrated"),
+      "30 rows migrated from 1.x inputs: petal_length → petal_length_mm × 10, petal_width → petal_width_mm × 10.",
+    );
     assert.deepEqual(errors, []);
   });
 
