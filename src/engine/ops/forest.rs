@@ -76,8 +76,8 @@ pub struct Forest {
     roots: Vec<u32>,
     /// Smallest input width the trees can read.
     pub min_features: usize,
-    /// The same trees laid out for the branch-free walk, when every branch is `x <= t`
-    /// with an f32 threshold and no missing-value tracking (the fast path).
+    /// The same trees laid out for the branch-free walk (the fast path), when no branch is
+    /// `==` or `!=` (see [`Forest::lane_node`]).
     lanes: Option<LaneForest>,
     /// Per tree: the longest root-to-leaf path.
     depth: Vec<u32>,
@@ -365,27 +365,63 @@ impl Forest {
         Ok(forest)
     }
 
-    /// The fast layout, when every branch is `x <= t` with an f32 threshold and no
-    /// missing-value tracking.
+    /// The fast layout, when every node has one (see [`Forest::lane_node`]).
     fn lane_forest(&self) -> Option<LaneForest> {
         let nodes = (0..self.mode.len())
-            .map(|i| match self.mode[i] {
-                Mode::Leaf => Some(forest_lanes::Node::Leaf {
-                    value: self.unique_weight[i],
-                }),
-                Mode::Leq if !self.missing_true[i] => {
-                    let threshold = self.threshold[i] as f32;
-                    (f64::from(threshold) == self.threshold[i]).then_some(forest_lanes::Node::Leq {
-                        feature: self.feature[i],
-                        threshold,
-                        true_child: self.true_child[i],
-                        false_child: self.false_child[i],
-                    })
-                }
-                _ => None,
-            })
+            .map(|i| self.lane_node(i))
             .collect::<Option<Vec<_>>>()?;
         LaneForest::build(&nodes, &self.roots, &self.depth, self.min_features)
+    }
+
+    /// Node `i` as the lane walk takes it: `x <= t'` with an f32 `t'`, the children swapped
+    /// for `>` and `>=`, and where a NaN goes. For an f32 `x` (widened exactly to f64),
+    /// `x <= t` holds exactly when `x <= t'` with `t'` the largest f32 not above `t`, and
+    /// `x < t` when `x <= t'` with `t'` the largest f32 below `t`; `>` and `>=` are their
+    /// negations for every `x` but NaN, which no comparison takes, so it goes to the false
+    /// child unless the node tracks missing values to the true one ([`Forest::leaf`]).
+    /// `None` for `==` and `!=`, and for thresholds where the rewrite would not hold (NaN, or
+    /// `< -∞`).
+    fn lane_node(&self, i: usize) -> Option<forest_lanes::Node> {
+        let (strict, swap) = match self.mode[i] {
+            Mode::Leaf => {
+                return Some(forest_lanes::Node::Leaf {
+                    value: self.unique_weight[i],
+                })
+            }
+            Mode::Leq => (false, false),
+            Mode::Lt => (true, false),
+            Mode::Gt => (false, true),
+            Mode::Gte => (true, true),
+            Mode::Eq | Mode::Neq => return None,
+        };
+        let t = self.threshold[i];
+        if t.is_nan() || (strict && t == f64::NEG_INFINITY) {
+            return None;
+        }
+        // Round to nearest, then step down if that went above `t` (or, strict, reached it).
+        let mut threshold = t as f32;
+        if f64::from(threshold) > t || (strict && f64::from(threshold) == t) {
+            threshold = threshold.next_down();
+        }
+        let (t_child, f_child) = (self.true_child[i], self.false_child[i]);
+        let (true_child, false_child) = if swap {
+            (f_child, t_child)
+        } else {
+            (t_child, f_child)
+        };
+        // Where NaN goes in the node's own terms, then in the rewritten ones.
+        let nan_child = if self.missing_true[i] {
+            t_child
+        } else {
+            f_child
+        };
+        Some(forest_lanes::Node::Leq {
+            feature: self.feature[i],
+            threshold,
+            true_child,
+            false_child,
+            nan_true: nan_child == true_child && nan_child != false_child,
+        })
     }
 
     /// Groups the leaf weights by leaf, keeping attribute order within a leaf.
@@ -790,6 +826,169 @@ mod tests {
             sums[r] = general.iter().sum();
         }
         assert_eq!(forest.sum_leq(&data, 2), Some(sums));
+    }
+
+    /// A deterministic pseudo-random number in `0..n`.
+    fn rand(state: &mut u64, n: u64) -> u64 {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*state >> 33) % n
+    }
+
+    /// A random ensemble in converter layout: trees of random depth, random comparison
+    /// modes (`==`/`!=` only when `equality`), thresholds that are f32 or not, infinite or
+    /// on the data's grid, missing-value tracking on about half the branches.
+    fn random_forest(seed: u64, equality: bool) -> (Forest, usize) {
+        struct Grow {
+            state: u64,
+            tree: i64,
+            /// Where the current tree's nodes start.
+            first: usize,
+            width: u64,
+            equality: bool,
+            spec: Spec,
+            missing: Vec<i64>,
+        }
+        impl Grow {
+            fn node(&mut self, depth: u32) -> i64 {
+                let s = &mut self.spec;
+                let at = s.node.len();
+                let id = (at - self.first) as i64;
+                s.tree.push(self.tree);
+                s.node.push(id);
+                s.t.push(0);
+                s.f.push(0);
+                self.missing.push(i64::from(rand(&mut self.state, 2) == 0));
+                let leaf = depth == 0 || rand(&mut self.state, 6) == 0;
+                let modes = if self.equality { 6 } else { 4 };
+                let mode = [
+                    Mode::Leq,
+                    Mode::Lt,
+                    Mode::Gte,
+                    Mode::Gt,
+                    Mode::Eq,
+                    Mode::Neq,
+                ][rand(&mut self.state, modes) as usize];
+                s.mode.push(if leaf { Leaf } else { mode });
+                s.feature.push(rand(&mut self.state, self.width) as i64);
+                s.value.push(match rand(&mut self.state, 12) {
+                    0 => f64::INFINITY,
+                    1 => f64::NEG_INFINITY,
+                    2 => 1e39,
+                    3 => -1e39,
+                    // Between two f32s.
+                    4 | 5 => rand(&mut self.state, 80) as f64 / 4.0 - 10.0 + 1e-9,
+                    // On the data's grid (ties).
+                    _ => rand(&mut self.state, 80) as f64 / 4.0 - 10.0,
+                });
+                if !leaf {
+                    let t = self.node(depth - 1);
+                    let f = self.node(depth - 1);
+                    self.spec.t[at] = t;
+                    self.spec.f[at] = f;
+                }
+                id
+            }
+        }
+        let mut g = Grow {
+            state: seed,
+            tree: 0,
+            first: 0,
+            width: 1 + seed % 7,
+            equality,
+            spec: Spec {
+                tree: vec![],
+                node: vec![],
+                feature: vec![],
+                mode: vec![],
+                value: vec![],
+                t: vec![],
+                f: vec![],
+            },
+            missing: vec![],
+        };
+        for tree in 0..1 + (seed % 13) as i64 {
+            g.tree = tree;
+            g.first = g.spec.node.len();
+            let depth = 1 + rand(&mut g.state, 9) as u32;
+            g.node(depth);
+        }
+        // Leaf weights: node value = 10 × tree + node id, as `Spec::build` gives them.
+        let spec = g.spec;
+        let leaves: Vec<usize> = (0..spec.mode.len())
+            .filter(|&i| spec.mode[i] == Leaf)
+            .collect();
+        let w_trees: Vec<i64> = leaves.iter().map(|&i| spec.tree[i]).collect();
+        let w_nodes: Vec<i64> = leaves.iter().map(|&i| spec.node[i]).collect();
+        let ids = vec![0; leaves.len()];
+        let weights = WeightLists {
+            ids: &ids,
+            node_ids: &w_nodes,
+            tree_ids: &w_trees,
+            values: leaves
+                .iter()
+                .map(|&i| (10 * spec.tree[i] + spec.node[i]) as f64 / 8.0)
+                .collect(),
+        };
+        let nodes = NodeLists {
+            tree_ids: &spec.tree,
+            node_ids: &spec.node,
+            features: &spec.feature,
+            modes: spec.mode.clone(),
+            values: spec.value.clone(),
+            trues: &spec.t,
+            falses: &spec.f,
+            missing: &g.missing,
+        };
+        let forest = Forest::build("t", nodes, &weights, "target").unwrap();
+        (forest, g.width as usize)
+    }
+
+    /// Rows on the thresholds' grid (so ties), a fifth NaN, some infinite.
+    fn random_rows(rows: usize, width: usize, seed: u64) -> Vec<f32> {
+        let mut state = seed;
+        (0..rows * width)
+            .map(|_| match rand(&mut state, 100) {
+                0..20 => f32::NAN,
+                20..23 => f32::INFINITY,
+                23..26 => f32::NEG_INFINITY,
+                _ => rand(&mut state, 80) as f32 / 4.0 - 10.0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lane_walk_matches_the_general_walk_on_random_ensembles() {
+        for seed in 0..300u64 {
+            let equality = seed.is_multiple_of(5);
+            let (forest, width) = random_forest(seed, equality);
+            // Only `==`, `!=` and `< -∞` / `>= -∞` keep a forest off the lane walk.
+            let lanes = (0..forest.mode.len()).all(|i| match forest.mode[i] {
+                Mode::Eq | Mode::Neq => false,
+                Mode::Lt | Mode::Gte => forest.threshold[i] != f64::NEG_INFINITY,
+                _ => true,
+            });
+            assert_eq!(forest.lanes.is_some(), lanes, "seed {seed}");
+            let rows = [1, 15, 16, 17, 2 * forest_lanes::BLOCK + 21][seed as usize % 5];
+            let data = random_rows(rows, width, seed + 1000);
+            let mut fast = vec![vec![]; rows];
+            forest.for_each_leaf(&data, width, |r, leaf| fast[r].push(leaf.unique));
+            let mut sums = vec![0f32; rows];
+            for r in 0..rows {
+                let row = &data[r * width..(r + 1) * width];
+                let general: Vec<f32> = forest
+                    .roots
+                    .iter()
+                    .map(|&root| forest.unique_weight[forest.leaf(root, row)])
+                    .collect();
+                assert_eq!(fast[r], general, "seed {seed}, row {r}: {row:?}");
+                sums[r] = general.iter().sum();
+            }
+            if let Some(got) = forest.sum_leq(&data, width) {
+                assert_eq!(got, sums, "seed {seed}");
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The fast walk for forests whose every branch is `x <= t` with an f32 threshold and no
-//! missing-value tracking (what scikit-learn's trees export as).
+//! The fast walk for tree ensembles, every branch brought to `x <= t` with an f32 threshold
+//! (`super::forest` rewrites `<`, `>`, `>=` and float64 thresholds so) and a per-branch side
+//! for NaN.
 //!
 //! [`LANES`] rows walk one tree together, without branches: every lane takes as many steps
 //! as the tree is deep (a leaf's children are itself), so independent rows overlap their
@@ -11,6 +12,13 @@
 //! are copied into a fixed-size scratch array, column after column, so a node's
 //! `column * LANES + lane` (masked the same way) is too. Masks never change a position the
 //! build produced: they only let the compiler see that.
+//!
+//! Missing values cost the walk nothing: `x <= t` is false for a NaN, so a NaN goes to the
+//! false child by itself. A branch that sends NaN to its true child instead (missing-value
+//! tracking, as scikit-learn's HistGradientBoosting exports on about half its branches) reads
+//! its feature from a second copy of the columns in which NaN is −∞ (`−∞ <= t` holds for any
+//! threshold but NaN, which such a branch never has). Which copy a branch reads is part of its
+//! column, so every branch runs the same instructions.
 
 /// Rows walked together through one tree (16 beats 8 in wasm and natively).
 pub const LANES: usize = 16;
@@ -19,11 +27,12 @@ pub const LANES: usize = 16;
 /// tree stays in cache (onnxruntime does the same).
 pub const BLOCK: usize = 8 * LANES;
 
-/// Widest rows the lane walk takes: the scratch array holds this many columns per lane.
+/// Widest rows the lane walk takes: the scratch array holds this many columns per lane (and
+/// as many again for the NaN-as-−∞ copy).
 pub const MAX_COLUMNS: usize = 256;
 
-/// Values in one group's scratch array.
-const SCRATCH: usize = MAX_COLUMNS * LANES;
+/// Values in one group's scratch array: both copies of the columns.
+const SCRATCH: usize = 2 * MAX_COLUMNS * LANES;
 
 /// A node as the walk reads it; positions are relative to its tree's slice.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,7 +40,8 @@ struct Packed {
     /// For leaves: the value a single-target sum adds (both children are the leaf, so the
     /// comparison does not matter).
     threshold: f32,
-    /// `feature * LANES`: where the feature's column starts in a scratch group.
+    /// `column * LANES`: where the column read starts in a scratch group. The column is the
+    /// feature, or `columns + feature` (the NaN-as-−∞ copy) when NaN goes to the true child.
     column: u32,
     true_child: u32,
     false_child: u32,
@@ -40,16 +50,19 @@ struct Packed {
 /// A node of the forest being laid out: what the walk needs of a [`super::forest::Forest`] node.
 #[derive(Debug, Clone, Copy)]
 pub enum Node {
-    /// `x[feature] <= threshold` goes to `true_child`, anything else (NaN too) to `false_child`.
+    /// `x[feature] <= threshold` goes to `true_child`, anything else to `false_child`; a NaN
+    /// goes to `true_child` when `nan_true`, else to `false_child`.
     Leq {
         /// Feature read.
         feature: u32,
-        /// Threshold.
+        /// Threshold (never NaN when `nan_true`).
         threshold: f32,
         /// Index of the true child.
         true_child: u32,
         /// Index of the false child.
         false_child: u32,
+        /// Where a NaN goes.
+        nan_true: bool,
     },
     /// A leaf, with the value a single-target sum adds.
     Leaf {
@@ -76,6 +89,8 @@ pub struct LaneForest {
     trees: Vec<Tree>,
     /// Columns the trees read (the largest feature plus one).
     columns: usize,
+    /// Whether a branch sends NaN to its true child (so the NaN-as-−∞ copy is needed).
+    nan_copy: bool,
 }
 
 /// No position assigned yet.
@@ -84,7 +99,8 @@ const UNSEEN: u32 = u32::MAX;
 impl LaneForest {
     /// Lays out the trees at `roots` (with their heights in `depth`, every branch's feature
     /// below `columns`), or `None` when the forest cannot take this path: rows wider than
-    /// [`MAX_COLUMNS`] are read, or a node is reached twice (trees sharing subtrees).
+    /// [`MAX_COLUMNS`] are read, a node is reached twice (trees sharing subtrees), or a branch
+    /// sending NaN to its true child has a NaN threshold.
     pub fn build(nodes: &[Node], roots: &[u32], depth: &[u32], columns: usize) -> Option<Self> {
         if columns > MAX_COLUMNS || roots.len() != depth.len() {
             return None;
@@ -94,6 +110,7 @@ impl LaneForest {
             origin: Vec::with_capacity(nodes.len()),
             trees: Vec::with_capacity(roots.len()),
             columns,
+            nan_copy: false,
         };
         // Per original node: its position inside its tree.
         let mut position = vec![UNSEEN; nodes.len()];
@@ -136,12 +153,20 @@ impl LaneForest {
                         threshold,
                         true_child,
                         false_child,
-                    } => Packed {
-                        threshold,
-                        column: feature.checked_mul(LANES as u32)?,
-                        true_child: position[true_child as usize],
-                        false_child: position[false_child as usize],
-                    },
+                        nan_true,
+                    } => {
+                        if (feature as usize) >= columns || (nan_true && threshold.is_nan()) {
+                            return None;
+                        }
+                        forest.nan_copy |= nan_true;
+                        let copy = if nan_true { columns as u32 } else { 0 };
+                        Packed {
+                            threshold,
+                            column: (copy + feature) * LANES as u32,
+                            true_child: position[true_child as usize],
+                            false_child: position[false_child as usize],
+                        }
+                    }
                 });
             }
             // Padding, never reached: leaves at position 0's origin.
@@ -188,9 +213,17 @@ impl LaneForest {
     fn walk(&self, data: &[f32], width: usize, mut hit: impl FnMut(usize, u32, &Packed)) {
         let rows = data.len() / width.max(1);
         let mut scratch = Vec::new();
+        let mut rest = Vec::new();
+        let stride = self.stride();
         for start in (0..rows).step_by(BLOCK) {
             let end = (start + BLOCK).min(rows);
             let groups = self.fill(&mut scratch, data, width, start..end);
+            // The rows past the last whole group, each as the one-row walk reads it.
+            let first = start + groups * LANES;
+            rest.clear();
+            for r in first..end {
+                self.push_row(&mut rest, &data[r * width..(r + 1) * width]);
+            }
             for tree in &self.trees {
                 let (nodes, mask) = self.tree(tree);
                 let origin = &self.origin[tree.start..tree.start + mask + 1];
@@ -204,9 +237,9 @@ impl LaneForest {
                         );
                     }
                 }
-                for r in start + groups * LANES..end {
-                    let leaf = leaf(nodes, &data[r * width..(r + 1) * width]);
-                    hit(r, origin[leaf], &nodes[leaf]);
+                for k in 0..end - first {
+                    let leaf = leaf(nodes, &rest[k * stride..(k + 1) * stride]);
+                    hit(first + k, origin[leaf], &nodes[leaf]);
                 }
             }
         }
@@ -220,9 +253,28 @@ impl LaneForest {
         (&self.nodes[tree.start..tree.start + size], size - 1)
     }
 
+    /// Columns per row as the walk reads them: the features, then (when a branch needs it)
+    /// their NaN-as-−∞ copy.
+    fn stride(&self) -> usize {
+        if self.nan_copy {
+            2 * self.columns
+        } else {
+            self.columns
+        }
+    }
+
+    /// Appends one row as the one-row walk reads it: its first [`LaneForest::stride`] columns.
+    fn push_row(&self, out: &mut Vec<f32>, row: &[f32]) {
+        let row = &row[..self.columns];
+        out.extend_from_slice(row);
+        if self.nan_copy {
+            out.extend(row.iter().map(|&x| nan_low(x)));
+        }
+    }
+
     /// Copies the whole groups of [`LANES`] rows of `rows` into `scratch` (one array per
-    /// group, `[column * LANES + lane]`); returns how many groups it filled. The rows past
-    /// the last whole group are left to the one-row walk.
+    /// group, `[column * LANES + lane]`, both copies of the columns); returns how many groups
+    /// it filled. The rows past the last whole group are left to the one-row walk.
     fn fill(
         &self,
         scratch: &mut Vec<Box<[f32; SCRATCH]>>,
@@ -232,9 +284,12 @@ impl LaneForest {
     ) -> usize {
         let groups = rows.len() / LANES;
         while scratch.len() < groups {
-            scratch.push(Box::new([0.0; SCRATCH]));
+            // Built on the heap: 32 KiB would be a big stack frame in wasm.
+            let zeros = vec![0.0; SCRATCH].into_boxed_slice();
+            scratch.push(zeros.try_into().expect("a slice of SCRATCH values"));
         }
-        let columns = self.columns.min(width);
+        let columns = self.columns;
+        debug_assert!(width >= columns, "callers check the row width");
         for (g, group) in scratch[..groups].iter_mut().enumerate() {
             let first = rows.start + g * LANES;
             for k in 0..LANES {
@@ -242,13 +297,29 @@ impl LaneForest {
                 for (c, &x) in row.iter().enumerate() {
                     group[c * LANES + k] = x;
                 }
+                if self.nan_copy {
+                    for (c, &x) in row.iter().enumerate() {
+                        group[(columns + c) * LANES + k] = nan_low(x);
+                    }
+                }
             }
         }
         groups
     }
 }
 
-/// The position of the leaf one row reaches in a tree.
+/// A value of the NaN-as-−∞ copy.
+#[inline]
+fn nan_low(x: f32) -> f32 {
+    if x.is_nan() {
+        f32::NEG_INFINITY
+    } else {
+        x
+    }
+}
+
+/// The position of the leaf one row reaches in a tree; `row` as
+/// [`LaneForest::push_row`] lays it out.
 fn leaf(nodes: &[Packed], row: &[f32]) -> usize {
     let mut at = 0;
     loop {
@@ -318,7 +389,8 @@ mod tests {
 
     /// `trees` random trees of uneven depth (at most `max_depth`) reading features below
     /// `columns`, in converter order (preorder, true child first); returns the nodes, the
-    /// roots and the heights.
+    /// roots and the heights. With an odd seed about half the branches send NaN to their true
+    /// child; with an even one none does (the walk then keeps one copy of the columns).
     fn forest(
         trees: usize,
         max_depth: u32,
@@ -335,7 +407,12 @@ mod tests {
             }
             nodes.push(Node::Leaf { value: 0.0 }); // replaced below
             let feature = rand(state, columns) as u32;
-            let threshold = rand(state, 200) as f32 / 10.0 - 10.0;
+            let threshold = match rand(state, 30) {
+                0 => f32::INFINITY,
+                1 => f32::NEG_INFINITY,
+                v => (v * 7) as f32 / 10.0 - 10.0,
+            };
+            let nan_true = rand(state, 2) == 0;
             let (t, ht) = grow(nodes, depth - 1, columns, state);
             let (f, hf) = grow(nodes, depth - 1, columns, state);
             nodes[at as usize] = Node::Leq {
@@ -343,6 +420,7 @@ mod tests {
                 threshold,
                 true_child: t,
                 false_child: f,
+                nan_true,
             };
             (at, 1 + ht.max(hf))
         }
@@ -353,10 +431,18 @@ mod tests {
             roots.push(root);
             heights.push(h);
         }
+        if seed.is_multiple_of(2) {
+            for node in &mut nodes {
+                if let Node::Leq { nan_true, .. } = node {
+                    *nan_true = false;
+                }
+            }
+        }
         (nodes, roots, heights)
     }
 
-    /// The plain walk: per row, per tree, the leaf reached, as `x <= t` defines it.
+    /// The plain walk: per row, per tree, the leaf reached, as `x <= t` and the NaN side
+    /// define it.
     fn reference(nodes: &[Node], roots: &[u32], data: &[f32], width: usize) -> Vec<Vec<usize>> {
         data.chunks(width)
             .map(|row| {
@@ -369,9 +455,11 @@ mod tests {
                             threshold,
                             true_child,
                             false_child,
+                            nan_true,
                         } = nodes[i]
                         {
-                            let go_true = row[feature as usize] <= threshold;
+                            let x = row[feature as usize];
+                            let go_true = if x.is_nan() { nan_true } else { x <= threshold };
                             i = if go_true { true_child } else { false_child } as usize;
                         }
                         i
@@ -384,11 +472,11 @@ mod tests {
     fn rows(n: usize, width: usize, seed: u64) -> Vec<f32> {
         let mut state = seed;
         (0..n * width)
-            .map(|_| match rand(&mut state, 40) {
-                0 => f32::NAN,
-                1 => f32::INFINITY,
-                2 => f32::NEG_INFINITY,
-                v => v as f32 / 2.0 - 10.0,
+            .map(|_| match rand(&mut state, 100) {
+                0..20 => f32::NAN,
+                20..23 => f32::INFINITY,
+                23..26 => f32::NEG_INFINITY,
+                v => v as f32 / 4.0 - 15.0,
             })
             .collect()
     }
@@ -425,8 +513,12 @@ mod tests {
 
     #[test]
     fn lanes_reach_the_leaves_the_plain_walk_reaches() {
-        let (nodes, roots, heights) = forest(7, 9, 5, 1);
-        check(&nodes, &roots, &heights, 5);
+        for seed in 0..40 {
+            let depth = 1 + (seed % 11) as u32;
+            let width = 1 + (seed * 7 % 23) as usize;
+            let (nodes, roots, heights) = forest(1 + seed as usize % 9, depth, width as u64, seed);
+            check(&nodes, &roots, &heights, width);
+        }
     }
 
     #[test]
@@ -454,11 +546,33 @@ mod tests {
             threshold: 0.5,
             true_child: t,
             false_child: f,
+            nan_true: false,
         };
         // Node 3 is the false child of both 0 and 1.
         let nodes = [branch(1, 3), branch(2, 3), leaf, leaf];
         assert!(LaneForest::build(&nodes, &[0], &[2], 1).is_none());
         let tree = [branch(1, 4), branch(2, 3), leaf, leaf, leaf];
         assert!(LaneForest::build(&tree, &[0], &[2], 1).is_some());
+    }
+
+    #[test]
+    fn a_nan_threshold_sending_nan_true_is_left_to_the_general_walk() {
+        let leaf = Node::Leaf { value: 1.0 };
+        let branch = |threshold: f32, nan_true| Node::Leq {
+            feature: 0,
+            threshold,
+            true_child: 1,
+            false_child: 2,
+            nan_true,
+        };
+        for (threshold, nan_true, taken) in [
+            (f32::NAN, true, false),
+            (f32::NAN, false, true),
+            (0.5, true, true),
+        ] {
+            let tree = [branch(threshold, nan_true), leaf, leaf];
+            let built = LaneForest::build(&tree, &[0], &[1], 1);
+            assert_eq!(built.is_some(), taken, "{threshold} {nan_true}");
+        }
     }
 }
