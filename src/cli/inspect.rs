@@ -138,6 +138,20 @@ fn render(b: &Bundle, digest: &str, size: usize, signer: Option<&str>) -> String
             let _ = writeln!(s, "  {:<24} {:<8} {d}", "", "");
         }
     }
+    if let Some(mig) = &m.migration {
+        // What old callers may still send: the contract `predict` applies before validating.
+        let _ = writeln!(
+            s,
+            "\nMigration (inputs of {}.x are accepted and migrated)",
+            mig.from_major
+        );
+        for (name, f) in &mig.features {
+            let _ = writeln!(s, "  {name:<24} {}", f.describe());
+        }
+        for name in &mig.removed {
+            let _ = writeln!(s, "  {name:<24} removed: accepted and ignored");
+        }
+    }
     let o = &m.outputs;
     let _ = writeln!(s, "\nOutputs: {:?}", o.task);
     if let Some(names) = &o.class_names {

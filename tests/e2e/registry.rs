@@ -568,6 +568,14 @@ fn a_migration_covers_a_renamed_feature_in_diff_promote_and_predict() {
     let covered = renamed_iris(d, "1.1.0", true);
     let uncovered = renamed_iris(d, "1.2.0", false);
 
+    let run = cli(["inspect", s(&covered)]);
+    let out = run.ok();
+    assert!(
+        out.contains("\nMigration (inputs of 1.x are accepted and migrated)\n  petal_len                from petal_length\n"),
+        "{out}"
+    );
+    assert!(!cli(["inspect", s(&v1)]).ok().contains("Migration"));
+
     let run = cli(["diff", s(&v1), s(&covered)]);
     let out = run.ok();
     assert!(out.contains("covered  inputs.petal_length: feature removed (callers sending it are refused) — migration: becomes petal_len (from petal_length)"), "{out}");
