@@ -579,6 +579,8 @@ export interface PredictionRecord {
   /** Whether the row is an outlier, and its score (outlier detection). */
   outlier?: boolean;
   score?: number;
+  /** Present when the input was sent in the previous major version's shape and migrated. */
+  migrated?: { from_major: number };
 }
 
 /** What kind of schema problem an {@link Issue} is. */

@@ -440,7 +440,7 @@ class BaseModel {
       for (const p of list) {
         let best = -Infinity;
         if (p.probabilities) for (const k in p.probabilities) if (p.probabilities[k] > best) best = p.probabilities[k];
-        hook(auditRecord(stamp, timestamp, p.label, best, p.value, p.cluster, p.outlier, p.score));
+        hook(auditRecord(stamp, timestamp, p.label, best, p.value, p.cluster, p.outlier, p.score, p.migrated));
       }
     }
     return parsed;
@@ -545,7 +545,8 @@ function batchResult(cols, info, stamp, hook) {
       if (cols.probabilities) for (let c = 0; c < k; c++) if (cols.probabilities[r * k + c] > best) best = cols.probabilities[r * k + c];
       const value = cols.values && !valueNames ? cols.values[r] : undefined;
       const outlier = cols.outliers ? cols.outliers[r] === 1 : undefined;
-      hook(auditRecord(stamp, timestamp, labels?.[r], best, value, cols.clusters?.[r], outlier, cols.scores?.[r]));
+      const wasMigrated = migrated && migrated.rows[r] === 1 ? { from_major: migrated.from_major } : undefined;
+      hook(auditRecord(stamp, timestamp, labels?.[r], best, value, cols.clusters?.[r], outlier, cols.scores?.[r], wasMigrated));
     }
   }
   return Object.freeze(result);
@@ -555,7 +556,7 @@ function batchResult(cols, info, stamp, hook) {
  * One audit record for `onPrediction`: parts a prediction lacks left out (no confidence
  * without probabilities; a cluster, outlier flag and score only for those tasks).
  */
-function auditRecord(stamp, timestamp, label, confidence, value, cluster, outlier, score) {
+function auditRecord(stamp, timestamp, label, confidence, value, cluster, outlier, score, migrated) {
   const record = { model: stamp.name, version: stamp.version, digest: stamp.digest, verified: stamp.verified, timestamp };
   if (label !== undefined) record.label = label;
   if (confidence !== -Infinity) record.confidence = confidence;
@@ -563,6 +564,7 @@ function auditRecord(stamp, timestamp, label, confidence, value, cluster, outlie
   if (cluster !== undefined) record.cluster = cluster;
   if (outlier !== undefined) record.outlier = outlier;
   if (score !== undefined) record.score = score;
+  if (migrated !== undefined) record.migrated = { from_major: migrated.from_major };
   return record;
 }
 

@@ -293,6 +293,12 @@ describe("loading by channel from a registry (the packed tarball in Node)", () =
         assert.match(e.issues[0].expected, /^8 values \\(2 rows × 4 features\\) in this version's feature order \\(sepal_length, sepal_width, petal_len, petal_width\\): typed data cannot be migrated from 1\\.x inputs; send records or columns/);
       }
       assert.equal((await model.predict(now)).label, "setosa"); // still works
+      // The audit hook's records say so too, from predict and predictBatch.
+      const records = [];
+      const audited = await loadModel(readFileSync(out), { publicKey, onPrediction: (r) => records.push(r) });
+      await audited.predict([old, now]);
+      await audited.predictBatch([now, old]);
+      assert.deepEqual(records.map((r) => r.migrated), [{ from_major: 1 }, undefined, undefined, { from_major: 1 }]);
       // The migration is in the model's info.
       assert.deepEqual(model.info.migration, { ...meta.migration, removed: [] });
       // A bundle without a migration never marks a result.
