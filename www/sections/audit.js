@@ -68,7 +68,12 @@ export class AuditLog {
               h("td", {}, r.version),
               h("td", {}, h("code", { class: "digest", title: r.digest }, `${r.digest.slice(0, 19)}…`)),
               h("td", { "data-verified": String(r.verified === true) }, r.verified === true ? "yes" : h("strong", { class: "unverified-mark" }, "NO — untrusted")),
-              h("td", {}, r.label !== undefined ? r.label : summary(r)),
+              h(
+                "td",
+                r.migrated ? { "data-migrated": String(r.migrated.from_major) } : {},
+                r.label !== undefined ? r.label : summary(r),
+                r.migrated ? ` (migrated from ${r.migrated.from_major}.x inputs)` : "",
+              ),
               h("td", {}, r.confidence !== undefined ? percent(r.confidence) : "—"),
             ),
           ),

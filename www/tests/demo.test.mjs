@@ -261,6 +261,9 @@ describe("the demo page", () => {
     );
     assert.match(await page.textContent("#result .stamp"), /by iris 2\.0\.0/);
     await page.screenshot({ path: join(artifacts, "registry-migration.png"), fullPage: false });
+    // The audit log says which prediction was migrated.
+    assert.equal(await page.locator("#audit-table td[data-migrated='1']").count(), 1);
+    assert.match(await page.textContent("#audit-table td[data-migrated='1']"), /^virginica \(migrated from 1\.x inputs\)$/);
     // A 1.x CSV (the iris hold-out, centimetres, the old column names) in the batch: every row
     // predicted, and the page says they were migrated.
     await page.fill("#csv-text", readFileSync(join(www, "examples/iris-holdout.csv"), "utf8"));
