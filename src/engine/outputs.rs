@@ -489,43 +489,66 @@ fn floats(t: &TValue) -> Option<Vec<f64>> {
 
 /// Maps the graph's raw labels (strings or integers) to class indices.
 fn label_indices(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<u32>, EngineError> {
-    let raw: Vec<Json> = if let Ok(s) = super::elements::<String>(t) {
-        s.into_iter().map(Json::from).collect()
-    } else if let Some(s) = super::integers(t) {
-        s.into_iter().map(Json::from).collect()
-    } else {
-        return Err(bad(
-            &outputs.label,
-            format!(
-                "has type {:?}; expected strings or integers",
-                t.datum_type()
-            ),
-        ));
+    // Borrowed, not copied: a batch's labels are a few strings or numbers repeated, and
+    // cloning each into JSON cost more than the linear model that made them.
+    let strings = t.to_plain_array_view::<String>().ok();
+    let integers = match strings {
+        Some(_) => None,
+        None => Some(super::integers(t).ok_or_else(|| {
+            bad(
+                &outputs.label,
+                format!(
+                    "has type {:?}; expected strings or integers",
+                    t.datum_type()
+                ),
+            )
+        })?),
     };
-    if raw.len() != rows {
+    let count = strings.as_ref().map_or(0, |s| s.len()) + integers.as_ref().map_or(0, Vec::len);
+    if count != rows {
         return Err(bad(
             &outputs.label,
             format!("has shape {:?}, expected one label per row", t.shape()),
         ));
     }
     let names = outputs.class_names.as_deref().unwrap_or_default();
-    raw.iter()
-        .map(|l| {
-            let index = match &outputs.class_labels {
-                Some(labels) => labels.iter().position(|c| c == l),
-                None => names.iter().position(|n| Some(n.as_str()) == l.as_str()),
-            };
-            index
-                .filter(|&i| i < names.len())
-                .map(|i| i as u32)
-                .ok_or_else(|| {
-                    bad(
-                        &outputs.label,
-                        format!("produced label {l} which is not one of the manifest's classes"),
-                    )
-                })
-        })
-        .collect()
+    let index = |position: Option<usize>, label: &dyn Fn() -> Json| {
+        position
+            .filter(|&i| i < names.len())
+            .map(|i| i as u32)
+            .ok_or_else(|| {
+                bad(
+                    &outputs.label,
+                    format!(
+                        "produced label {} which is not one of the manifest's classes",
+                        label()
+                    ),
+                )
+            })
+    };
+    let labels = outputs.class_labels.as_deref();
+    match (strings, integers) {
+        (Some(s), _) => s
+            .iter()
+            .map(|l| {
+                let at = match labels {
+                    Some(labels) => labels.iter().position(|c| c.as_str() == Some(l.as_str())),
+                    None => names.iter().position(|n| n == l),
+                };
+                index(at, &|| Json::from(l.as_str()))
+            })
+            .collect(),
+        (None, Some(ints)) => ints
+            .iter()
+            .map(|&l| {
+                // Integer labels match only `class_labels` (class names are strings).
+                let at =
+                    labels.and_then(|labels| labels.iter().position(|c| c.as_i64() == Some(l)));
+                index(at, &|| Json::from(l))
+            })
+            .collect(),
+        (None, None) => Ok(Vec::new()),
+    }
 }
 
 #[cfg(test)]
@@ -584,6 +607,48 @@ mod tests {
         let bad_shape = [tensor(&[1, 2], vec![0.5f32, 0.5])];
         let e = columns(&outputs, &[Role::Probabilities], &bad_shape, 1).unwrap_err();
         assert!(e.to_string().contains("expected [1, 3]"), "{e}");
+    }
+
+    #[test]
+    fn string_labels_match_class_names_or_string_class_labels_and_name_a_stranger() {
+        let strings = |v: &[&str]| {
+            let v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+            tract_ndarray::Array1::from(v).into_tensor().into_tvalue()
+        };
+        let by_name = Outputs {
+            class_labels: None,
+            ..classifier(Some("l"))
+        };
+        let c = columns(
+            &by_name,
+            &[Role::Label],
+            &[strings(&["maybe", "no", "maybe"])],
+            3,
+        );
+        assert_eq!(c.unwrap().labels, Some(vec![2, 0, 2]));
+        let by_label = Outputs {
+            class_labels: Some(vec![Json::from("n"), Json::from("y"), Json::from("m")]),
+            ..classifier(Some("l"))
+        };
+        let c = columns(&by_label, &[Role::Label], &[strings(&["y", "m"])], 2);
+        assert_eq!(c.unwrap().labels, Some(vec![1, 2]));
+        let e = columns(&by_label, &[Role::Label], &[strings(&["yes"])], 1).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(r#"produced label "yes" which is not one of the manifest's classes"#),
+            "{e}"
+        );
+        // Integer labels match class_labels only; without them no class is an integer.
+        let e = columns(&by_name, &[Role::Label], &[tensor(&[1], vec![1i64])], 1).unwrap_err();
+        assert!(e.to_string().contains("produced label 1 which"), "{e}");
+        let e = columns(&by_name, &[Role::Label], &[strings(&["no"])], 2).unwrap_err();
+        assert!(e.to_string().contains("expected one label per row"), "{e}");
+        let floats = [tensor(&[1], vec![1.0f32])];
+        let e = columns(&by_name, &[Role::Label], &floats, 1).unwrap_err();
+        assert!(
+            e.to_string().contains("expected strings or integers"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -66,12 +66,14 @@ impl ClassLabels {
             ClassLabels::Ints(v) => {
                 tensor1(&indices.iter().map(|i| v[pick(i)]).collect::<Vec<_>>())
             }
-            ClassLabels::Strings(v) => tensor1(
-                &indices
+            // Moved into the tensor, not copied again (a batch's worth of strings).
+            ClassLabels::Strings(v) => tract_ndarray::Array1::from(
+                indices
                     .iter()
                     .map(|i| v[pick(i)].clone())
                     .collect::<Vec<_>>(),
-            ),
+            )
+            .into_tensor(),
         })
     }
 }
