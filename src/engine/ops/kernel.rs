@@ -188,13 +188,26 @@ impl<K: Kernel> Expansion for KernelOp<K> {
         model: &mut TypedModel,
         inputs: &[OutletId],
     ) -> TractResult<TVec<OutletId>> {
-        for (ix, input) in inputs.iter().enumerate() {
-            if ix == 0 && model.outlet_fact(*input)?.rank() < 1 {
-                bail!("{} input {ix} must have a batch dimension", self.0.name());
-            }
-        }
-        model.wire_node(prefix, self.clone(), inputs)
+        wire_boxed(self.0.name(), prefix, model, inputs, Box::new(self.clone()))
     }
+}
+
+// The generic methods only gather what the kernel says and hand it to these, so tract's
+// plumbing is compiled once rather than once per kernel type (measured in the wasm build:
+// the per-kernel copies of `wire` and `output_facts` were ~90 KiB; see bench/README.md).
+fn wire_boxed(
+    name: &str,
+    prefix: &str,
+    model: &mut TypedModel,
+    inputs: &[OutletId],
+    op: Box<dyn TypedOp>,
+) -> TractResult<TVec<OutletId>> {
+    if let Some(first) = inputs.first() {
+        if model.outlet_fact(*first)?.rank() < 1 {
+            bail!("{name} input 0 must have a batch dimension");
+        }
+    }
+    model.wire_node(prefix, op, inputs)
 }
 
 impl<K: Kernel> Op for KernelOp<K> {
@@ -225,48 +238,66 @@ impl<K: Kernel> EvalOp for KernelOp<K> {
 impl<K: Kernel> TypedOp for KernelOp<K> {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
         let first = inputs.first().context("missing input")?;
-        let batch = first.shape[0].clone();
-        let trailing = concrete_trailing(first);
-        self.0
-            .outputs(trailing.as_deref())?
-            .into_iter()
-            .enumerate()
-            .map(|(ix, spec)| {
-                let shape: TVec<TDim> = match spec.shape {
-                    OutShape::Custom => self.0.custom_shape(ix, &first.shape)?,
-                    OutShape::Rows => std::iter::once(batch.clone())
-                        .chain(spec.trailing.iter().map(|d| d.to_dim()))
-                        .collect(),
-                    OutShape::SameAsInput => first.shape.iter().cloned().collect(),
-                    OutShape::AppendAxis(size) => first
-                        .shape
-                        .iter()
-                        .cloned()
-                        .chain(std::iter::once(size.to_dim()))
-                        .collect(),
-                    OutShape::LastAxisFromIndices => {
-                        let count: TDim = inputs
-                            .get(1)
-                            .map(|f| f.shape.iter().product())
-                            .unwrap_or_else(|| 1.to_dim());
-                        let mut shape: TVec<TDim> = first.shape.iter().cloned().collect();
-                        if let Some(last) = shape.last_mut() {
-                            *last = count;
-                        }
-                        shape
-                    }
-                };
-                let dtype = match (self.0.output_dtype_from_input(), first.datum_type) {
-                    (true, DatumType::TDim) => i64::datum_type(),
-                    (true, dt) => dt,
-                    (false, _) => spec.dtype,
-                };
-                Ok(dtype.fact(shape))
-            })
-            .collect()
+        let specs = self.0.outputs(concrete_trailing(first).as_deref())?;
+        output_facts_of(
+            inputs,
+            specs,
+            self.0.output_dtype_from_input(),
+            &|ix, shape| self.0.custom_shape(ix, shape),
+        )
     }
 
     as_op!();
+}
+
+/// [`Kernel::custom_shape`] of one kernel, as a trait object.
+type CustomShape<'a> = dyn Fn(usize, &[TDim]) -> TractResult<TVec<TDim>> + 'a;
+
+/// The facts of a kernel's outputs, from its specs (see [`TypedOp::output_facts`]).
+fn output_facts_of(
+    inputs: &[&TypedFact],
+    specs: TVec<OutputSpec>,
+    dtype_from_input: bool,
+    custom_shape: &CustomShape,
+) -> TractResult<TVec<TypedFact>> {
+    let first = inputs.first().context("missing input")?;
+    let batch = first.shape[0].clone();
+    specs
+        .into_iter()
+        .enumerate()
+        .map(|(ix, spec)| {
+            let shape: TVec<TDim> = match spec.shape {
+                OutShape::Custom => custom_shape(ix, &first.shape)?,
+                OutShape::Rows => std::iter::once(batch.clone())
+                    .chain(spec.trailing.iter().map(|d| d.to_dim()))
+                    .collect(),
+                OutShape::SameAsInput => first.shape.iter().cloned().collect(),
+                OutShape::AppendAxis(size) => first
+                    .shape
+                    .iter()
+                    .cloned()
+                    .chain(std::iter::once(size.to_dim()))
+                    .collect(),
+                OutShape::LastAxisFromIndices => {
+                    let count: TDim = inputs
+                        .get(1)
+                        .map(|f| f.shape.iter().product())
+                        .unwrap_or_else(|| 1.to_dim());
+                    let mut shape: TVec<TDim> = first.shape.iter().cloned().collect();
+                    if let Some(last) = shape.last_mut() {
+                        *last = count;
+                    }
+                    shape
+                }
+            };
+            let dtype = match (dtype_from_input, first.datum_type) {
+                (true, DatumType::TDim) => i64::datum_type(),
+                (true, dt) => dt,
+                (false, _) => spec.dtype,
+            };
+            Ok(dtype.fact(shape))
+        })
+        .collect()
 }
 
 /// Every element of a numeric tensor as f32, in row-major order.
