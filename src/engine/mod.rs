@@ -110,7 +110,8 @@ impl Engine {
         let (names, selected) = outputs::select(&manifest.outputs, &graph_io::outputs(&proto))?;
         model.select_outputs_by_name(&names).map_err(prepare)?;
         let plan = model
-            .into_optimized()
+            .into_typed()
+            .and_then(ops::dense::optimized)
             .and_then(|m| m.into_runnable())
             .map_err(prepare)?;
         // Each output's width as the optimised graph knows it (`None` when symbolic).

@@ -1,0 +1,87 @@
+use super::*;
+
+/// A deterministic pseudo-random float in [-1, 1).
+fn rand(state: &mut u64) -> f32 {
+    *state = state
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    ((*state >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+}
+
+/// The plain triple loop, in f64.
+fn reference(w: &[f32], b: Option<&[f32]>, k: usize, n: usize, relu: bool, x: &[f32]) -> Vec<f32> {
+    let rows = x.len().checked_div(k).unwrap_or(0);
+    let mut y = vec![0.0; rows * n];
+    for r in 0..rows {
+        for c in 0..n {
+            let mut s = b.map_or(0.0, |b| f64::from(b[c]));
+            for i in 0..k {
+                s += f64::from(x[r * k + i]) * f64::from(w[i * n + c]);
+            }
+            y[r * n + c] = if relu { s.max(0.0) as f32 } else { s as f32 };
+        }
+    }
+    y
+}
+
+fn check(rows: usize, k: usize, n: usize, bias: bool, relu: bool, state: &mut u64) {
+    let w: Vec<f32> = (0..k * n).map(|_| rand(state)).collect();
+    let b: Vec<f32> = (0..n).map(|_| rand(state)).collect();
+    let x: Vec<f32> = (0..rows * k).map(|_| rand(state)).collect();
+    let b = bias.then_some(b.as_slice());
+    let packed = Packed::new(&w, b, k, n, relu);
+    let mut y = vec![f32::NAN; rows * n];
+    packed.run(&x, &mut y);
+    let want = reference(&w, b, k, n, relu, &x);
+    for (i, (got, want)) in y.iter().zip(&want).enumerate() {
+        // Sums of k products of values in [-1, 1]: f32 rounding stays far below 1e-5·k.
+        assert!(
+            (got - want).abs() <= 1e-5 * (k as f32 + 1.0),
+            "{rows}×{k}·{k}×{n} (bias {bias}, relu {relu}): y[{i}] = {got}, want {want}"
+        );
+    }
+}
+
+#[test]
+fn matches_the_plain_product_on_odd_shapes_and_tails() {
+    let mut state = 7;
+    // Rows around the 4-row tile, columns around the 8-column panel, k from 1.
+    for rows in [1, 2, 3, 4, 5, 7, 8, 9, 13] {
+        for n in [1, 3, 7, 8, 9, 15, 16, 17, 24] {
+            for k in [1, 2, 5, 8, 33] {
+                check(rows, k, n, true, true, &mut state);
+            }
+        }
+    }
+}
+
+#[test]
+fn bias_and_relu_are_optional() {
+    let mut state = 11;
+    for (bias, relu) in [(false, false), (true, false), (false, true), (true, true)] {
+        check(6, 19, 10, bias, relu, &mut state);
+    }
+}
+
+#[test]
+fn relu_clamps_negative_sums_to_zero() {
+    // One row, k = 1: y = x·w + b exactly.
+    let packed = Packed::new(&[1.0, -1.0, 2.0], Some(&[0.5, 0.0, -3.0]), 1, 3, true);
+    let mut y = [f32::NAN; 3];
+    packed.run(&[1.0], &mut y);
+    assert_eq!(y, [1.5, 0.0, 0.0]);
+}
+
+#[test]
+fn the_shapes_of_the_benchmark_layers() {
+    let mut state = 3;
+    check(37, 64, 256, true, true, &mut state);
+    check(5, 256, 10, true, false, &mut state);
+}
+
+#[test]
+fn an_empty_batch_writes_nothing() {
+    let packed = Packed::new(&[1.0; 6], None, 2, 3, false);
+    let mut y: [f32; 0] = [];
+    packed.run(&[], &mut y);
+}
