@@ -91,6 +91,7 @@ fn main() -> TractResult<()> {
         };
         let sealed = SealedModel::load(&bundle, &options)?;
         let mut whole = Vec::new();
+        let mut typed = Vec::new();
         for batch in [1usize, 1000] {
             let b = Batch {
                 rows: batch,
@@ -111,10 +112,20 @@ fn main() -> TractResult<()> {
                 sealed.predict_batch(&b)?;
             }
             whole.push(t.elapsed().as_secs_f64() * 1e6 / RUNS as f64);
+            // The typed path (npm `predictBatch`): columns, no object per row.
+            let t = Instant::now();
+            for _ in 0..RUNS {
+                sealed.predict_columns(&b)?;
+            }
+            typed.push(t.elapsed().as_secs_f64() * 1e6 / RUNS as f64);
         }
         println!(
             "| **`predict_batch` of the bundle, whole** | | **{:.1}** | | **{:.0}** | |",
             whole[0], whole[1]
+        );
+        println!(
+            "| **`predict_columns` of the bundle, whole** | | **{:.1}** | | **{:.0}** | |",
+            typed[0], typed[1]
         );
     }
     Ok(())
