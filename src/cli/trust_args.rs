@@ -75,32 +75,32 @@ fn load_channel(
     min_sequence: Option<u64>,
     mut options: LoadOptions,
 ) -> Result<SealedModel> {
-    {
-        let Some(key) = options.public_key else {
-            bail!("--channel needs --public-key: the registry's index must verify before a channel can be trusted");
-        };
-        let folder = ModelFolder::at(folder);
-        let index = folder
-            .read_index(&key)
-            .with_context(|| format!("cannot use the registry folder {}", folder.path.display()))?;
-        registry::check_not_replayed(min_sequence, &index.index)?;
-        let entry = index.index.resolve(channel)?.clone();
-        let path = folder.file(&entry.file);
-        let bytes =
-            store::read_capped(&path, options.limits.max_bundle_bytes).map_err(|detail| {
-                RegistryError::BundleMissing {
-                    file: entry.file.clone(),
-                    detail,
-                }
-            })?;
-        registry::check_bundle(&entry, &bytes)?;
-        options.integrity = Some(entry.integrity.clone());
-        let model = SealedModel::load(&bytes, &options)
-            .with_context(|| format!("cannot load {}", path.display()))?;
-        eprintln!(
-            "{} {channel} → {} ({}, index sequence {})",
-            index.index.name, entry.version, entry.integrity, index.index.sequence
-        );
-        Ok(model)
-    }
+    let Some(key) = options.public_key else {
+        bail!("--channel needs --public-key: the registry's index must verify before a channel can be trusted");
+    };
+    // Each refusal names its check, as verify-registry and the npm package do.
+    let named = |e: RegistryError| anyhow::anyhow!("check {} failed: {e}", e.check());
+    let folder = ModelFolder::at(folder);
+    let index = folder
+        .read_index(&key)
+        .map_err(named)
+        .with_context(|| format!("cannot use the registry folder {}", folder.path.display()))?;
+    registry::check_not_replayed(min_sequence, &index.index).map_err(named)?;
+    let entry = index.index.resolve(channel).map_err(named)?.clone();
+    let path = folder.file(&entry.file);
+    let bytes = store::read_capped(&path, options.limits.max_bundle_bytes).map_err(|detail| {
+        named(RegistryError::BundleMissing {
+            file: entry.file.clone(),
+            detail,
+        })
+    })?;
+    registry::check_bundle(&entry, &bytes).map_err(named)?;
+    options.integrity = Some(entry.integrity.clone());
+    let model = SealedModel::load(&bytes, &options)
+        .with_context(|| format!("cannot load {}", path.display()))?;
+    eprintln!(
+        "{} {channel} → {} ({}, index sequence {})",
+        index.index.name, entry.version, entry.integrity, index.index.sequence
+    );
+    Ok(model)
 }

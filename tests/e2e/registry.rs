@@ -265,7 +265,8 @@ fn a_tampered_index_is_refused() {
     verify_registry(&reg).fails_with(
         "iris: check registry.index failed: index.json signature check failed: signature does not verify with the given public key",
     );
-    predict_channel(&reg.join("iris"), "prod").fails_with("index.json signature check failed");
+    predict_channel(&reg.join("iris"), "prod")
+        .fails_with("check registry.index failed: index.json signature check failed");
     publish(&iris(dir.path(), "1.3.0", "0.1", None, &demo_key()), &reg)
         .fails_with("the registry does not verify with this key (registry.index)");
 }
@@ -319,7 +320,7 @@ fn a_replayed_older_index_is_refused() {
         "--input",
         s(&repo("models/iris/train.csv")),
     ])
-    .fails_with("index.json has sequence 4, older than sequence 5 already seen: a replayed older index is refused");
+    .fails_with("check registry.replay failed: index.json has sequence 4, older than sequence 5 already seen: a replayed older index is refused");
 }
 
 #[test]
@@ -355,7 +356,7 @@ fn a_bundle_swapped_on_the_server_is_refused() {
         "iris: check registry.digest failed: 1.0.0.sonnx does not match the signed index",
     );
     predict_channel(&reg.join("iris"), "prod")
-        .fails_with("1.0.0.sonnx does not match the signed index");
+        .fails_with("check registry.digest failed: 1.0.0.sonnx does not match the signed index");
     promote(&reg, "1.0.0", "dev", &[])
         .fails_with("gate signature: 1.0.0.sonnx does not match the signed index");
 }
@@ -368,8 +369,9 @@ fn a_channel_pointing_at_a_missing_version_is_refused() {
     verify_registry(&reg).fails_with(
         "iris: check registry.missing failed: 1.0.0.sonnx is listed in the signed index but missing",
     );
-    predict_channel(&reg.join("iris"), "prod")
-        .fails_with("1.0.0.sonnx is listed in the signed index but missing");
+    predict_channel(&reg.join("iris"), "prod").fails_with(
+        "check registry.missing failed: 1.0.0.sonnx is listed in the signed index but missing",
+    );
     // A signed index whose channel names a version it does not list (only a key holder can
     // write one, so it is built with the library and the demo key).
     let dir = tempdir();
@@ -393,7 +395,8 @@ fn a_channel_pointing_at_a_missing_version_is_refused() {
     )
     .unwrap();
     verify_registry(&reg).fails_with("iris: check registry.channel failed: channel prod points at version 3.0.0, which the index does not list");
-    predict_channel(&reg.join("iris"), "prod").fails_with("channel prod points at version 3.0.0");
+    predict_channel(&reg.join("iris"), "prod")
+        .fails_with("check registry.channel failed: channel prod points at version 3.0.0");
     predict_channel(&reg.join("iris"), "staging")
         .fails_with("channel prod points at version 3.0.0");
 }
