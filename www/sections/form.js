@@ -3,7 +3,12 @@
 // fields they name, so the messages are exactly the package's SchemaError ones.
 
 import { h, ms, num, percent, replace } from "../lib/dom.js";
-import { fromText, toText } from "../lib/values.js";
+import { fromText } from "../lib/package.js";
+
+/** The text a value is shown as in a form field (blank for missing). */
+function toText(v) {
+  return v === null || v === undefined ? "" : String(v);
+}
 
 /**
  * A bundle's migration in words: `petal_length → petal_length_mm × 10`, `season = "unknown"
