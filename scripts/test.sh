@@ -30,6 +30,10 @@ echo "== Python package: wheel in a fresh venv, its tests, the quick-start noteb
 bash scripts/test-python.sh
 echo "== npm package: build, then consumer tests of the packed tarball"
 bash scripts/build-wasm.sh
+# The JS boundary (src/api) and the SIMD128 kernels exist only in the wasm build: lint it too.
+echo "== cargo clippy (wasm32, simd128, the npm package's features)"
+RUSTFLAGS="-C target-feature=+simd128" cargo clippy --lib --target wasm32-unknown-unknown \
+  --no-default-features --features wasm -- -D warnings
 bash scripts/setup-browser.sh
 node --test pkg-tests/
 echo "== benchmark smoke: five model kinds, our engine and onnxruntime-web agree (Node, Chromium)"

@@ -165,7 +165,7 @@ impl Model {
         if self.inner.manifest().migration.is_none() {
             return json(&out);
         }
-        let mut out = serde_json::to_value(&out)
+        let mut out = serde_json::to_value(out)
             .map_err(|e| model_error(&format!("cannot serialize the result: {e}")))?;
         registry::mark_migrated(&mut out, &self.inner, &value);
         json(&out)
