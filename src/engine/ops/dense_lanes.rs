@@ -148,16 +148,30 @@ impl Packed {
             .unwrap_or(y.len() / self.n.max(1));
         assert_eq!(x.len(), rows * self.k, "x holds whole rows");
         assert_eq!(y.len(), rows * self.n, "y holds as many rows as x");
+        let panels = self.n.div_ceil(PANEL);
         let mut r = 0;
         while r < rows {
             let m = ROWS.min(rows - r);
+            if m == 1 {
+                // One row: four panels at a time, so that each splat feeds 8 accumulators.
+                let mut panel = 0;
+                while panel + 4 <= panels {
+                    tile1x4(self, x, r, panel, y);
+                    panel += 4;
+                }
+                for panel in panel..panels {
+                    tile1(self, x, r, panel, y);
+                }
+                r += 1;
+                continue;
+            }
             let tile: Tile = match m {
                 1 => tile1,
                 2 => tile2,
                 3 => tile3,
                 _ => tile4,
             };
-            for panel in 0..self.n.div_ceil(PANEL) {
+            for panel in 0..panels {
                 tile(self, x, r, panel, y);
             }
             r += m;
@@ -201,6 +215,50 @@ macro_rules! tile {
             )*
         }
     };
+}
+
+/// One row times four panels (`panel..panel + 4`, all within W): 8 accumulators, one splat
+/// per step of k.
+#[inline(never)]
+fn tile1x4(p: &Packed, x: &[f32], r0: usize, panel: usize, y: &mut [f32]) {
+    let k = p.k;
+    let span = k * 2;
+    let weights = &p.panels[panel * span..(panel + 4) * span];
+    let (w0, rest) = weights.split_at(span);
+    let (w1, rest) = rest.split_at(span);
+    let (w2, w3) = rest.split_at(span);
+    let row = &x[r0 * k..(r0 + 1) * k];
+    let mut acc: [V; 8] = core::array::from_fn(|i| p.bias[panel * 2 + i]);
+    let steps = row
+        .iter()
+        .zip(w0.chunks_exact(2))
+        .zip(w1.chunks_exact(2))
+        .zip(w2.chunks_exact(2))
+        .zip(w3.chunks_exact(2));
+    for ((((x, a), b), c), d) in steps {
+        let s = lanes::splat(*x);
+        acc[0] = lanes::madd(acc[0], s, a[0]);
+        acc[1] = lanes::madd(acc[1], s, a[1]);
+        acc[2] = lanes::madd(acc[2], s, b[0]);
+        acc[3] = lanes::madd(acc[3], s, b[1]);
+        acc[4] = lanes::madd(acc[4], s, c[0]);
+        acc[5] = lanes::madd(acc[5], s, c[1]);
+        acc[6] = lanes::madd(acc[6], s, d[0]);
+        acc[7] = lanes::madd(acc[7], s, d[1]);
+    }
+    let n = p.n;
+    for j in 0..4 {
+        let (mut a, mut b) = (acc[2 * j], acc[2 * j + 1]);
+        if p.relu {
+            (a, b) = (lanes::relu(a), lanes::relu(b));
+        }
+        let (a, b) = (lanes::to4(a), lanes::to4(b));
+        let out = [a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]];
+        let c0 = (panel + j) * PANEL;
+        let cols = PANEL.min(n - c0);
+        let at = r0 * n + c0;
+        y[at..at + cols].copy_from_slice(&out[..cols]);
+    }
 }
 
 /// One row times one panel, with even and odd steps of k in separate accumulators: with one

@@ -47,7 +47,7 @@ fn matches_the_plain_product_on_odd_shapes_and_tails() {
     let mut state = 7;
     // Rows around the 4-row tile, columns around the 8-column panel, k from 1.
     for rows in [1, 2, 3, 4, 5, 7, 8, 9, 13] {
-        for n in [1, 3, 7, 8, 9, 15, 16, 17, 24] {
+        for n in [1, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40, 64] {
             for k in [1, 2, 5, 8, 33] {
                 check(rows, k, n, true, true, &mut state);
             }
@@ -76,6 +76,7 @@ fn relu_clamps_negative_sums_to_zero() {
 fn the_shapes_of_the_benchmark_layers() {
     let mut state = 3;
     check(37, 64, 256, true, true, &mut state);
+    check(1, 512, 512, true, true, &mut state);
     check(5, 256, 10, true, false, &mut state);
 }
 
