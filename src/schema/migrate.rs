@@ -96,43 +96,36 @@ fn convert(m: &FeatureMigration, value: Value) -> Value {
 /// [`migrate_record`] for columns: a column renamed and converted value by value, a default
 /// repeated down a new column as long as the others.
 fn migrate_columns(migration: &Migration, fields: &mut Vec<(String, Value)>) -> bool {
-    let has = |fields: &Vec<(String, Value)>, name: &str| fields.iter().any(|(k, _)| k == name);
     let rows = rows_of(fields);
-    let mut changed = false;
-    for (new, m) in &migration.features {
-        if has(fields, new) {
-            continue;
-        }
-        if let Some(at) = m
-            .from
-            .as_ref()
-            .and_then(|from| fields.iter().position(|(k, _)| k == from))
-        {
-            let (_, column) = fields.remove(at);
-            let column = match column {
-                Value::Array(values) => {
-                    Value::Array(values.into_iter().map(|v| convert(m, v)).collect())
-                }
-                other => other,
-            };
-            fields.push((new.clone(), column));
-            changed = true;
-        } else if let Some(default) = &m.default {
-            let value = Value::from(default.clone());
-            fields.push((new.clone(), Value::Array(vec![value; rows])));
-            changed = true;
-        }
-    }
-    let before = fields.len();
-    fields.retain(|(k, _)| !migration.removed.iter().any(|r| r == k));
-    changed || fields.len() != before
+    migrate_fields(
+        migration,
+        fields,
+        |m, column| match column {
+            Value::Array(values) => {
+                Value::Array(values.into_iter().map(|v| convert(m, v)).collect())
+            }
+            other => other,
+        },
+        |default| Value::Array(vec![default; rows]),
+    )
 }
 
 fn migrate_record(migration: &Migration, fields: &mut Vec<(String, Value)>) -> bool {
-    let has = |fields: &Vec<(String, Value)>, name: &str| fields.iter().any(|(k, _)| k == name);
+    migrate_fields(migration, fields, convert, |default| default)
+}
+
+/// Renames and converts (`convert_field`) the old fields a migration maps to new features,
+/// adds the defaults of the new features nobody sent (`default_field`), drops removed ones;
+/// whether anything changed. A new feature already present is left as sent.
+fn migrate_fields(
+    migration: &Migration,
+    fields: &mut Vec<(String, Value)>,
+    convert_field: impl Fn(&FeatureMigration, Value) -> Value,
+    default_field: impl Fn(Value) -> Value,
+) -> bool {
     let mut changed = false;
     for (new, m) in &migration.features {
-        if has(fields, new) {
+        if fields.iter().any(|(k, _)| k == new) {
             continue;
         }
         if let Some(at) = m
@@ -141,10 +134,10 @@ fn migrate_record(migration: &Migration, fields: &mut Vec<(String, Value)>) -> b
             .and_then(|from| fields.iter().position(|(k, _)| k == from))
         {
             let (_, value) = fields.remove(at);
-            fields.push((new.clone(), convert(m, value)));
+            fields.push((new.clone(), convert_field(m, value)));
             changed = true;
         } else if let Some(default) = &m.default {
-            fields.push((new.clone(), Value::from(default.clone())));
+            fields.push((new.clone(), default_field(Value::from(default.clone()))));
             changed = true;
         }
     }
