@@ -461,31 +461,6 @@ export function checkTypedForMigration(info, data, rows) {
   throw new SchemaError(schemaMessage([issue]), [issue]);
 }
 
-/**
- * The records a flat row-major `data` with `rows` rows stands for (0/1 become false/true for
- * boolean features, as the crate's typed path reads them).
- */
-export function typedToRecords(schema, data, rows) {
-  const features = featuresOf(schema);
-  const width = features.length;
-  if (rows * width !== data.length) {
-    const issue = typedLengthIssue(width, data.length, rows);
-    throw new SchemaError(schemaMessage([issue]), [issue]);
-  }
-  const records = new Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const record = {};
-    for (let j = 0; j < width; j++) {
-      const f = features[j];
-      let x = data[i * width + j];
-      if (f.type === "boolean" && (x === 0 || x === 1)) x = x === 1;
-      Object.defineProperty(record, f.name, { value: x, enumerable: true, writable: true, configurable: true });
-    }
-    records[i] = record;
-  }
-  return records;
-}
-
 // ---------------------------------------------------------------------------------------
 // Large batches go into the wasm in chunks: memory inside the instance stays bounded (a
 // multi-million-row batch in one call runs it out of memory, which traps), and the chunks'
@@ -854,16 +829,27 @@ export class LocalModel {
     return JSON.parse(this.#call((m) => m.drift(encode(input))));
   }
 
-  /** validate/drift of the typed form `{data, rows}`: as the records it stands for. */
+  /**
+   * validate/drift of the typed form `{data, rows}`, straight from the array (no record per
+   * row): the same issues, paths and drift as the records it stands for.
+   */
   validateTyped(data, rows) {
     this.check();
     checkTypedForMigration(this.info, data, rows);
-    return this.validate(typedToRecords(this.info.schema, data, rows));
+    const chunks = splitTyped(data, rows, featuresOf(this.info.schema).length);
+    if (!chunks) return JSON.parse(this.#call((m) => m.validateTyped(data, rows)));
+    const issues = [];
+    for (const chunk of chunks) {
+      const { data: part, rows: n } = chunk.input;
+      addShifted(issues, JSON.parse(this.#call((m) => m.validateTyped(part, n))), chunk);
+    }
+    return issues;
   }
 
   driftTyped(data, rows) {
     this.check();
-    return this.drift(typedToRecords(this.info.schema, data, rows));
+    checkTypedForMigration(this.info, data, rows);
+    return JSON.parse(this.#call((m) => m.driftTyped(data, rows)));
   }
 
   selfTest() {

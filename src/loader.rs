@@ -308,18 +308,22 @@ impl SealedModel {
     /// # Errors
     /// Every schema problem of the input.
     pub fn drift(&self, input: &Value) -> Result<Vec<schema::drift::FeatureDrift>, SchemaError> {
-        let batch = self.validate(input)?;
+        Ok(self.drift_batch(&self.validate(input)?))
+    }
+
+    /// Per-feature drift of a validated batch against the training baseline.
+    pub fn drift_batch(&self, batch: &Batch) -> Vec<schema::drift::FeatureDrift> {
         let vocabulary = |name: &str| {
             self.engine
                 .vocabulary(name)
                 .map(|v| v as &dyn schema::drift::TokenCounter)
         };
-        Ok(schema::drift::drift(
+        schema::drift::drift(
             &self.manifest.inputs.features,
             &self.manifest.drift_baseline,
-            &batch,
+            batch,
             &vocabulary,
-        ))
+        )
     }
 
     /// Predicts an already validated batch.

@@ -9,13 +9,24 @@ pub fn from_json(text: &str) -> JsResult<Value> {
     tagged_json::parse(text).map_err(|e| model_error(&format!("sealed-onnx internal error: {e}")))
 }
 
-/// Builds a batch from a flat row-major numeric array (numeric and boolean features only).
+/// Builds a batch from a flat row-major numeric array (numeric and boolean features only);
+/// a `SchemaError` (thrown in JS) when it does not fit the schema.
 pub fn typed_batch(features: &[Feature], data: &[f64], rows: usize) -> JsResult<Batch> {
+    typed_cells(features, data, rows).map_err(|e| super::errors::to_js(&e))
+}
+
+/// [`typed_batch`] with every schema issue as data (issue paths `rows[i].feature`, as the
+/// records the array stands for would give).
+pub fn typed_cells(
+    features: &[Feature],
+    data: &[f64],
+    rows: usize,
+) -> Result<Batch, schema::SchemaError> {
     let width = features.len();
     if let Some(issue) = typed_length_issue(width, data.len(), rows) {
-        return Err(super::errors::to_js(&schema::SchemaError {
+        return Err(schema::SchemaError {
             issues: vec![issue],
-        }));
+        });
     }
     let mut columns: Vec<Vec<Cell>> = vec![Vec::with_capacity(rows); width];
     let mut issues = Vec::new();
@@ -43,7 +54,7 @@ pub fn typed_batch(features: &[Feature], data: &[f64], rows: usize) -> JsResult<
         }
     }
     if !issues.is_empty() {
-        return Err(super::errors::to_js(&schema::SchemaError { issues }));
+        return Err(schema::SchemaError { issues });
     }
     Ok(Batch {
         rows,

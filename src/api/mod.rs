@@ -204,6 +204,26 @@ impl Model {
         json(&issues.iter().map(convert::issue_json).collect::<Vec<_>>())
     }
 
+    /// The schema issues of rows given as in [`Model::predict_typed`], as a JSON array (empty
+    /// when valid): no record per row on the way.
+    #[wasm_bindgen(js_name = validateTyped)]
+    pub fn validate_typed(&self, data: &[f64], rows: usize) -> JsResult<String> {
+        let features = &self.inner.manifest().inputs.features;
+        let issues = match convert::typed_cells(features, data, rows) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.issues,
+        };
+        json(&issues.iter().map(convert::issue_json).collect::<Vec<_>>())
+    }
+
+    /// Per-feature drift of rows given as in [`Model::predict_typed`], as JSON.
+    #[wasm_bindgen(js_name = driftTyped)]
+    pub fn drift_typed(&self, data: &[f64], rows: usize) -> JsResult<String> {
+        let features = &self.inner.manifest().inputs.features;
+        let batch = convert::typed_batch(features, data, rows)?;
+        json(&self.inner.drift_batch(&batch))
+    }
+
     /// Re-runs the embedded test vectors; returns how many passed.
     #[wasm_bindgen(js_name = selfTest)]
     pub fn self_test(&self) -> JsResult<usize> {
