@@ -698,6 +698,16 @@ mod tests {
 
         /// One weight per leaf: 10 × tree + node id (before any scaling by `k`).
         fn build(&self, k: i64) -> TractResult<Forest> {
+            self.build_with(|tree, node| (10 * tree + node / k) as f64, &[])
+        }
+
+        /// The forest with one weight per leaf, `weight(tree, node id)`, and `missing` as its
+        /// missing-value tracking flags.
+        fn build_with(
+            &self,
+            weight: impl Fn(i64, i64) -> f64,
+            missing: &[i64],
+        ) -> TractResult<Forest> {
             let leaves: Vec<usize> = (0..self.mode.len())
                 .filter(|&i| self.mode[i] == Leaf)
                 .collect();
@@ -710,7 +720,7 @@ mod tests {
                 tree_ids: &w_trees,
                 values: leaves
                     .iter()
-                    .map(|&i| (10 * self.tree[i] + self.node[i] / k) as f64)
+                    .map(|&i| weight(self.tree[i], self.node[i]))
                     .collect(),
             };
             let nodes = NodeLists {
@@ -721,7 +731,7 @@ mod tests {
                 values: self.value.clone(),
                 trues: &self.t,
                 falses: &self.f,
-                missing: &[],
+                missing,
             };
             Forest::build("t", nodes, &weights, "target")
         }
@@ -914,34 +924,11 @@ mod tests {
             let depth = 1 + rand(&mut g.state, 9) as u32;
             g.node(depth);
         }
-        // Leaf weights: node value = 10 × tree + node id, as `Spec::build` gives them.
-        let spec = g.spec;
-        let leaves: Vec<usize> = (0..spec.mode.len())
-            .filter(|&i| spec.mode[i] == Leaf)
-            .collect();
-        let w_trees: Vec<i64> = leaves.iter().map(|&i| spec.tree[i]).collect();
-        let w_nodes: Vec<i64> = leaves.iter().map(|&i| spec.node[i]).collect();
-        let ids = vec![0; leaves.len()];
-        let weights = WeightLists {
-            ids: &ids,
-            node_ids: &w_nodes,
-            tree_ids: &w_trees,
-            values: leaves
-                .iter()
-                .map(|&i| (10 * spec.tree[i] + spec.node[i]) as f64 / 8.0)
-                .collect(),
-        };
-        let nodes = NodeLists {
-            tree_ids: &spec.tree,
-            node_ids: &spec.node,
-            features: &spec.feature,
-            modes: spec.mode.clone(),
-            values: spec.value.clone(),
-            trues: &spec.t,
-            falses: &spec.f,
-            missing: &g.missing,
-        };
-        let forest = Forest::build("t", nodes, &weights, "target").unwrap();
+        // Leaf weights: 10 × tree + node id, as `Spec::build` gives them, scaled by 1/8.
+        let forest = g
+            .spec
+            .build_with(|tree, node| (10 * tree + node) as f64 / 8.0, &g.missing)
+            .unwrap();
         (forest, g.width as usize)
     }
 
