@@ -489,28 +489,16 @@ fn floats(t: &TValue) -> Option<Vec<f64>> {
 
 /// Maps the graph's raw labels (strings or integers) to class indices.
 fn label_indices(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<u32>, EngineError> {
-    // Borrowed, not copied: a batch's labels are a few strings or numbers repeated, and
-    // cloning each into JSON cost more than the linear model that made them.
-    let strings = t.to_plain_array_view::<String>().ok();
-    let integers = match strings {
-        Some(_) => None,
-        None => Some(super::integers(t).ok_or_else(|| {
-            bad(
+    let one_per_row = |n: usize| {
+        if n == rows {
+            Ok(())
+        } else {
+            Err(bad(
                 &outputs.label,
-                format!(
-                    "has type {:?}; expected strings or integers",
-                    t.datum_type()
-                ),
-            )
-        })?),
+                format!("has shape {:?}, expected one label per row", t.shape()),
+            ))
+        }
     };
-    let count = strings.as_ref().map_or(0, |s| s.len()) + integers.as_ref().map_or(0, Vec::len);
-    if count != rows {
-        return Err(bad(
-            &outputs.label,
-            format!("has shape {:?}, expected one label per row", t.shape()),
-        ));
-    }
     let names = outputs.class_names.as_deref().unwrap_or_default();
     let index = |position: Option<usize>, label: &dyn Fn() -> Json| {
         position
@@ -527,8 +515,11 @@ fn label_indices(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<u32>,
             })
     };
     let labels = outputs.class_labels.as_deref();
-    match (strings, integers) {
-        (Some(s), _) => s
+    // Borrowed, not copied: a batch's labels are a few strings or numbers repeated, and
+    // cloning each into JSON cost more than the linear model that made them.
+    if let Ok(strings) = t.to_plain_array_view::<String>() {
+        one_per_row(strings.len())?;
+        return strings
             .iter()
             .map(|l| {
                 let at = match labels {
@@ -537,18 +528,25 @@ fn label_indices(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<u32>,
                 };
                 index(at, &|| Json::from(l.as_str()))
             })
-            .collect(),
-        (None, Some(ints)) => ints
-            .iter()
-            .map(|&l| {
-                // Integer labels match only `class_labels` (class names are strings).
-                let at =
-                    labels.and_then(|labels| labels.iter().position(|c| c.as_i64() == Some(l)));
-                index(at, &|| Json::from(l))
-            })
-            .collect(),
-        (None, None) => Ok(Vec::new()),
+            .collect();
     }
+    let ints = super::integers(t).ok_or_else(|| {
+        bad(
+            &outputs.label,
+            format!(
+                "has type {:?}; expected strings or integers",
+                t.datum_type()
+            ),
+        )
+    })?;
+    one_per_row(ints.len())?;
+    ints.iter()
+        .map(|&l| {
+            // Integer labels match only `class_labels` (class names are strings).
+            let at = labels.and_then(|labels| labels.iter().position(|c| c.as_i64() == Some(l)));
+            index(at, &|| Json::from(l))
+        })
+        .collect()
 }
 
 #[cfg(test)]
