@@ -94,11 +94,11 @@ pub fn pack_case(
     (bundle, run)
 }
 
-/// Every row predicted by the CLI from `bundle` (not verified: test bundles are unsigned), as
-/// `predict`'s JSON records.
-pub fn predict_rows(bundle: &Path, rows: &[Vec<Option<f64>>]) -> Vec<Value> {
+/// `predict` of `rows` (as records) from `bundle` through the CLI, not verified (test bundles
+/// are unsigned); the run, which may fail.
+pub fn predict_run(bundle: &Path, rows: &[Vec<Option<f64>>]) -> Run {
     let input: Vec<Value> = rows.iter().map(|r| record(r)).collect();
-    let out = cli_stdin(
+    cli_stdin(
         [
             "predict",
             bundle.to_str().unwrap(),
@@ -107,7 +107,13 @@ pub fn predict_rows(bundle: &Path, rows: &[Vec<Option<f64>>]) -> Vec<Value> {
             "-",
         ],
         Some(Value::from(input).to_string().as_bytes()),
-    );
+    )
+}
+
+/// Every row predicted by the CLI from `bundle` (see [`predict_run`]), as `predict`'s JSON
+/// records.
+pub fn predict_rows(bundle: &Path, rows: &[Vec<Option<f64>>]) -> Vec<Value> {
+    let out = predict_run(bundle, rows);
     let text = out.ok();
     let got: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
     let got = got["predictions"]

@@ -6,8 +6,8 @@
 
 use serde_json::{json, Value};
 
-use crate::corpus_rows::{corpus, pack_case, predict_rows as predict, record, rows};
-use crate::support::{cli_stdin, tempdir};
+use crate::corpus_rows::{corpus, pack_case, predict_rows as predict, predict_run, record, rows};
+use crate::support::tempdir;
 
 /// Packs `case`'s export with its rows (see `pack_case`) and `vectors`; returns the bundle.
 fn bundle(dir: &std::path::Path, case: &str, outputs: Value, vectors: Value) -> std::path::PathBuf {
@@ -94,20 +94,7 @@ fn a_knn_imputer_pipeline_predicts_rows_with_missing_values_like_onnxruntime() {
     // A row with every cell missing has no distance to any training row: onnxruntime fails
     // on it (GatherElements out of range), and the prediction is refused here, by name.
     let empty = vec![None; rows[0].len()];
-    let out = cli_stdin(
-        [
-            "predict",
-            bundle.to_str().unwrap(),
-            "--allow-unverified",
-            "-i",
-            "-",
-        ],
-        Some(
-            Value::from(vec![record(&rows[0]), record(&empty)])
-                .to_string()
-                .as_bytes(),
-        ),
-    );
+    let out = predict_run(&bundle, &[rows[0].clone(), empty]);
     let err = out.fails_with("the then branch gives output 1 as F32 of rank 3");
     assert!(
         err.contains("onnxruntime runs such a graph only as long as"),

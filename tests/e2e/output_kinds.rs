@@ -6,7 +6,6 @@
 //! and outlier flags exact, numbers within the recorded tolerance. The dense network of
 //! issue 15 (4 × MatMul 512×512 + Relu) is made at run time by the same script.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use sealed_onnx::bundle::manifest::{Expected, TestVectors, Tolerance};
@@ -23,20 +22,8 @@ fn case_dir(case: &str) -> PathBuf {
 fn pack_with(src: &Path, dir: &Path, extra: &[&str]) -> (PathBuf, Run) {
     let name = src.file_name().unwrap().to_string_lossy().to_string();
     let out = dir.join(format!("{name}.sonnx"));
-    let mut args: Vec<OsString> = vec!["pack".into()];
-    for (flag, file) in [
-        ("--model", "model.onnx"),
-        ("--meta", "meta.json"),
-        ("--train", "train.csv"),
-        ("--test-vectors", "test_vectors.json"),
-    ] {
-        args.push(flag.into());
-        args.push(src.join(file).into());
-    }
-    args.push("--out".into());
-    args.push(out.clone().into());
-    args.extend(extra.iter().map(OsString::from));
-    (out, cli(args))
+    let run = pack_dir(src, &out, extra);
+    (out, run)
 }
 
 fn outputs_of(bundle: &Path) -> Value {

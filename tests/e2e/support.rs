@@ -180,6 +180,24 @@ pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
 
+/// `pack` of the pack inputs in `src` (`model.onnx`, `meta.json`, `train.csv`,
+/// `test_vectors.json`) into `out`, with `extra` flags; pack's run.
+pub fn pack_dir(src: &Path, out: &Path, extra: &[&str]) -> Run {
+    let mut args: Vec<std::ffi::OsString> = vec!["pack".into()];
+    for (flag, file) in [
+        ("--model", "model.onnx"),
+        ("--meta", "meta.json"),
+        ("--train", "train.csv"),
+        ("--test-vectors", "test_vectors.json"),
+    ] {
+        args.push(flag.into());
+        args.push(src.join(file).into());
+    }
+    args.extend(["--out".into(), out.into()]);
+    args.extend(extra.iter().map(Into::into));
+    cli(args)
+}
+
 /// Packs the committed inputs in `src` (`model.onnx`, `meta.json`, `train.csv`,
 /// `test_vectors.json`) with `extra` flags into `dir`, and asserts the result is byte for byte
 /// the committed `src/<bundle>` that other tests load (a stale copy fails, naming it). Returns
@@ -191,19 +209,7 @@ pub fn assert_committed_bundle_is_what_pack_builds(
     dir: &Path,
 ) -> PathBuf {
     let out = dir.join(bundle);
-    let mut args: Vec<std::ffi::OsString> = vec!["pack".into()];
-    for (flag, file) in [
-        ("--model", "model.onnx"),
-        ("--meta", "meta.json"),
-        ("--train", "train.csv"),
-        ("--test-vectors", "test_vectors.json"),
-    ] {
-        args.push(flag.into());
-        args.push(src.join(file).into());
-    }
-    args.extend(extra.iter().map(Into::into));
-    args.extend(["--out".into(), out.clone().into()]);
-    cli(args).ok();
+    pack_dir(src, &out, extra).ok();
     assert!(
         std::fs::read(&out).unwrap() == std::fs::read(src.join(bundle)).unwrap(),
         "{} is stale: rebuild it (see this test)",
