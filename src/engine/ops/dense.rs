@@ -1,6 +1,6 @@
 //! Products by a constant matrix (ONNX `MatMul`/`Gemm` with initializer weights, as every
-//! scikit-learn MLP and linear export has them), with the constant bias `Add` and the `Relu`
-//! that follow, as one operator of ours computed by [`super::dense_lanes`].
+//! scikit-learn MLP and linear export has them), with the constant bias `Add` and the `Relu`,
+//! `Tanh` or `Sigmoid` that follow, as one operator of ours computed by [`super::dense_lanes`].
 //!
 //! Only in the wasm build: there tract's kernel and its repacking of the activations for every
 //! product ran at about 0.6× onnxruntime-web's speed, and this one at 1–2× (measured in
@@ -11,12 +11,16 @@ use std::sync::Arc;
 
 use tract_onnx::tract_core::ops::binary::TypedBinOp;
 use tract_onnx::tract_core::ops::einsum::EinSum;
+use tract_onnx::tract_core::ops::element_wise::ElementWiseOp;
+use tract_onnx::tract_core::ops::math::Tanh;
+use tract_onnx::tract_core::ops::nn::Sigmoid;
+use tract_onnx::tract_core::tract_linalg::Func;
 use tract_onnx::tract_hir::internal::*;
 
-use super::dense_lanes::Packed;
+use super::dense_lanes::{Activation, Packed};
 use super::kernel::{Kernel, KernelOp, OutputSpec};
 
-/// `Y = X·W + b`, then Relu if asked: X is `[N, k]`, W and b were constants of the graph.
+/// `Y = X·W + b`, then the activation: X is `[N, k]`, W and b were constants of the graph.
 #[derive(Debug, Clone)]
 pub struct Dense(Arc<Packed>);
 
@@ -46,9 +50,12 @@ impl Kernel for Dense {
             bail!("Dense: input of shape {:?}, expected [N, {k}]", x.shape());
         }
         let view = x.try_as_plain_ram()?;
-        let mut y = vec![0.0f32; rows * n];
-        self.0.run(view.as_slice::<f32>()?, &mut y);
-        Ok(tvec![Tensor::from_shape(&[rows, n], &y)?])
+        // Written in place: a Vec turned into a Tensor would be copied (tract aligns storage).
+        let mut y = Tensor::zero::<f32>(&[rows, n])?;
+        let mut out = y.try_as_plain_ram_mut()?;
+        self.0
+            .run(view.as_slice::<f32>()?, out.as_slice_mut::<f32>()?)?;
+        Ok(tvec![y])
     }
 }
 
@@ -64,7 +71,8 @@ pub fn optimized(model: TypedModel) -> TractResult<TypedModel> {
 
 /// Replaces every f32 product of a 2-D input by a constant 2-D matrix (tract's decluttered
 /// `EinSum mk,kn->mn`, or `mk,nk->mn` for `Gemm` with `transB`) — and the constant bias added
-/// to it and the Relu after it, when only they use its result — by one [`Dense`].
+/// to it and the Relu, Tanh or Sigmoid after it, when only they use its result — by one
+/// [`Dense`].
 pub fn substitute_all(mut model: TypedModel) -> TractResult<TypedModel> {
     // One at a time: a product's input can be the previous product's output, which the
     // previous patch replaced.
@@ -80,8 +88,8 @@ pub fn substitute_all(mut model: TypedModel) -> TractResult<TypedModel> {
     Ok(model)
 }
 
-/// A product to replace: its input, the outlet its result (with bias and Relu) leaves by, and
-/// the packed weights.
+/// A product to replace: its input, the outlet its result (with bias and activation) leaves
+/// by, and the packed weights.
 struct Found {
     x: OutletId,
     last: OutletId,
@@ -151,14 +159,17 @@ fn product(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Found>> {
             last = next;
         }
     }
-    let mut relu = false;
+    let mut activation = Activation::Identity;
     if let Some((next, zero)) = binary_successor(model, last, "Max")? {
         if row_constant(&zero, 1).is_some_and(|z| z == [0.0]) {
-            relu = true;
+            activation = Activation::Relu;
             last = next;
         }
+    } else if let Some((next, func)) = kernel_successor(model, last)? {
+        activation = Activation::Kernel(func.ew_f32()?);
+        last = next;
     }
-    let packed = Packed::new(&w_kn, bias.as_deref(), k, n, relu);
+    let packed = Packed::new(&w_kn, bias.as_deref(), k, n, activation);
     Ok(Some(Found { x, last, packed }))
 }
 
@@ -190,6 +201,35 @@ fn binary_successor(
         return Ok(None);
     }
     Ok(Some((out, value)))
+}
+
+/// The node after `outlet` and the linalg function it computes, when that node is the only
+/// user of `outlet` and tract's f32 `Tanh` or `Sigmoid` (ONNX `Tanh`, `Sigmoid`: the MLPs'
+/// `tanh` and `logistic` activations), which run exactly `Func::Tanh` / `Func::Sigmoid`.
+fn kernel_successor(model: &TypedModel, outlet: OutletId) -> TractResult<Option<(OutletId, Func)>> {
+    let users = model.outlet_successors(outlet);
+    if users.len() != 1 || model.output_outlets()?.contains(&outlet) {
+        return Ok(None);
+    }
+    let next = model.node(users[0].node);
+    let Some(op) = next.op_as::<ElementWiseOp>() else {
+        return Ok(None);
+    };
+    let func = if op.0.is::<Tanh>() {
+        Func::Tanh
+    } else if op.0.is::<Sigmoid>() {
+        Func::Sigmoid
+    } else {
+        return Ok(None);
+    };
+    let out = OutletId::new(next.id, 0);
+    if op.1.is_some_and(|dt| dt != f32::datum_type())
+        || next.outputs.len() != 1
+        || model.outlet_fact(out)?.datum_type != f32::datum_type()
+    {
+        return Ok(None);
+    }
+    Ok(Some((out, func)))
 }
 
 /// The values of a constant that broadcasts along rows only (`[n]`, `[1, n]`, or a single

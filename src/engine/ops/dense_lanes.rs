@@ -1,5 +1,6 @@
-//! The register-blocked product behind [`super::dense`]: `Y = X·W + b`, then Relu if asked,
-//! with W packed once when the model loads.
+//! The register-blocked product behind [`super::dense`]: `Y = X·W + b`, then an activation
+//! ([`Activation`]: Relu in the tiles, or tract's own tanh/sigmoid kernel on each finished block
+//! of rows), with W packed once when the model loads.
 //!
 //! W (k×n) is packed in panels of 8 columns, each `k` rows of two 4-lane vectors, zero-padded
 //! past `n`. A tile is 4 rows of X × one panel: 8 accumulators, 2 weight vectors and the 4
@@ -84,8 +85,23 @@ mod lanes {
 }
 
 use lanes::V;
+use tract_onnx::tract_core::internal::TractResult;
+use tract_onnx::tract_core::tract_linalg::element_wise::ElementWise;
 
-/// W and b packed for the tiles, and whether Relu follows.
+/// What follows the bias, applied to every output value.
+#[derive(Debug, Clone)]
+pub enum Activation {
+    /// Nothing.
+    Identity,
+    /// `max(y, 0)`, in the tiles' registers.
+    Relu,
+    /// One of tract's own element-wise f32 kernels (tanh, sigmoid: what tract's `Tanh` and
+    /// `Sigmoid` operators run), on each block of rows as soon as its products are done, so
+    /// the results are tract's while the block is still in cache.
+    Kernel(Box<dyn ElementWise<f32>>),
+}
+
+/// W and b packed for the tiles, and the activation that follows.
 #[derive(Debug, Clone)]
 pub struct Packed {
     k: usize,
@@ -94,7 +110,9 @@ pub struct Packed {
     panels: Vec<V>,
     /// Two vectors per panel.
     bias: Vec<V>,
+    /// Whether the tiles clamp at 0 (`activation` is [`Activation::Relu`]).
     relu: bool,
+    activation: Activation,
 }
 
 impl Packed {
@@ -102,7 +120,7 @@ impl Packed {
     ///
     /// Panics if the lengths disagree with `k` and `n` (the caller took them from the
     /// tensors' shapes).
-    pub fn new(w: &[f32], b: Option<&[f32]>, k: usize, n: usize, relu: bool) -> Packed {
+    pub fn new(w: &[f32], b: Option<&[f32]>, k: usize, n: usize, activation: Activation) -> Packed {
         assert_eq!(w.len(), k * n, "weights are k×n");
         assert!(b.is_none_or(|b| b.len() == n), "bias has n values");
         let panels_n = n.div_ceil(PANEL);
@@ -125,7 +143,8 @@ impl Packed {
             n,
             panels,
             bias,
-            relu,
+            relu: matches!(activation, Activation::Relu),
+            activation,
         }
     }
 
@@ -139,9 +158,13 @@ impl Packed {
         self.n
     }
 
-    /// `y = x·W + b` (then Relu) for the rows of `x` (row-major, `k` wide) into `y` (row-major,
-    /// `n` wide). Panics if `x` is not whole rows or `y` not as many rows as `x`.
-    pub fn run(&self, x: &[f32], y: &mut [f32]) {
+    /// `y = x·W + b`, then the activation, for the rows of `x` (row-major, `k` wide) into `y`
+    /// (row-major, `n` wide). Panics if `x` is not whole rows or `y` not as many rows as `x`.
+    ///
+    /// # Errors
+    ///
+    /// Only what tract's element-wise kernel reports.
+    pub fn run(&self, x: &[f32], y: &mut [f32]) -> TractResult<()> {
         let rows = x
             .len()
             .checked_div(self.k)
@@ -162,6 +185,7 @@ impl Packed {
                 for panel in panel..panels {
                     tile1(self, x, r, panel, y);
                 }
+                self.finish(&mut y[r * self.n..(r + 1) * self.n])?;
                 r += 1;
                 continue;
             }
@@ -174,7 +198,17 @@ impl Packed {
             for panel in 0..panels {
                 tile(self, x, r, panel, y);
             }
+            self.finish(&mut y[r * self.n..(r + m) * self.n])?;
             r += m;
+        }
+        Ok(())
+    }
+
+    /// Applies a kernel activation to finished rows (Relu is done in the tiles).
+    fn finish(&self, rows: &mut [f32]) -> TractResult<()> {
+        match &self.activation {
+            Activation::Kernel(kernel) => kernel.run(rows),
+            Activation::Identity | Activation::Relu => Ok(()),
         }
     }
 }

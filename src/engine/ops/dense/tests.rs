@@ -44,11 +44,15 @@ fn graph(shared_first: bool) -> ModelProto {
 }
 
 fn decluttered(proto: &ModelProto) -> TypedModel {
+    decluttered_width(proto, 3)
+}
+
+fn decluttered_width(proto: &ModelProto, width: usize) -> TypedModel {
     let mut m = tract_onnx::onnx()
         .model_for_proto_model(proto)
         .expect("graph parses");
     let n = m.symbols.sym("N");
-    m.set_input_fact(0, f32::fact([n.to_dim(), 3.to_dim()]).into())
+    m.set_input_fact(0, f32::fact([n.to_dim(), width.to_dim()]).into())
         .expect("input fact");
     m.into_typed()
         .and_then(|m| m.into_decluttered())
@@ -114,4 +118,73 @@ fn a_product_of_two_inputs_is_left_to_tract() {
     let ours = substitute_all(typed).expect("substitutes");
     assert_eq!(ops(&ours, "EinSum"), before);
     assert_eq!(ops(&ours, "Dense"), 0);
+}
+
+/// X [N, 5] → MatMul W1 [5, 11] → Add b1 → `first` → Gemm W2 [11, 13] with C → `second` →
+/// MatMul W3 [13, 3] → Y: scikit-learn's MLP with activation 'tanh' or 'logistic' (two hidden
+/// layers), widths off the 8-column panels.
+fn activated(first: &str, second: &str) -> ModelProto {
+    let nodes = vec![
+        constant("W1", floats(&[5, 11])),
+        constant("b1", floats(&[11])),
+        constant("W2", floats(&[11, 13])),
+        constant("C", floats(&[13])),
+        constant("W3", floats(&[13, 3])),
+        node("MatMul", &["X", "W1"], "m1"),
+        node("Add", &["m1", "b1"], "a1"),
+        node(first, &["a1"], "h1"),
+        node("Gemm", &["h1", "W2", "C"], "g"),
+        node(second, &["g"], "h2"),
+        node("MatMul", &["h2", "W3"], "Y"),
+    ];
+    model("activated", nodes, DataType::Float)
+}
+
+#[test]
+fn tanh_and_sigmoid_after_a_product_go_into_it_with_tracts_results() {
+    for (first, second) in [("Tanh", "Sigmoid"), ("Sigmoid", "Tanh"), ("Tanh", "Tanh")] {
+        let typed = decluttered_width(&activated(first, second), 5);
+        assert!(ops(&typed, first) >= 1, "{typed}");
+        let ours = substitute_all(typed.clone()).expect("substitutes");
+        assert_eq!(ops(&ours, "EinSum"), 0, "{ours}");
+        assert_eq!(ops(&ours, "Dense"), 3);
+        assert_eq!(ops(&ours, "Tanh") + ops(&ours, "Sigmoid"), 0, "{ours}");
+        for rows in [1usize, 3, 4, 7, 9] {
+            // Large enough values that tanh and sigmoid saturate on some outputs.
+            let x: Vec<f32> = (0..rows * 5)
+                .map(|i| 3.0 * (i as f32 * 0.71).sin())
+                .collect();
+            let x = Tensor::from_shape(&[rows, 5], &x).expect("x");
+            let want = run(typed.clone(), &x);
+            let got = run(ours.clone(), &x);
+            assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(&want) {
+                assert!(
+                    (g - w).abs() <= 1e-5,
+                    "{first}/{second}, rows {rows}: {got:?} vs {want:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn an_activation_that_also_feeds_an_output_stays_in_tract() {
+    // Y = Tanh(X·W1 + b1), and the sum before it is a second output: Add and Tanh stay.
+    let nodes = vec![
+        constant("W1", floats(&[5, 11])),
+        constant("b1", floats(&[11])),
+        node("MatMul", &["X", "W1"], "m1"),
+        node("Add", &["m1", "b1"], "a1"),
+        node("Tanh", &["a1"], "Y"),
+    ];
+    let mut proto = model("two-outputs", nodes, DataType::Float);
+    let graph = proto.graph.as_mut().expect("graph");
+    let mut second = graph.output[0].clone();
+    second.name = "a1".into();
+    graph.output.push(second);
+    let typed = decluttered_width(&proto, 5);
+    let ours = substitute_all(typed).expect("substitutes");
+    assert_eq!(ops(&ours, "Dense"), 1);
+    assert_eq!(ops(&ours, "Tanh"), 1, "{ours}");
 }

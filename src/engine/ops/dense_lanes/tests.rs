@@ -29,9 +29,19 @@ fn check(rows: usize, k: usize, n: usize, bias: bool, relu: bool, state: &mut u6
     let b: Vec<f32> = (0..n).map(|_| rand(state)).collect();
     let x: Vec<f32> = (0..rows * k).map(|_| rand(state)).collect();
     let b = bias.then_some(b.as_slice());
-    let packed = Packed::new(&w, b, k, n, relu);
+    let packed = Packed::new(
+        &w,
+        b,
+        k,
+        n,
+        if relu {
+            Activation::Relu
+        } else {
+            Activation::Identity
+        },
+    );
     let mut y = vec![f32::NAN; rows * n];
-    packed.run(&x, &mut y);
+    packed.run(&x, &mut y).expect("runs");
     let want = reference(&w, b, k, n, relu, &x);
     for (i, (got, want)) in y.iter().zip(&want).enumerate() {
         // Sums of k products of values in [-1, 1]: f32 rounding stays far below 1e-5·k.
@@ -66,9 +76,15 @@ fn bias_and_relu_are_optional() {
 #[test]
 fn relu_clamps_negative_sums_to_zero() {
     // One row, k = 1: y = x·w + b exactly.
-    let packed = Packed::new(&[1.0, -1.0, 2.0], Some(&[0.5, 0.0, -3.0]), 1, 3, true);
+    let packed = Packed::new(
+        &[1.0, -1.0, 2.0],
+        Some(&[0.5, 0.0, -3.0]),
+        1,
+        3,
+        Activation::Relu,
+    );
     let mut y = [f32::NAN; 3];
-    packed.run(&[1.0], &mut y);
+    packed.run(&[1.0], &mut y).expect("runs");
     assert_eq!(y, [1.5, 0.0, 0.0]);
 }
 
@@ -82,7 +98,30 @@ fn the_shapes_of_the_benchmark_layers() {
 
 #[test]
 fn an_empty_batch_writes_nothing() {
-    let packed = Packed::new(&[1.0; 6], None, 2, 3, false);
+    let packed = Packed::new(&[1.0; 6], None, 2, 3, Activation::Identity);
     let mut y: [f32; 0] = [];
-    packed.run(&[], &mut y);
+    packed.run(&[], &mut y).expect("runs");
+}
+
+#[test]
+fn tanh_and_sigmoid_are_tracts_own_kernels_on_the_finished_rows() {
+    use tract_onnx::tract_core::tract_linalg::Func;
+    let mut state = 5;
+    for func in [Func::Tanh, Func::Sigmoid] {
+        for (rows, k, n) in [(1, 7, 33), (3, 5, 9), (6, 19, 10), (9, 33, 17)] {
+            let w: Vec<f32> = (0..k * n).map(|_| 2.0 * rand(&mut state)).collect();
+            let b: Vec<f32> = (0..n).map(|_| rand(&mut state)).collect();
+            let x: Vec<f32> = (0..rows * k).map(|_| rand(&mut state)).collect();
+            let kernel = func.ew_f32().expect("kernel");
+            let fused = Packed::new(&w, Some(&b), k, n, Activation::Kernel(kernel.clone()));
+            let plain = Packed::new(&w, Some(&b), k, n, Activation::Identity);
+            let (mut got, mut want) = (vec![f32::NAN; rows * n], vec![f32::NAN; rows * n]);
+            fused.run(&x, &mut got).expect("runs");
+            plain.run(&x, &mut want).expect("runs");
+            // What tract's Tanh / Sigmoid operator does to the whole product afterwards.
+            kernel.run(&mut want).expect("kernel runs");
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "{func:?}, {rows}×{k}·{k}×{n}");
+        }
+    }
 }
