@@ -854,6 +854,16 @@ def define_course_cases() -> None:
     add("mlp-earlystop-reg",
         scaled(MLPRegressor(hidden_layer_sizes=(32,), early_stopping=True, max_iter=2000, random_state=SEED)),
         synth_reg(), R)
+    # ---- MLP with tanh / logistic hidden layers (ONNX Tanh / Sigmoid after the MatMul and Add)
+    add("mlp-tanh-multiclass-str",
+        scaled(MLPClassifier((16, 8), activation="tanh", max_iter=2000, random_state=SEED)),
+        wine("str"), C)
+    add("mlp-logistic-binary-int",
+        scaled(MLPClassifier((16,), activation="logistic", max_iter=2000, random_state=SEED)),
+        cancer("int"), C)
+    add("mlp-logistic-reg",
+        scaled(MLPRegressor(hidden_layer_sizes=(16,), activation="logistic", max_iter=3000,
+                            random_state=SEED)), synth_reg(), R)
 
 
 def define_output_kind_cases() -> None:
