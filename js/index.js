@@ -486,7 +486,16 @@ function batchResult(cols, info, stamp, hook) {
   const outputs = info.outputs;
   const task = outputs.task;
   const classes = task === "classification" ? [...(outputs.class_names ?? [])] : undefined;
-  const labels = cols.labels ? Array.from(cols.labels, (i) => classes[i]) : undefined;
+  // The label strings are made on first use: a batch read by index or probability only
+  // never pays for one string per row.
+  let labelStrings;
+  const labelsOf = () => {
+    if (labelStrings === undefined && cols.labels) {
+      labelStrings = new Array(cols.rows);
+      for (let r = 0; r < cols.rows; r++) labelStrings[r] = classes[cols.labels[r]];
+    }
+    return labelStrings;
+  };
   const k = classes ? classes.length : 0;
   const valueNames = task === "regression" && outputs.value_names ? [...outputs.value_names] : undefined;
   const width = cols.width ?? 0;
@@ -494,7 +503,8 @@ function batchResult(cols, info, stamp, hook) {
   switch (task) {
     case "classification":
     case "regression":
-      Object.assign(result, { classes, labels, labelIndex: cols.labels, probabilities: cols.probabilities, values: cols.values });
+      Object.assign(result, { classes, labels: undefined, labelIndex: cols.labels, probabilities: cols.probabilities, values: cols.values });
+      if (cols.labels) Object.defineProperty(result, "labels", { get: labelsOf, enumerable: true });
       if (valueNames) result.valueNames = valueNames;
       break;
     case "transform":
@@ -514,6 +524,7 @@ function batchResult(cols, info, stamp, hook) {
   result.model = stamp;
   result.toObjects = function toObjects() {
     const list = [];
+    const labels = labelsOf();
     for (let r = 0; r < cols.rows; r++) {
       const p = {};
       if (labels) p.label = labels[r];
@@ -539,6 +550,7 @@ function batchResult(cols, info, stamp, hook) {
     return list;
   };
   if (hook) {
+    const labels = labelsOf();
     const timestamp = new Date().toISOString();
     for (let r = 0; r < cols.rows; r++) {
       let best = -Infinity;

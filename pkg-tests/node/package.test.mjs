@@ -583,6 +583,12 @@ describe("sealed-onnx in Node (the packed tarball, imported by a consumer projec
           const data = Float64Array.from(rows.flatMap((r) => schema.map((f) => r[f.name])));
           const typed = await model.predictBatch({ data, rows: rows.length });
           assert.deepEqual(typed.toObjects(), objects, name + ": typed input");
+          if (typed.classes) {
+            // Label strings are made on first read, then kept: a plain, listed property.
+            assert.ok(Object.keys(typed).includes("labels"), name + ": labels listed");
+            assert.equal(typed.labels, typed.labels, name + ": the same array each read");
+            assert.deepEqual(JSON.parse(JSON.stringify(typed)).labels, objects.map((o) => o.label));
+          }
           const none = await model.predictBatch({ data: new Float64Array(0), rows: 0 });
           assert.equal(none.rows, 0);
           assert.deepEqual(none.toObjects(), []);

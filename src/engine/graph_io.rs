@@ -240,23 +240,37 @@ pub fn plan(
 
 /// Builds the graph's input tensors, in graph input order, from a validated batch.
 pub fn tensors(plan: &[InputPlan], batch: &Batch) -> Result<Vec<Tensor>, EngineError> {
-    plan.iter()
-        .map(|p| {
-            let mut cells = Vec::with_capacity(batch.rows * p.features.len());
-            for r in 0..batch.rows {
-                for &f in &p.features {
-                    cells.push(
-                        batch
-                            .columns
-                            .get(f)
-                            .and_then(|c| c.get(r))
-                            .unwrap_or(&Cell::Missing),
-                    );
-                }
+    let mut out = Vec::with_capacity(plan.len());
+    // Plain loops: the wasm build (opt-level "s") leaves iterator adapters as calls per cell.
+    for p in plan {
+        let columns: Vec<&[Cell]> = p
+            .features
+            .iter()
+            .map(|&f| batch.columns.get(f).map_or(&[][..], Vec::as_slice))
+            .collect();
+        let mut cells = Vec::with_capacity(batch.rows * columns.len());
+        for r in 0..batch.rows {
+            for column in &columns {
+                cells.push(column.get(r).unwrap_or(&Cell::Missing));
             }
-            tensor(&p.name, p.dtype, &cells, &[batch.rows, p.features.len()])
-        })
-        .collect()
+        }
+        out.push(tensor(
+            &p.name,
+            p.dtype,
+            &cells,
+            &[batch.rows, p.features.len()],
+        )?);
+    }
+    Ok(out)
+}
+
+/// The cells as numbers (see [`number`]), converted by `to`.
+fn numbers<T>(cells: &[&Cell], to: impl Fn(f64) -> T) -> Vec<T> {
+    let mut out = Vec::with_capacity(cells.len());
+    for c in cells {
+        out.push(to(number(c)));
+    }
+    out
 }
 
 fn number(cell: &Cell) -> f64 {
@@ -278,17 +292,9 @@ fn tensor(
         problem: problem.to_string(),
     };
     let built = match dtype {
-        TensorType::Float32 => Tensor::from_shape(
-            shape,
-            &cells.iter().map(|c| number(c) as f32).collect::<Vec<_>>(),
-        ),
-        TensorType::Float64 => {
-            Tensor::from_shape(shape, &cells.iter().map(|c| number(c)).collect::<Vec<_>>())
-        }
-        TensorType::Bool => Tensor::from_shape(
-            shape,
-            &cells.iter().map(|c| number(c) != 0.0).collect::<Vec<_>>(),
-        ),
+        TensorType::Float32 => Tensor::from_shape(shape, &numbers(cells, |x| x as f32)),
+        TensorType::Float64 => Tensor::from_shape(shape, &numbers(cells, |x| x)),
+        TensorType::Bool => Tensor::from_shape(shape, &numbers(cells, |x| x != 0.0)),
         TensorType::Int64 => {
             let ints: Option<Vec<i64>> = cells
                 .iter()

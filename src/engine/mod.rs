@@ -169,6 +169,13 @@ impl Engine {
 
 /// The elements of a tensor of type `D`, in row-major order (`Err` for another type).
 fn elements<D: Datum>(t: &Tensor) -> TractResult<Vec<D>> {
+    // A slice copy: the wasm build (opt-level "s") calls an ndarray iterator per element.
+    if let Ok(s) = t
+        .try_as_plain_ram()
+        .and_then(|v| v.as_slice::<D>().map(<[D]>::to_vec))
+    {
+        return Ok(s);
+    }
     Ok(t.to_plain_array_view::<D>()?.iter().cloned().collect())
 }
 

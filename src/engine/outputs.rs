@@ -482,7 +482,11 @@ fn outlier_flags(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<bool>
 
 fn floats(t: &TValue) -> Option<Vec<f64>> {
     if let Ok(s) = super::elements::<f32>(t) {
-        return Some(s.iter().map(|v| f64::from(*v)).collect());
+        let mut out = Vec::with_capacity(s.len());
+        for v in s {
+            out.push(f64::from(v));
+        }
+        return Some(out);
     }
     super::elements::<f64>(t).ok().map(|s| s.to_vec())
 }

@@ -302,18 +302,18 @@ fn output_facts_of(
 
 /// Every element of a numeric tensor as f32, in row-major order.
 pub fn all_f32(t: &Tensor) -> TractResult<Vec<f32>> {
-    Ok(t.cast_to::<f32>()?
-        .to_plain_array_view::<f32>()?
-        .iter()
-        .copied()
-        .collect())
+    let cast = t.cast_to::<f32>()?;
+    // A slice copy where the tensor is plain memory: the wasm build (opt-level "s") calls
+    // an ndarray iterator per element otherwise.
+    if let Ok(view) = cast.try_as_plain_ram() {
+        return Ok(view.as_slice::<f32>()?.to_vec());
+    }
+    Ok(cast.to_plain_array_view::<f32>()?.iter().copied().collect())
 }
 
 /// The rows of a `[N, k]` (or `[N]`) numeric input as f32, row-major, with `k`.
 pub fn rows_f32(t: &Tensor) -> TractResult<(Vec<f32>, usize)> {
     let n = t.shape().first().copied().unwrap_or(1).max(1);
     let width = if t.rank() < 2 { 1 } else { t.len() / n };
-    let cast = t.cast_to::<f32>()?;
-    let data: Vec<f32> = cast.to_plain_array_view::<f32>()?.iter().copied().collect();
-    Ok((data, width))
+    Ok((all_f32(t)?, width))
 }
