@@ -40,6 +40,8 @@ pub struct Engine {
     selected: Vec<outputs::Role>,
     /// The tokenizer and vocabulary of each text feature, by feature name.
     vocabularies: BTreeMap<String, Arc<TextVocabulary>>,
+    /// When the classifier emits label positions rather than strings, what each stands for.
+    label_positions: Option<Arc<outputs::LabelPositions>>,
 }
 
 impl Engine {
@@ -109,11 +111,14 @@ impl Engine {
         }
         let (names, selected) = outputs::select(&manifest.outputs, &graph_io::outputs(&proto))?;
         model.select_outputs_by_name(&names).map_err(prepare)?;
-        let plan = model
+        let mut typed = model
             .into_typed()
             .and_then(ops::dense::optimized)
-            .and_then(|m| m.into_runnable())
             .map_err(prepare)?;
+        let label_positions = label_outlet(&typed, &manifest.outputs, &selected)
+            .and_then(|outlet| ops::label_positions(&mut typed, outlet))
+            .map(|strings| Arc::new(outputs::LabelPositions::new(&manifest.outputs, strings)));
+        let plan = typed.into_runnable().map_err(prepare)?;
         // Each output's width as the optimised graph knows it (`None` when symbolic).
         let widths: Vec<Option<usize>> = (0..selected.len())
             .map(|i| {
@@ -132,6 +137,7 @@ impl Engine {
             outputs: manifest.outputs.clone(),
             selected,
             vocabularies,
+            label_positions,
         })
     }
 
@@ -163,8 +169,28 @@ impl Engine {
             .map_err(|e| EngineError::Run {
                 detail: error::chain(&e),
             })?;
-        outputs::columns(&self.outputs, &self.selected, &results, batch.rows)
+        outputs::columns(
+            &self.outputs,
+            &self.selected,
+            &results,
+            batch.rows,
+            self.label_positions.as_deref(),
+        )
     }
+}
+
+/// The plan output a classifier's labels leave by (clusters and outlier flags are not
+/// class labels).
+fn label_outlet(
+    model: &TypedModel,
+    outputs: &Outputs,
+    selected: &[outputs::Role],
+) -> Option<OutletId> {
+    if outputs.task != crate::bundle::manifest::Task::Classification {
+        return None;
+    }
+    let at = selected.iter().position(|r| *r == outputs::Role::Label)?;
+    model.output_outlets().ok()?.get(at).copied()
 }
 
 /// The elements of a tensor of type `D`, in row-major order (`Err` for another type).

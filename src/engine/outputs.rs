@@ -361,6 +361,7 @@ pub fn columns(
     roles: &[Role],
     results: &[TValue],
     rows: usize,
+    positions: Option<&LabelPositions>,
 ) -> Result<Columns, EngineError> {
     let mut out = Columns::new(outputs, rows);
     let classes = out.classes.clone();
@@ -369,7 +370,7 @@ pub fn columns(
             Role::Label => match outputs.task {
                 Task::Clustering => out.clusters = Some(cluster_indices(outputs, tensor, rows)?),
                 Task::Outlier => out.outliers = Some(outlier_flags(outputs, tensor, rows)?),
-                _ => out.labels = Some(label_indices(outputs, tensor, rows)?),
+                _ => out.labels = Some(label_indices(outputs, tensor, rows, positions)?),
             },
             Role::Probabilities => {
                 let p = floats(tensor)
@@ -491,8 +492,49 @@ fn floats(t: &TValue) -> Option<Vec<f64>> {
     super::elements::<f64>(t).ok().map(|s| s.to_vec())
 }
 
-/// Maps the graph's raw labels (strings or integers) to class indices.
-fn label_indices(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<u32>, EngineError> {
+/// The class a string label stands for: its place in `class_labels`, else in `class_names`.
+fn string_class(outputs: &Outputs, label: &str) -> Option<usize> {
+    match outputs.class_labels.as_deref() {
+        Some(labels) => labels.iter().position(|c| c.as_str() == Some(label)),
+        None => outputs
+            .class_names
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .position(|n| n == label),
+    }
+}
+
+/// What each label position a classifier emits stands for (see
+/// [`super::ops::label_positions`]): the manifest's class index, or the label itself when it
+/// is not one of the manifest's classes (refused for the rows that get it, as before).
+#[derive(Debug, Clone)]
+pub struct LabelPositions(Vec<Result<u32, String>>);
+
+impl LabelPositions {
+    /// Matches the classifier's string labels, in its order, to the manifest's classes.
+    pub fn new(outputs: &Outputs, strings: Vec<String>) -> LabelPositions {
+        let classes = outputs.class_names.as_deref().unwrap_or_default().len();
+        LabelPositions(
+            strings
+                .into_iter()
+                .map(|l| match string_class(outputs, &l) {
+                    Some(i) if i < classes => Ok(i as u32),
+                    _ => Err(l),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Maps the graph's raw labels (strings, integers, or positions among the classifier's
+/// labels when `positions` is given) to class indices.
+fn label_indices(
+    outputs: &Outputs,
+    t: &TValue,
+    rows: usize,
+    positions: Option<&LabelPositions>,
+) -> Result<Vec<u32>, EngineError> {
     let one_per_row = |n: usize| {
         if n == rows {
             Ok(())
@@ -504,20 +546,36 @@ fn label_indices(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<u32>,
         }
     };
     let names = outputs.class_names.as_deref().unwrap_or_default();
+    let unknown = |label: Json| {
+        bad(
+            &outputs.label,
+            format!("produced label {label} which is not one of the manifest's classes"),
+        )
+    };
     let index = |position: Option<usize>, label: &dyn Fn() -> Json| {
         position
             .filter(|&i| i < names.len())
             .map(|i| i as u32)
-            .ok_or_else(|| {
-                bad(
-                    &outputs.label,
-                    format!(
-                        "produced label {} which is not one of the manifest's classes",
-                        label()
-                    ),
-                )
-            })
+            .ok_or_else(|| unknown(label()))
     };
+    if let Some(LabelPositions(table)) = positions {
+        let at = t.try_as_plain_ram().and_then(|v| v.as_slice::<i64>());
+        let at = at.map_err(|_| bad(&outputs.label, "is not the int64 label positions"))?;
+        one_per_row(at.len())?;
+        let mut out = Vec::with_capacity(at.len());
+        for &p in at {
+            let label = match usize::try_from(p).ok().and_then(|p| table.get(p)) {
+                Some(Ok(class)) => {
+                    out.push(*class);
+                    continue;
+                }
+                Some(Err(label)) => Json::from(label.as_str()),
+                None => Json::from(p),
+            };
+            return Err(unknown(label));
+        }
+        return Ok(out);
+    }
     let labels = outputs.class_labels.as_deref();
     // Borrowed, not copied: a batch's labels are a few strings or numbers repeated, and
     // cloning each into JSON cost more than the linear model that made them.
@@ -525,13 +583,7 @@ fn label_indices(outputs: &Outputs, t: &TValue, rows: usize) -> Result<Vec<u32>,
         one_per_row(strings.len())?;
         return strings
             .iter()
-            .map(|l| {
-                let at = match labels {
-                    Some(labels) => labels.iter().position(|c| c.as_str() == Some(l.as_str())),
-                    None => names.iter().position(|n| n == l),
-                };
-                index(at, &|| Json::from(l.as_str()))
-            })
+            .map(|l| index(string_class(outputs, l), &|| Json::from(l.as_str())))
             .collect();
     }
     let ints = super::integers(t).ok_or_else(|| {
@@ -578,7 +630,14 @@ mod tests {
             tensor(&[2], vec![2i64, 0]),
             tensor(&[2, 3], vec![0.1f32, 0.2, 0.7, 0.5, 0.25, 0.25]),
         ];
-        let c = columns(&outputs, &[Role::Label, Role::Probabilities], &results, 2).unwrap();
+        let c = columns(
+            &outputs,
+            &[Role::Label, Role::Probabilities],
+            &results,
+            2,
+            None,
+        )
+        .unwrap();
         assert_eq!(c.labels, Some(vec![2, 0]));
         assert_eq!(c.probabilities.as_ref().map(Vec::len), Some(6));
         let rows = c.predictions();
@@ -593,7 +652,7 @@ mod tests {
     fn without_a_label_output_the_most_probable_class_wins_the_first_on_a_tie() {
         let outputs = classifier(None);
         let results = [tensor(&[2, 3], vec![0.2f32, 0.5, 0.3, 0.4, 0.4, 0.2])];
-        let c = columns(&outputs, &[Role::Probabilities], &results, 2).unwrap();
+        let c = columns(&outputs, &[Role::Probabilities], &results, 2, None).unwrap();
         assert_eq!(c.labels, Some(vec![1, 0]));
     }
 
@@ -601,14 +660,51 @@ mod tests {
     fn a_label_outside_the_classes_or_a_wrong_shape_is_an_error() {
         let outputs = classifier(Some("l"));
         let bad_label = [tensor(&[1], vec![7i64])];
-        let e = columns(&outputs, &[Role::Label], &bad_label, 1).unwrap_err();
+        let e = columns(&outputs, &[Role::Label], &bad_label, 1, None).unwrap_err();
         assert!(
             e.to_string().contains("not one of the manifest's classes"),
             "{e}"
         );
         let bad_shape = [tensor(&[1, 2], vec![0.5f32, 0.5])];
-        let e = columns(&outputs, &[Role::Probabilities], &bad_shape, 1).unwrap_err();
+        let e = columns(&outputs, &[Role::Probabilities], &bad_shape, 1, None).unwrap_err();
         assert!(e.to_string().contains("expected [1, 3]"), "{e}");
+    }
+
+    #[test]
+    fn label_positions_map_to_classes_and_name_a_stranger_as_strings_do() {
+        // The classifier's own order differs from the manifest's, and "maybe?" is no class.
+        let outputs = Outputs {
+            class_labels: None,
+            ..classifier(Some("l"))
+        };
+        let labels = ["yes", "maybe?", "no", "maybe"].map(String::from).to_vec();
+        let positions = LabelPositions::new(&outputs, labels);
+        let at = |p: Vec<i64>| {
+            let n = p.len();
+            columns(
+                &outputs,
+                &[Role::Label],
+                &[tensor(&[n], p)],
+                n,
+                Some(&positions),
+            )
+        };
+        assert_eq!(at(vec![3, 0, 2, 0]).unwrap().labels, Some(vec![2, 1, 0, 1]));
+        let e = at(vec![0, 1]).unwrap_err().to_string();
+        assert!(
+            e.contains(r#"produced label "maybe?" which is not one of"#),
+            "{e}"
+        );
+        let e = at(vec![4]).unwrap_err().to_string();
+        assert!(e.contains("produced label 4 which"), "{e}");
+        let e = columns(
+            &outputs,
+            &[Role::Label],
+            &[tensor(&[1], vec![0i64])],
+            2,
+            Some(&positions),
+        );
+        assert!(e.unwrap_err().to_string().contains("one label per row"));
     }
 
     #[test]
@@ -626,27 +722,35 @@ mod tests {
             &[Role::Label],
             &[strings(&["maybe", "no", "maybe"])],
             3,
+            None,
         );
         assert_eq!(c.unwrap().labels, Some(vec![2, 0, 2]));
         let by_label = Outputs {
             class_labels: Some(vec![Json::from("n"), Json::from("y"), Json::from("m")]),
             ..classifier(Some("l"))
         };
-        let c = columns(&by_label, &[Role::Label], &[strings(&["y", "m"])], 2);
+        let c = columns(&by_label, &[Role::Label], &[strings(&["y", "m"])], 2, None);
         assert_eq!(c.unwrap().labels, Some(vec![1, 2]));
-        let e = columns(&by_label, &[Role::Label], &[strings(&["yes"])], 1).unwrap_err();
+        let e = columns(&by_label, &[Role::Label], &[strings(&["yes"])], 1, None).unwrap_err();
         assert!(
             e.to_string()
                 .contains(r#"produced label "yes" which is not one of the manifest's classes"#),
             "{e}"
         );
         // Integer labels match class_labels only; without them no class is an integer.
-        let e = columns(&by_name, &[Role::Label], &[tensor(&[1], vec![1i64])], 1).unwrap_err();
+        let e = columns(
+            &by_name,
+            &[Role::Label],
+            &[tensor(&[1], vec![1i64])],
+            1,
+            None,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("produced label 1 which"), "{e}");
-        let e = columns(&by_name, &[Role::Label], &[strings(&["no"])], 2).unwrap_err();
+        let e = columns(&by_name, &[Role::Label], &[strings(&["no"])], 2, None).unwrap_err();
         assert!(e.to_string().contains("expected one label per row"), "{e}");
         let floats = [tensor(&[1], vec![1.0f32])];
-        let e = columns(&by_name, &[Role::Label], &floats, 1).unwrap_err();
+        let e = columns(&by_name, &[Role::Label], &floats, 1, None).unwrap_err();
         assert!(
             e.to_string().contains("expected strings or integers"),
             "{e}"
@@ -665,7 +769,7 @@ mod tests {
             tensor(&[2], vec![1i64, 0]),
             tensor(&[2, 2], vec![0.5f32, 0.25, 1.0, 2.0]),
         ];
-        let c = columns(&kmeans, &[Role::Label, Role::Distances], &results, 2).unwrap();
+        let c = columns(&kmeans, &[Role::Label, Role::Distances], &results, 2, None).unwrap();
         let rows = c.predictions();
         assert_eq!(
             (rows[0].cluster, rows[0].distances.clone()),
@@ -673,7 +777,14 @@ mod tests {
         );
         let json = serde_json::to_string(&rows[1]).unwrap();
         assert_eq!(json, r#"{"cluster":0,"distances":[1.0,2.0]}"#);
-        let e = columns(&kmeans, &[Role::Label], &[tensor(&[1], vec![2i64])], 1).unwrap_err();
+        let e = columns(
+            &kmeans,
+            &[Role::Label],
+            &[tensor(&[1], vec![2i64])],
+            1,
+            None,
+        )
+        .unwrap_err();
         assert!(
             e.to_string()
                 .contains("produced cluster 2, but outputs.clusters is 2"),
@@ -689,13 +800,20 @@ mod tests {
             tensor(&[2, 1], vec![-1i64, 1]),
             tensor(&[2, 1], vec![-0.125f32, 0.5]),
         ];
-        let rows = columns(&forest, &[Role::Label, Role::Score], &results, 2)
+        let rows = columns(&forest, &[Role::Label, Role::Score], &results, 2, None)
             .unwrap()
             .predictions();
         let json = serde_json::to_string(&rows[0]).unwrap();
         assert_eq!(json, r#"{"outlier":true,"score":-0.125}"#);
         assert_eq!(rows[1].outlier, Some(false));
-        let e = columns(&forest, &[Role::Label], &[tensor(&[1], vec![0i64])], 1).unwrap_err();
+        let e = columns(
+            &forest,
+            &[Role::Label],
+            &[tensor(&[1], vec![0i64])],
+            1,
+            None,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("labels are -1 and 1"), "{e}");
 
         let pca = Outputs {
@@ -704,13 +822,15 @@ mod tests {
             ..Outputs::of_task(Task::Transform)
         };
         let v = [tensor(&[1, 3], vec![1f32, 2.0, 3.0])];
-        let rows = columns(&pca, &[Role::Vector], &v, 1).unwrap().predictions();
+        let rows = columns(&pca, &[Role::Vector], &v, 1, None)
+            .unwrap()
+            .predictions();
         assert_eq!(
             serde_json::to_string(&rows[0]).unwrap(),
             r#"{"vector":[1.0,2.0,3.0]}"#
         );
         let wrong = [tensor(&[1, 2], vec![1f32, 2.0])];
-        let e = columns(&pca, &[Role::Vector], &wrong, 1).unwrap_err();
+        let e = columns(&pca, &[Role::Vector], &wrong, 1, None).unwrap_err();
         assert!(e.to_string().contains("expected [1, 3]"), "{e}");
 
         let multi = Outputs {
@@ -719,7 +839,7 @@ mod tests {
             ..Outputs::of_task(Task::Regression)
         };
         let v = [tensor(&[1, 2], vec![1.5f32, -2.0])];
-        let rows = columns(&multi, &[Role::Value], &v, 1)
+        let rows = columns(&multi, &[Role::Value], &v, 1, None)
             .unwrap()
             .predictions();
         assert_eq!(

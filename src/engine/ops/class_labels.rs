@@ -3,6 +3,8 @@
 use tract_onnx::pb::NodeProto;
 use tract_onnx::tract_hir::internal::*;
 
+use super::kernel::{Kernel, KernelOp};
+
 /// A classifier's labels: integers or strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClassLabels {
@@ -43,6 +45,11 @@ impl ClassLabels {
         }
     }
 
+    /// The labels `0..n`: each row's label as its position in a list of `n` labels.
+    pub fn positions(n: usize) -> ClassLabels {
+        ClassLabels::Ints((0..n).map(|i| i as i64).collect())
+    }
+
     /// Number of labels.
     pub fn len(&self) -> usize {
         match self {
@@ -76,4 +83,26 @@ impl ClassLabels {
             .into_tensor(),
         })
     }
+}
+
+/// A classifier of ours whose first output is each row's label, picked from its labels.
+pub trait Labelled: Kernel {
+    /// The labels the first output picks from.
+    fn labels_mut(&mut self) -> &mut ClassLabels;
+}
+
+/// When `node`'s operator is the classifier `K` with string labels, makes it emit each
+/// row's label as its position among them (int64, see [`ClassLabels::positions`]) and
+/// returns the strings; `None` leaves the node as it was.
+pub fn strings_to_positions<K: Labelled>(node: &mut TypedNode) -> Option<Vec<String>> {
+    let op = node.op_as_mut::<KernelOp<K>>()?;
+    let labels = op.0.labels_mut();
+    let ClassLabels::Strings(strings) = labels else {
+        return None;
+    };
+    let strings = std::mem::take(strings);
+    *labels = ClassLabels::positions(strings.len());
+    let fact = node.outputs.first_mut()?;
+    fact.fact.datum_type = i64::datum_type();
+    Some(strings)
 }

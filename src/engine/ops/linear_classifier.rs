@@ -75,6 +75,12 @@ fn build(
     })
 }
 
+impl super::class_labels::Labelled for LinearClassifier {
+    fn labels_mut(&mut self) -> &mut ClassLabels {
+        &mut self.labels
+    }
+}
+
 impl Kernel for LinearClassifier {
     fn name(&self) -> &'static str {
         "LinearClassifier"

@@ -334,6 +334,12 @@ pub fn multiclass_probability(k: usize, r: &[f32]) -> Vec<f32> {
     p
 }
 
+impl super::class_labels::Labelled for SvmClassifier {
+    fn labels_mut(&mut self) -> &mut ClassLabels {
+        &mut self.labels
+    }
+}
+
 impl Kernel for SvmClassifier {
     fn name(&self) -> &'static str {
         "SVMClassifier"

@@ -344,6 +344,12 @@ impl TreeEnsembleClassifier {
     }
 }
 
+impl super::class_labels::Labelled for TreeEnsembleClassifier {
+    fn labels_mut(&mut self) -> &mut ClassLabels {
+        &mut self.labels
+    }
+}
+
 impl Kernel for TreeEnsembleClassifier {
     fn name(&self) -> &'static str {
         "TreeEnsembleClassifier"
