@@ -11,5 +11,5 @@ mod value;
 
 pub use error::{Issue, IssueCode, SchemaError};
 pub use migrate::{migrate, migrated_rows};
-pub use validate::{check, expectation, validate, Batch, Cell, Options, Shape};
+pub use validate::{check, check_number, expectation, validate, Batch, Cell, Options, Shape};
 pub use value::{format_number, Value};

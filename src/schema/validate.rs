@@ -236,25 +236,7 @@ pub fn check(f: &Feature, value: &Value) -> Result<Cell, IssueCode> {
     match (f.kind, value) {
         (_, Value::Null) if f.nullable => Ok(Cell::Missing),
         (_, Value::Null) => Err(IssueCode::NullNotAllowed),
-        (FeatureType::Float | FeatureType::Integer, Value::Number(n)) => {
-            if !n.is_finite() {
-                return if f.nullable {
-                    Ok(Cell::Missing)
-                } else {
-                    Err(IssueCode::NotFinite)
-                };
-            }
-            if f.kind == FeatureType::Integer && n.fract() != 0.0 {
-                return Err(IssueCode::NotAnInteger);
-            }
-            if f.min.is_some_and(|min| *n < min) {
-                return Err(IssueCode::BelowMin);
-            }
-            if f.max.is_some_and(|max| *n > max) {
-                return Err(IssueCode::AboveMax);
-            }
-            Ok(Cell::Number(*n))
-        }
+        (FeatureType::Float | FeatureType::Integer, Value::Number(n)) => check_number(f, *n),
         (FeatureType::Boolean, Value::Bool(b)) => Ok(Cell::Bool(*b)),
         (FeatureType::String, Value::String(s)) => match &f.categories {
             Some(cats) if !cats.contains(s) => Err(IssueCode::UnknownCategory),
@@ -270,6 +252,27 @@ pub fn check(f: &Feature, value: &Value) -> Result<Cell, IssueCode> {
         }
         _ => Err(IssueCode::WrongType),
     }
+}
+
+/// Checks a number for a float or integer feature (what [`check`] does with one).
+pub fn check_number(f: &Feature, n: f64) -> Result<Cell, IssueCode> {
+    if !n.is_finite() {
+        return if f.nullable {
+            Ok(Cell::Missing)
+        } else {
+            Err(IssueCode::NotFinite)
+        };
+    }
+    if f.kind == FeatureType::Integer && n.fract() != 0.0 {
+        return Err(IssueCode::NotAnInteger);
+    }
+    if f.min.is_some_and(|min| n < min) {
+        return Err(IssueCode::BelowMin);
+    }
+    if f.max.is_some_and(|max| n > max) {
+        return Err(IssueCode::AboveMax);
+    }
+    Ok(Cell::Number(n))
 }
 
 /// What a feature accepts, in words: `a number from 0.1 to 2.5 (cm)`.
