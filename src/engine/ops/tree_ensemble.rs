@@ -281,10 +281,13 @@ impl TreeEnsembleClassifier {
         Pick::Literal(i64::from(pos > 0.0))
     }
 
-    /// Base values, label and final scores for one row (onnxruntime's `FinalizeScores`).
-    fn finalize(&self, mut scores: Vec<Score>, out: &mut Vec<f32>) -> Pick {
+    /// Base values, label and final scores for one row (onnxruntime's `FinalizeScores`),
+    /// its `classes` scores appended to `out`. Works in place: no allocation per row.
+    fn finalize(&self, scores: &mut [Score], out: &mut Vec<f32>) -> Pick {
         let classes = self.labels.len();
         let mut add_second = -1;
+        // onnxruntime drops the second score of a binary row no tree gave one to.
+        let mut len = scores.len();
         let pick = if classes > 2 {
             for (k, b) in self.base.iter().enumerate().take(classes) {
                 let s = &mut scores[k];
@@ -312,34 +315,37 @@ impl TreeEnsembleClassifier {
                 1 => {
                     scores[0].value += self.base[0];
                     if !scores[1].has {
-                        scores.pop();
+                        len = 1;
                     }
                 }
                 0 => {
                     add_second = 3;
                     if !scores[1].has {
-                        scores.pop();
+                        len = 1;
                     }
                 }
                 _ => {}
             }
-            self.binary_label(&scores, &mut add_second)
+            self.binary_label(&scores[..len], &mut add_second)
         };
-        let mut values: Vec<f32> = scores.iter().map(|s| s.value).collect();
-        if values.len() >= 2 {
-            self.post_transform.apply_row(&mut values);
-        } else if let [s] = values[..] {
-            values = match (self.post_transform, add_second) {
-                (PostTransform::Probit, _) => vec![probit(s)],
-                (_, 0 | 1) => vec![1.0 - s, s],
-                (PostTransform::Logistic, 2 | 3) => vec![logistic(-s), logistic(s)],
-                (_, 2) => vec![-s, s],
-                (_, 3) => vec![s, -s],
-                _ => vec![s],
-            };
+        let start = out.len();
+        if let [s] = scores[..len] {
+            let s = s.value;
+            match (self.post_transform, add_second) {
+                (PostTransform::Probit, _) => out.push(probit(s)),
+                (_, 0 | 1) => out.extend([1.0 - s, s]),
+                (PostTransform::Logistic, 2 | 3) => out.extend([logistic(-s), logistic(s)]),
+                (_, 2) => out.extend([-s, s]),
+                (_, 3) => out.extend([s, -s]),
+                _ => out.push(s),
+            }
+        } else {
+            out.extend(scores[..len].iter().map(|s| s.value));
+            if len >= 2 {
+                self.post_transform.apply_row(&mut out[start..]);
+            }
         }
-        values.resize(classes, 0.0);
-        out.extend(values);
+        out.resize(start + classes, 0.0);
         pick
     }
 }
@@ -377,8 +383,8 @@ impl Kernel for TreeEnsembleClassifier {
         });
         let mut out = Vec::with_capacity(rows * c);
         let mut picks = Vec::with_capacity(rows);
-        for row in scores.chunks(c) {
-            picks.push(self.finalize(row.to_vec(), &mut out));
+        for row in scores.chunks_mut(c.max(1)) {
+            picks.push(self.finalize(row, &mut out));
         }
         let labels = match &self.labels {
             ClassLabels::Ints(v) => tensor1(
