@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tract_onnx::prelude::*;
+use tract_onnx::Onnx;
 
 use crate::bundle::manifest::{Manifest, Outputs, TensorType};
 use crate::schema::Batch;
@@ -28,6 +29,12 @@ pub use raw::{run_raw, RawData, RawOutput, RawTensor};
 pub use vocabulary::TextVocabulary;
 
 type Plan = Arc<TypedRunnableModel>;
+
+thread_local! {
+    // The operator registry (tract's ONNX operators and ours, a map of a few hundred names),
+    // made once rather than made and freed by every load.
+    static FRAMEWORK: Onnx = ops::framework();
+}
 
 /// A graph ready to run, bound to a manifest's inputs and outputs.
 #[derive(Debug, Clone)]
@@ -56,10 +63,13 @@ impl Engine {
     /// Unsupported operators, schema/graph mismatches and tract failures, each as its own
     /// [`EngineError`] — all at load time, so predictions never hit them.
     pub fn load(model: &[u8], manifest: &Manifest) -> Result<Engine, EngineError> {
-        let onnx = ops::framework();
-        let mut proto = graph_io::decode(&onnx, model)?;
+        FRAMEWORK.with(|onnx| Engine::load_with(onnx, model, manifest))
+    }
+
+    fn load_with(onnx: &Onnx, model: &[u8], manifest: &Manifest) -> Result<Engine, EngineError> {
+        let mut proto = graph_io::decode(onnx, model)?;
         let zipmaps = zipmap::unzip(&mut proto)?;
-        ops::check_supported(&onnx, &proto)?;
+        ops::check_supported(onnx, &proto)?;
         graph_io::check_tensor_inputs(&proto)?;
         if let Some(z) = zipmaps
             .iter()
