@@ -342,6 +342,15 @@ impl SealedModel {
         self.engine.predict_columns(batch)
     }
 
+    /// Predicts a typed batch that passed the schema (rows of numbers, features in schema
+    /// order, booleans as 0 and 1), results column by column, without a cell per value.
+    ///
+    /// # Errors
+    /// An inference failure.
+    pub fn predict_typed_columns(&self, data: &[f64], rows: usize) -> Result<Columns, EngineError> {
+        self.engine.predict_typed(data, rows)
+    }
+
     /// Re-runs the embedded test vectors; returns how many passed (all, or an error).
     ///
     /// # Errors

@@ -22,16 +22,47 @@ pub fn typed_cells(
     data: &[f64],
     rows: usize,
 ) -> Result<Batch, schema::SchemaError> {
+    let mut columns: Vec<Vec<Cell>> = vec![Vec::with_capacity(rows); features.len()];
+    check_typed(features, data, rows, |j, cell| {
+        if let Some(column) = columns.get_mut(j) {
+            column.push(cell);
+        }
+    })?;
+    Ok(Batch {
+        rows,
+        columns,
+        shape: Shape::Records,
+    })
+}
+
+/// Checks a typed input against the schema without keeping its cells (for
+/// `Engine::predict_typed`, which reads the numbers themselves): every issue, as
+/// [`typed_cells`] reports them.
+pub fn typed_check(
+    features: &[Feature],
+    data: &[f64],
+    rows: usize,
+) -> Result<(), schema::SchemaError> {
+    check_typed(features, data, rows, |_, _| {})
+}
+
+/// Checks every value of a typed input, handing `keep` each feature index and cell (a
+/// refused value as missing); all issues at the end.
+fn check_typed(
+    features: &[Feature],
+    data: &[f64],
+    rows: usize,
+    mut keep: impl FnMut(usize, Cell),
+) -> Result<(), schema::SchemaError> {
     let width = features.len();
     if let Some(issue) = typed_length_issue(width, data.len(), rows) {
         return Err(schema::SchemaError {
             issues: vec![issue],
         });
     }
-    let mut columns: Vec<Vec<Cell>> = vec![Vec::with_capacity(rows); width];
     let mut issues = Vec::new();
     for (i, chunk) in data.chunks(width.max(1)).enumerate() {
-        for ((f, x), column) in features.iter().zip(chunk).zip(columns.iter_mut()) {
+        for (j, (f, x)) in features.iter().zip(chunk).enumerate() {
             let value = |x: f64| {
                 if f.kind == FeatureType::Boolean && (x == 0.0 || x == 1.0) {
                     Value::Bool(x == 1.0)
@@ -46,7 +77,7 @@ pub fn typed_cells(
                 _ => schema::check(f, &value(*x)),
             };
             match checked {
-                Ok(cell) => column.push(cell),
+                Ok(cell) => keep(j, cell),
                 Err(code) => {
                     issues.push(Issue {
                         path: format!("rows[{i}].{}", f.name),
@@ -54,19 +85,16 @@ pub fn typed_cells(
                         expected: schema::expectation(f),
                         received: value(*x).describe(),
                     });
-                    column.push(Cell::Missing);
+                    keep(j, Cell::Missing);
                 }
             }
         }
     }
-    if !issues.is_empty() {
-        return Err(schema::SchemaError { issues });
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(schema::SchemaError { issues })
     }
-    Ok(Batch {
-        rows,
-        columns,
-        shape: Shape::Records,
-    })
 }
 
 /// The issue with a typed input whose length is not `rows` × `width` (the same text as the

@@ -189,8 +189,11 @@ impl Model {
     #[wasm_bindgen(js_name = predictColumns)]
     pub fn predict_columns(&self, data: &[f64], rows: usize) -> JsResult<BatchColumns> {
         let features = &self.inner.manifest().inputs.features;
-        let batch = convert::typed_batch(features, data, rows)?;
-        let columns = self.inner.predict_columns(&batch).map_err(|e| to_js(&e))?;
+        convert::typed_check(features, data, rows).map_err(|e| to_js(&e))?;
+        let columns = self
+            .inner
+            .predict_typed_columns(data, rows)
+            .map_err(|e| to_js(&e))?;
         Ok(BatchColumns(columns))
     }
 
@@ -209,8 +212,8 @@ impl Model {
     #[wasm_bindgen(js_name = validateTyped)]
     pub fn validate_typed(&self, data: &[f64], rows: usize) -> JsResult<String> {
         let features = &self.inner.manifest().inputs.features;
-        let issues = match convert::typed_cells(features, data, rows) {
-            Ok(_) => Vec::new(),
+        let issues = match convert::typed_check(features, data, rows) {
+            Ok(()) => Vec::new(),
             Err(e) => e.issues,
         };
         json(&issues.iter().map(convert::issue_json).collect::<Vec<_>>())

@@ -254,23 +254,77 @@ pub fn tensors(plan: &[InputPlan], batch: &Batch) -> Result<Vec<Tensor>, EngineE
                 cells.push(column.get(r).unwrap_or(&Cell::Missing));
             }
         }
-        out.push(tensor(
-            &p.name,
-            p.dtype,
-            &cells,
-            &[batch.rows, p.features.len()],
-        )?);
+        let shape = [batch.rows, p.features.len()];
+        out.push(tensor(&p.name, p.dtype, &Values::Cells(cells), &shape)?);
     }
     Ok(out)
 }
 
-/// The cells as numbers (see [`number`]), converted by `to`.
-fn numbers<T>(cells: &[&Cell], to: impl Fn(f64) -> T) -> Vec<T> {
-    let mut out = Vec::with_capacity(cells.len());
-    for c in cells {
-        out.push(to(number(c)));
+/// Builds the graph's input tensors from a typed batch that passed the schema: `rows` rows
+/// of numbers, one per feature in schema order (booleans as 0 and 1). Each input gets what
+/// [`tensors`] gives for the batch of cells those numbers make, without making the cells.
+pub fn typed_tensors(
+    plan: &[InputPlan],
+    data: &[f64],
+    rows: usize,
+) -> Result<Vec<Tensor>, EngineError> {
+    let width = data.len().checked_div(rows).unwrap_or(0);
+    let mut out = Vec::with_capacity(plan.len());
+    for p in plan {
+        let mut numbers = Vec::with_capacity(rows * p.features.len());
+        for row in data.chunks_exact(width.max(1)).take(rows) {
+            for &f in &p.features {
+                // A cell holds a non-finite number as missing (a NaN in the tensor).
+                let x = row.get(f).copied().unwrap_or(f64::NAN);
+                numbers.push(if x.is_finite() { x } else { f64::NAN });
+            }
+        }
+        let shape = [rows, p.features.len()];
+        out.push(tensor(&p.name, p.dtype, &Values::Numbers(numbers), &shape)?);
     }
-    out
+    Ok(out)
+}
+
+/// One graph input's values in row-major order: cells, or numbers standing for cells.
+enum Values<'a> {
+    Cells(Vec<&'a Cell>),
+    Numbers(Vec<f64>),
+}
+
+impl Values<'_> {
+    /// The values as numbers (see [`number`]), converted by `to`.
+    fn numbers<T>(&self, to: impl Fn(f64) -> T) -> Vec<T> {
+        match self {
+            Values::Cells(cells) => {
+                let mut out = Vec::with_capacity(cells.len());
+                for c in cells {
+                    out.push(to(number(c)));
+                }
+                out
+            }
+            Values::Numbers(numbers) => {
+                let mut out = Vec::with_capacity(numbers.len());
+                for &x in numbers {
+                    out.push(to(x));
+                }
+                out
+            }
+        }
+    }
+
+    /// The values as strings: a cell's text, else empty.
+    fn strings(&self) -> Vec<String> {
+        match self {
+            Values::Cells(cells) => cells
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(s) => s.clone(),
+                    _ => String::new(),
+                })
+                .collect(),
+            Values::Numbers(numbers) => vec![String::new(); numbers.len()],
+        }
+    }
 }
 
 fn number(cell: &Cell) -> f64 {
@@ -284,7 +338,7 @@ fn number(cell: &Cell) -> f64 {
 fn tensor(
     name: &str,
     dtype: TensorType,
-    cells: &[&Cell],
+    values: &Values<'_>,
     shape: &[usize],
 ) -> Result<Tensor, EngineError> {
     let bad = |problem: &str| EngineError::BadTensor {
@@ -292,31 +346,22 @@ fn tensor(
         problem: problem.to_string(),
     };
     let built = match dtype {
-        TensorType::Float32 => Tensor::from_shape(shape, &numbers(cells, |x| x as f32)),
-        TensorType::Float64 => Tensor::from_shape(shape, &numbers(cells, |x| x)),
-        TensorType::Bool => Tensor::from_shape(shape, &numbers(cells, |x| x != 0.0)),
+        TensorType::Float32 => Tensor::from_shape(shape, &values.numbers(|x| x as f32)),
+        TensorType::Float64 => Tensor::from_shape(shape, &values.numbers(|x| x)),
+        TensorType::Bool => Tensor::from_shape(shape, &values.numbers(|x| x != 0.0)),
         TensorType::Int64 => {
-            let ints: Option<Vec<i64>> = cells
-                .iter()
-                .map(|c| Some(number(c)).filter(|n| n.is_finite()).map(|n| n as i64))
+            let ints: Option<Vec<i64>> = values
+                .numbers(|n| Some(n).filter(|n| n.is_finite()).map(|n| n as i64))
+                .into_iter()
                 .collect();
             Tensor::from_shape(
                 shape,
                 &ints.ok_or_else(|| bad("a missing value cannot go into an int64 input"))?,
             )
         }
-        TensorType::String => {
-            let strings: Vec<String> = cells
-                .iter()
-                .map(|c| match c {
-                    Cell::Text(s) => s.clone(),
-                    _ => String::new(),
-                })
-                .collect();
-            tract_ndarray::ArrayD::from_shape_vec(shape, strings)
-                .map(|a| a.into_tensor())
-                .map_err(|e| TractError::msg(e.to_string()))
-        }
+        TensorType::String => tract_ndarray::ArrayD::from_shape_vec(shape, values.strings())
+            .map(|a| a.into_tensor())
+            .map_err(|e| TractError::msg(e.to_string())),
     };
     built.map_err(|e| bad(&format!("{e:#}")))
 }
@@ -338,6 +383,56 @@ mod tests {
             }),
             ..ModelProto::default()
         }
+    }
+
+    #[test]
+    fn typed_numbers_make_the_tensors_their_cells_make() {
+        use crate::schema::Shape;
+        let plan = |dtype, features: Vec<usize>| InputPlan {
+            name: "X".into(),
+            dtype,
+            features,
+        };
+        // Two rows of four features: a non-finite number is a missing cell; 0/1 a boolean.
+        let data = [1.5, f64::INFINITY, 0.0, 7.0, f64::NAN, -2.0, 1.0, 3.0];
+        let cell = |x: f64, boolean: bool| match x {
+            x if !x.is_finite() => Cell::Missing,
+            x if boolean => Cell::Bool(x == 1.0),
+            x => Cell::Number(x),
+        };
+        let columns = (0..4)
+            .map(|f| (0..2).map(|r| cell(data[r * 4 + f], f == 2)).collect())
+            .collect();
+        let batch = Batch {
+            rows: 2,
+            columns,
+            shape: Shape::Records,
+        };
+        for p in [
+            plan(TensorType::Float32, vec![3, 0, 2]),
+            plan(TensorType::Float64, vec![1, 2]),
+            plan(TensorType::Bool, vec![2, 0]),
+            plan(TensorType::Int64, vec![3, 2]),
+            plan(TensorType::String, vec![3]),
+        ] {
+            let plans = [p];
+            let (cells, typed) = (
+                tensors(&plans, &batch).unwrap(),
+                typed_tensors(&plans, &data, 2).unwrap(),
+            );
+            // Debug text compares NaNs as equal, which `==` on tensors does not.
+            assert_eq!(
+                format!("{typed:?}"),
+                format!("{cells:?}"),
+                "{:?}",
+                plans[0].dtype
+            );
+        }
+        // A missing value cannot go into an int64 input either way.
+        let ints = [plan(TensorType::Int64, vec![0])];
+        let (a, b) = (tensors(&ints, &batch), typed_tensors(&ints, &data, 2));
+        assert!(a.is_err() && b.is_err());
+        assert_eq!(a.unwrap_err().to_string(), b.unwrap_err().to_string());
     }
 
     #[test]

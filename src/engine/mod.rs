@@ -172,7 +172,23 @@ impl Engine {
         if batch.rows == 0 {
             return Ok(outputs::empty_columns(&self.outputs, &self.selected));
         }
-        let inputs = graph_io::tensors(&self.inputs, batch)?;
+        self.run_columns(graph_io::tensors(&self.inputs, batch)?, batch.rows)
+    }
+
+    /// Predicts a typed batch that passed the schema — `rows` rows of numbers, one per
+    /// feature in schema order, booleans as 0 and 1 — without making a cell per value;
+    /// the same results as [`Engine::predict_columns`] of the batch those numbers make.
+    ///
+    /// # Errors
+    /// As [`Engine::predict`].
+    pub fn predict_typed(&self, data: &[f64], rows: usize) -> Result<Columns, EngineError> {
+        if rows == 0 {
+            return Ok(outputs::empty_columns(&self.outputs, &self.selected));
+        }
+        self.run_columns(graph_io::typed_tensors(&self.inputs, data, rows)?, rows)
+    }
+
+    fn run_columns(&self, inputs: Vec<Tensor>, rows: usize) -> Result<Columns, EngineError> {
         let results = self
             .plan
             .run(inputs.into_iter().map(|t| t.into_tvalue()).collect())
@@ -183,7 +199,7 @@ impl Engine {
             &self.outputs,
             &self.selected,
             &results,
-            batch.rows,
+            rows,
             self.label_positions.as_deref(),
         )
     }
