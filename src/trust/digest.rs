@@ -21,8 +21,8 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     // entirely in the baseline compile (measured in Node: a first load of the 100-tree
     // bench forest spent ~170 ms hashing). Smaller chunks switch a little sooner: a fresh
     // Node process hashed the bench MLP's manifest, bundle and model (790 KB) in a median
-    // 9.7 ms in 8 KiB chunks, 12 ms in 64 KiB ones, and 4.9 MB as fast either way
-    // (bench/README.md, "Cold start"). The digest is the same.
+    // 9.7 ms in 8 KiB chunks, 12 ms in 64 KiB ones, and the dense network's 9 MB about as
+    // fast either way (bench/README.md, "Cold start"). The digest is the same.
     let mut hasher = Sha256::new();
     for chunk in bytes.chunks(1 << 13) {
         hasher.update(chunk);
