@@ -96,7 +96,9 @@ class Model:
         target (regression); ``vector_0`` … (transform); ``cluster`` and ``distance_0`` …
         (clustering); ``outlier`` (scikit-learn's label -1) and ``score`` (outlier
         detection) — plus ``verified`` and ``model_digest`` on every row, so an unverified
-        result cannot pass for a verified one. Raises :class:`~sealed_onnx.SchemaError`
+        result cannot pass for a verified one. A bundle with a migration also gets
+        ``migrated_from_major``: the old major version on each row sent in that version's
+        shape and migrated (old column names or units), ``<NA>`` on the others. Raises :class:`~sealed_onnx.SchemaError`
         listing every problem (paths ``rows[i].feature``).
         """
         frame, cols = self._columns(X)
@@ -139,6 +141,14 @@ class Model:
             out["outlier"] = np.asarray(parts["outliers"], dtype=bool)
         if parts["scores"] is not None:
             out["score"] = np.frombuffer(parts["scores"], dtype="<f8")
+        migration = self.info.get("migration")
+        if migration:
+            # As the CLI's CSV: the old major version for a row sent in its shape and
+            # migrated, empty (<NA>) for the others.
+            migrated = pd.array([pd.NA] * n, dtype="Int64")
+            for r in parts["migrated_rows"]:
+                migrated[r] = migration["from_major"]
+            out["migrated_from_major"] = migrated
         out["verified"] = self.verified
         out["model_digest"] = self.digest
         out.attrs["model"] = {k: self.info[k] for k in ("name", "version", "digest", "verified", "signer")}

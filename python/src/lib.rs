@@ -170,6 +170,7 @@ impl Model {
             "integrity_checked": v.integrity_checked,
             "test_vectors_passed": v.test_vectors_passed,
             "files": m.files,
+            "migration": m.migration,
         }))
         .map_err(|e| model_error(py, &format!("cannot serialize the model's info: {e}")))
     }
@@ -178,7 +179,8 @@ impl Model {
     /// (class names), `classes`, `probabilities` (row-major float64 bytes, rows × classes),
     /// `values` (float64 bytes; rows × `value_names` with several targets), `value_names`,
     /// `vectors` and `distances` (row-major float64 bytes, rows × `width`), `clusters` (a
-    /// list of indices), `outliers` (a list of bools), `scores` (float64 bytes), `width`.
+    /// list of indices), `outliers` (a list of bools), `scores` (float64 bytes), `width`,
+    /// `migrated_rows` (the rows the bundle's migration changed).
     fn predict<'py>(
         &self,
         py: Python<'py>,
@@ -188,6 +190,9 @@ impl Model {
         let (_, predictions) = py
             .detach(|| self.inner.predict(&value))
             .map_err(|e| predict_error(py, &e))?;
+        // The rows sent in the previous major version's shape, which the bundle's migration
+        // changed: each result says so.
+        let migrated = self.inner.migrated_rows(&value);
         let out = columns::Outputs::of(&predictions);
         let d = PyDict::new(py);
         let bytes = |b: Option<Vec<u8>>| b.map(|b| PyBytes::new(py, &b));
@@ -202,6 +207,7 @@ impl Model {
         d.set_item("outliers", out.outliers)?;
         d.set_item("scores", bytes(out.scores))?;
         d.set_item("width", out.width)?;
+        d.set_item("migrated_rows", migrated)?;
         Ok(d)
     }
 
