@@ -62,7 +62,19 @@ def export(model: Any, frame: pd.DataFrame, kinds: dict[str, str], how: str, nam
                 raise
     except Exception as e:  # skl2onnx raises many kinds; each becomes one actionable message
         raise SealError(_conversion_message(model, e)) from e
+    _canonical_opsets(onx)
     return onx.SerializeToString(), ("columns" if per_column else "tensor")
+
+
+def _canonical_opsets(onx: Any) -> None:
+    """Puts the model's opset imports in one order: skl2onnx lists them from a set, so the
+    same model converted twice could be written in two orders (two different bundles,
+    digests and signatures). ``ai.onnx.ml`` and other domains first, the default domain
+    last; the order means nothing to a runtime."""
+    opsets = sorted(((o.domain, o.version) for o in onx.opset_import), key=lambda o: (o[0] == "", o[0]))
+    del onx.opset_import[:]
+    for domain, version in opsets:
+        onx.opset_import.add(domain=domain, version=version)
 
 
 def _steps(model: Any) -> list[Any]:

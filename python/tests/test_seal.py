@@ -376,3 +376,23 @@ def test_class_names_name_integer_classes(tmp_path):
         _seal(model, X, y, tmp_path, git_commit="main", force=True)
     with pytest.raises(so.SealError, match="ranges names 'a', which is a string column, not a number"):
         _seal(model, X.assign(a=X["a"].astype(str)), y, tmp_path, ranges={"a": (0, 1)}, force=True)
+
+
+def test_opset_imports_are_written_in_one_order_whatever_order_skl2onnx_gives():
+    # skl2onnx lists them from a set: the same model could come out in either order.
+    from onnx import helper
+
+    from sealed_onnx._export import _canonical_opsets
+
+    def model(order):
+        m = helper.make_model(helper.make_graph([], "g", [], []))
+        del m.opset_import[:]
+        for domain, version in order:
+            m.opset_import.add(domain=domain, version=version)
+        _canonical_opsets(m)
+        return m
+
+    a = model([("", 13), ("ai.onnx.ml", 1)])
+    b = model([("ai.onnx.ml", 1), ("", 13)])
+    assert a.SerializeToString() == b.SerializeToString()
+    assert [(o.domain, o.version) for o in a.opset_import] == [("ai.onnx.ml", 1), ("", 13)]
