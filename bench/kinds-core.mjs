@@ -7,10 +7,16 @@ const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const quantile = (v, q) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * q))];
 const time = async (f) => { const t = performance.now(); await f(); return performance.now() - t; };
 
-/** The engines behind one interface: load, run a batch, read the batch as labels + numbers. */
-export function engines(so, ort, publicKey) {
-  ort.env.wasm.numThreads = 1;
+/**
+ * The engines behind one interface: load, run a batch, read the batch as labels + numbers.
+ * `threads`: onnxruntime-web's thread count (it must be set before its first session; ours
+ * always runs on one); `ortThreads()` reads back what onnxruntime-web settled on, as it falls
+ * back to one thread where threads are unavailable (a page that is not cross-origin isolated).
+ */
+export function engines(so, ort, publicKey, threads = 1) {
+  ort.env.wasm.numThreads = threads;
   return {
+    ortThreads: () => ort.env.wasm.numThreads,
     ours: {
       load: (k) => so.loadModel(k.bundle, { publicKey }),
       free: (m) => m.dispose(),

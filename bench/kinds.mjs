@@ -3,9 +3,12 @@
 // 1.30.0 (wasm, one thread), taking turns. Per kind: load, cold ready (fresh processes / fresh
 // browser contexts), batch-1 p50/p95, rows/s at 64 and 1000 rows, peak memory (Node), the
 // largest difference between the engines (asserted small on every row), and once the size of
-// what each package loads in the browser. Prints Markdown tables; --write-readme replaces the
-// bench-kinds markers in bench/README.md and writes bench/kinds.svg.
-// --smoke: tiny counts, only checks that the engines agree on every kind (Node and Chromium).
+// what each package loads in the browser. Then the warm measures again with onnxruntime-web on
+// two threads (bench/kinds-threaded.mjs in Node; a cross-origin isolated page), reported apart,
+// and each package's install footprint (bench/footprint.mjs). Prints Markdown tables;
+// --write-readme replaces the bench-kinds markers in bench/README.md and writes bench/kinds.svg.
+// --smoke: tiny counts, only checks that the engines agree on every kind (Node and Chromium,
+// onnxruntime-web on one and on two threads).
 // Run through bench/run.sh, which generates, packs and signs the kinds first.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,6 +19,8 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 import { cold, engines, measure } from "./kinds-core.mjs";
+import { footprint, footprintTable } from "./footprint.mjs";
+import { dataDir, loadKind } from "./kinds-node.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
@@ -34,20 +39,8 @@ const LABEL = {
 };
 const counts = smoke ? { smoke: true, loads: 1 } : { loads: 5, singles: 200, budgetMs: 1500, maxRuns: 30 };
 const coldRuns = smoke ? 0 : 3;
-const dataDir = here("./.data/kinds/");
 const publicKey = readFileSync(here("../models/keys/demo-public-key.pem"), "utf8");
-const load = (kind) => {
-  const d = join(dataDir, kind);
-  const shape = JSON.parse(readFileSync(join(d, "rows.json"), "utf8"));
-  const f32 = readFileSync(join(d, "rows.f32"));
-  const rows32 = new Float32Array(f32.buffer.slice(f32.byteOffset, f32.byteOffset + f32.byteLength));
-  const n = smoke ? Math.min(shape.rows, 100) : shape.rows;
-  return {
-    kind, n, width: shape.width, task: shape.task,
-    bundle: readFileSync(join(d, "model.sonnx")), onnx: readFileSync(join(d, "model.onnx")),
-    rows32: rows32.subarray(0, n * shape.width), rows64: Float64Array.from(rows32.subarray(0, n * shape.width)),
-  };
-};
+const load = (kind) => loadKind(kind, smoke ? 100 : Infinity);
 
 // ---- Node
 const log = (s) => process.stderr.write(s + "\n");
@@ -73,13 +66,9 @@ if (nodeOnly) {
 // reports its peak resident set (maxRSS).
 const coldChild = (engine, kind) => `
   const { cold } = await import(${JSON.stringify(new URL("./kinds-core.mjs", import.meta.url).href)});
+  const { loadKind } = await import(${JSON.stringify(new URL("./kinds-node.mjs", import.meta.url).href)});
   const { readFileSync } = await import("node:fs");
-  const d = ${JSON.stringify(join(dataDir, kind))};
-  const shape = JSON.parse(readFileSync(d + "/rows.json", "utf8"));
-  const f32 = readFileSync(d + "/rows.f32");
-  const rows32 = new Float32Array(f32.buffer.slice(f32.byteOffset, f32.byteOffset + f32.byteLength));
-  const k = { kind: ${JSON.stringify(kind)}, n: shape.rows, width: shape.width, bundle: readFileSync(d + "/model.sonnx"),
-    onnx: readFileSync(d + "/model.onnx"), rows32, rows64: Float64Array.from(rows32) };
+  const k = loadKind(${JSON.stringify(kind)});
   // VmHWM: this process's peak resident set (getrusage's maxRSS would carry over the parent's).
   const hwm = () => Number(/VmHWM:[ \t]+([0-9]+)/.exec(readFileSync("/proc/self/status", "utf8"))[1]);
   const before = hwm();
@@ -99,6 +88,13 @@ for (const kind of KINDS) {
   }]));
   log(`node cold ${kind}: ready ${nodeCold[kind].ours.ready.toFixed(0)} vs ${nodeCold[kind].ort.ready.toFixed(0)} ms`);
 }
+
+// Two threads for onnxruntime-web (ours has no threaded build: it runs on one), in a fresh
+// process because onnxruntime-web fixes its thread count at its first session. Reported apart.
+const THREADS = 2;
+const nodeThreaded = JSON.parse(execFileSync(process.execPath, [here("./kinds-threaded.mjs"),
+  JSON.stringify({ kinds: KINDS, threads: THREADS, maxRows: smoke ? 100 : null, counts, publicKey })], { cwd: here("."), encoding: "utf8", maxBuffer: 1 << 20 }));
+for (const kind of KINDS) log(`node, onnxruntime-web on ${THREADS} threads, ${kind}: engines agree (max abs difference ${nodeThreaded[kind].maxAbsDiff.toExponential(2)})`);
 
 // ---- Chromium: the same measurements in a page, served from 127.0.0.1.
 const MIME = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
@@ -140,28 +136,37 @@ const pageSetup = async ({ kind, smoke, publicKey }) => {
   window.benchKind = { kind, n, width: shape.width, bundle: await get("model.sonnx"), onnx: await get("model.onnx"), rows32, rows64: Float64Array.from(rows32) };
   window.benchKey = publicKey;
 };
-const chrome = {}, chromeCold = {}, sizes = {};
-{
+// Every kind in one fresh browser context, onnxruntime-web on `threads` threads (the page is
+// cross-origin isolated, so it can start workers).
+const chromeMeasure = async (threads) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(origin + "/");
-  if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error("the page is not cross-origin isolated (coarse timers)");
+  if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error("the page is not cross-origin isolated (coarse timers, no threads)");
+  const results = {};
   for (const kind of KINDS) {
     await page.evaluate(pageSetup, { kind, smoke, publicKey });
-    chrome[kind] = await page.evaluate(async (counts) => {
+    results[kind] = await page.evaluate(async ({ counts, threads }) => {
       const core = await import("/bench/kinds-core.mjs");
       const so = await import("/js/index.js");
       const ort = await import("/ort/ort.wasm.min.mjs");
       ort.env.wasm.wasmPaths = "/ort/";
-      return core.measure(core.engines(so, ort, window.benchKey), window.benchKind, counts);
-    }, counts).catch((e) => { throw new Error(`Chromium, ${kind}: ${e.message}`); });
-    log(`chromium ${kind}: engines agree (max abs difference ${chrome[kind].maxAbsDiff.toExponential(2)})`);
+      const E = core.engines(so, ort, window.benchKey, threads);
+      const r = await core.measure(E, window.benchKind, counts);
+      if (E.ortThreads() !== threads) throw new Error(`onnxruntime-web fell back to ${E.ortThreads()} thread(s)`);
+      return r;
+    }, { counts, threads }).catch((e) => { throw new Error(`Chromium, ${kind}, ${threads} thread(s): ${e.message}`); });
+    log(`chromium${threads > 1 ? `, onnxruntime-web on ${threads} threads,` : ""} ${kind}: engines agree (max abs difference ${results[kind].maxAbsDiff.toExponential(2)})`);
   }
   if (errors.length) throw new Error(`Chromium page errors: ${errors.join("; ")}`);
   await context.close();
-}
+  return results;
+};
+const chrome = await chromeMeasure(1);
+const chromeThreaded = await chromeMeasure(THREADS);
+const chromeCold = {}, sizes = {};
 // Cold: a new browser context (empty caches) per run, engines taking turns; what the first
 // run of each engine fetched is its size.
 const importers = {
@@ -192,18 +197,21 @@ for (const kind of KINDS) {
 await browser.close();
 server.close();
 if (smoke) {
-  console.log(`smoke: both engines agree on ${KINDS.join(", ")} in Node and Chromium ${browserVersion}`);
+  console.log(`smoke: both engines agree on ${KINDS.join(", ")} in Node and Chromium ${browserVersion}, onnxruntime-web on 1 and ${THREADS} threads`);
   process.exit(0);
 }
 
 // ---- Tables
 const fmt = (x, d = 1) => (x == null || Number.isNaN(x) ? "–" : x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: Math.min(d, x < 10 ? d : 0) }));
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
-const table = (title, better, get, d) => [
-  `| ${title} (${better}) | Node: ours | Node: onnxruntime-web | ours ÷ ort | Chromium: ours | Chromium: onnxruntime-web | ours ÷ ort |`,
+// `warm`: the Node and Chromium measurements (one thread, or onnxruntime-web on two); `ortName`
+// heads its columns.
+const table = (title, better, get, d, warm = [node, chrome], ortName = "onnxruntime-web") => [
+  `| ${title} (${better}) | Node: ours | Node: ${ortName} | ours ÷ ort | Chromium: ours | Chromium: ${ortName} | ours ÷ ort |`,
   "|---|--:|--:|--:|--:|--:|--:|",
   ...KINDS.map((k) => {
-    const [no, nr, co, cr] = [get(node[k], nodeCold[k], "ours"), get(node[k], nodeCold[k], "ort"), get(chrome[k], chromeCold[k], "ours"), get(chrome[k], chromeCold[k], "ort")];
+    const [n, c] = [warm[0][k], warm[1][k]];
+    const [no, nr, co, cr] = [get(n, nodeCold[k], "ours"), get(n, nodeCold[k], "ort"), get(c, chromeCold[k], "ours"), get(c, chromeCold[k], "ort")];
     return `| ${LABEL[k]} | ${fmt(no, d)} | ${fmt(nr, d)} | ${ratio(no, nr)} | ${fmt(co, d)} | ${fmt(cr, d)} | ${ratio(co, cr)} |`;
   }),
 ].join("\n");
@@ -226,7 +234,7 @@ const diffTable = ["| largest absolute difference between the engines, every row
   ...KINDS.map((k) => `| ${LABEL[k]} | ${node[k].maxAbsDiff.toExponential(1)} | ${chrome[k].maxAbsDiff.toExponential(1)} |`)].join("\n");
 const when = new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC";
 const machine = `${cpus().length} × ${cpus()[0]?.model?.trim() ?? "CPU"}, load average ${loadavg()[0].toFixed(1)} at the end`;
-const tables = [
+let tables = [
   table("load to ready: `loadModel(bytes, { publicKey })` / `InferenceSession.create(bytes)`", lower, (r, c, e) => r.load[e], 1),
   table("cold ready: import + load in a fresh process / browser context", lower, (r, c, e) => c[e].ready, 0),
   table("cold, to the first prediction", lower, (r, c, e) => c[e].first, 0),
@@ -236,6 +244,19 @@ const tables = [
   table("rows/s, batches of 1000", higher, (r, c, e) => r.rps1000[e], 0),
   memTable, diffTable, sizeTable(),
 ].join("\n\n") + `\n\nMeasured ${when} on ${machine} (the run's own browser and engines count in it; anything else running makes single numbers noisy); Node ${process.version}, Chromium ${browserVersion} (headless, /usr/bin/chromium via playwright-core; the page cross-origin isolated for 5 µs timers). Ours is the npm package from \`js/\` (\`predictBatch({ data: Float64Array, rows })\`, signature verified at load, the bundle's test vectors run); onnxruntime-web 1.30.0 is wasm with one thread (\`session.run\` on a float32 tensor). Load: median of ${counts.loads} loads each; one row: ${counts.singles} calls each in turns of 20, after 20 warm-up calls; rows/s: the median batch of 5–${counts.maxRuns} (as many as fit ${counts.budgetMs / 1000} s) after warm-up; cold: median of ${coldRuns} fresh Node processes / browser contexts per engine after one untimed run each; peak memory includes Node's own (~${fmt(nodeCold.iris.ours.base, 0)} MiB before the import); Chromium's memory is not measured. Every measurement takes turns between the engines. One command: \`bash bench/run.sh\`.`;
+const threaded = [[node, chrome], [nodeThreaded, chromeThreaded]];
+const ortOn = `onnxruntime-web, ${THREADS} threads`;
+const threadTables = [
+  "**onnxruntime-web on two threads** (reported apart; sealed-onnx has no threaded build and runs on one thread in both):",
+  table("one row, p50", lower, (r, c, e) => r.p50[e], 3, threaded[1], ortOn),
+  table("rows/s, batches of 64", higher, (r, c, e) => r.rps64[e], 0, threaded[1], ortOn),
+  table("rows/s, batches of 1000", higher, (r, c, e) => r.rps1000[e], 0, threaded[1], ortOn),
+  ["| onnxruntime-web's own speed-up from 1 to 2 threads, rows/s at 1000 (the same run) | Node | Chromium |", "|---|--:|--:|",
+    ...KINDS.map((k) => `| ${LABEL[k]} | ${ratio(nodeThreaded[k].rps1000.ort, node[k].rps1000.ort)} | ${ratio(chromeThreaded[k].rps1000.ort, chrome[k].rps1000.ort)} |`)].join("\n"),
+  `Same counts as above, in a fresh Node process and a fresh browser context (cross-origin isolated, so onnxruntime-web can start its worker), with \`ort.env.wasm.numThreads = ${THREADS}\` set before its first session and checked after each kind (it falls back to one thread silently where threads are unavailable); the engines again take turns and agree on every row. On this ${cpus().length}-core machine the second thread competes with the benchmark's own process and the browser.`,
+].join("\n\n");
+const foot = footprint();
+tables += "\n\n" + threadTables + "\n\n" + footprintTable(foot) + "\n\nThe tarball is what `npm pack` writes (ours from `js/`, as it would be published; onnxruntime-web's is the one on the registry); packages, files and bytes are counted under `node_modules` after `npm install <tarball>` into an empty project (dependencies included, symlinks not).";
 console.log(tables);
 
 // ---- Chart: speed-ups (above 1: ours is faster), log scale.
