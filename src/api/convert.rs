@@ -22,16 +22,15 @@ pub fn typed_cells(
     data: &[f64],
     rows: usize,
 ) -> Result<Batch, schema::SchemaError> {
-    // The length first: `rows` is the caller's number, and reserving for it before knowing
-    // that the data has that many rows could ask for more memory than there is.
-    if let Some(issue) = typed_length_issue(features.len(), data.len(), rows) {
-        return Err(schema::SchemaError {
-            issues: vec![issue],
-        });
-    }
-    let mut columns: Vec<Vec<Cell>> = vec![Vec::with_capacity(rows); features.len()];
+    let mut columns: Vec<Vec<Cell>> = vec![Vec::new(); features.len()];
     check_typed(features, data, rows, |j, cell| {
         if let Some(column) = columns.get_mut(j) {
+            // Reserved at a column's first cell, when `check_typed` has checked the length:
+            // `rows` is the caller's number, and reserving for it before that could ask for
+            // more memory than there is.
+            if column.capacity() == 0 {
+                column.reserve(rows);
+            }
             column.push(cell);
         }
     })?;
