@@ -12,6 +12,9 @@ cd "$root"
 source scripts/setup-rust.sh
 bash scripts/setup-python.sh
 
+echo "== the Python extension crate: cargo fmt --check, cargo clippy"
+(cd python && cargo fmt -- --check && cargo clippy --quiet --all-targets -- -D warnings)
+
 echo "== Python wheel: maturin build --release"
 rm -f target/wheels/sealed_onnx-*.whl
 models/.venv/bin/maturin build --release --quiet -m python/Cargo.toml --out target/wheels

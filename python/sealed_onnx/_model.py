@@ -18,6 +18,9 @@ from ._keys import read_pem
 from .errors import SchemaError, VerificationError
 
 _COLUMN_PATH = re.compile(r"^(?P<feature>.+)\[(?P<row>\d+)\]$")
+# Records with different keys are checked as records (python/src/columns.rs): their paths are
+# already row paths.
+_RECORD_PATH = re.compile(r"^rows\[(?P<row>\d+)\]\.(?P<feature>.+)$")
 
 
 def load(
@@ -196,7 +199,7 @@ class Model:
 
 
 def _row_issue(i: dict[str, str]) -> dict[str, Any]:
-    m = _COLUMN_PATH.match(i["path"])
+    m = _RECORD_PATH.match(i["path"]) or _COLUMN_PATH.match(i["path"])
     if m:
         row, feature = int(m["row"]), m["feature"]
         return {"row": row, "feature": feature, "path": f"rows[{row}].{feature}", **{k: i[k] for k in ("code", "expected", "received")}}

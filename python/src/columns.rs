@@ -11,8 +11,63 @@ use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyList, PyString};
 use sealed_onnx::engine::Prediction;
 use sealed_onnx::schema::Value;
 
-/// Columns `(feature name, bytes | list)` as one columns-shaped [`Value`].
+/// Columns `(feature name, bytes | list)` as one columns-shaped [`Value`] — or, when some
+/// cell is the Python side's marker of a record without that key (records with different
+/// keys), as records, each with only its own keys: so each record is checked, and migrated
+/// from an older major version's shape, by itself, as the CLI and the npm package do.
 pub fn to_value(columns: &[(String, Bound<'_, PyAny>)]) -> PyResult<Value> {
+    let table = columns_value(columns)?;
+    Ok(if has_absent(&table) {
+        records_of(table)
+    } else {
+        table
+    })
+}
+
+/// What [`value`] makes of the Python side's `_Absent` marker.
+const ABSENT: &str = "nothing (the record has no such key)";
+
+fn is_absent(v: &Value) -> bool {
+    matches!(v, Value::Other(s) if s == ABSENT)
+}
+
+fn has_absent(table: &Value) -> bool {
+    match table {
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(_, c)| matches!(c, Value::Array(cells) if cells.iter().any(is_absent))),
+        _ => false,
+    }
+}
+
+/// A columns table as records, leaving out the absent cells.
+fn records_of(table: Value) -> Value {
+    let Value::Object(fields) = table else {
+        return table;
+    };
+    let rows = fields
+        .iter()
+        .map(|(_, c)| match c {
+            Value::Array(cells) => cells.len(),
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    let mut records: Vec<Vec<(String, Value)>> = vec![Vec::new(); rows];
+    for (name, column) in fields {
+        let Value::Array(cells) = column else {
+            continue;
+        };
+        for (record, cell) in records.iter_mut().zip(cells) {
+            if !is_absent(&cell) {
+                record.push((name.clone(), cell));
+            }
+        }
+    }
+    Value::Array(records.into_iter().map(Value::Object).collect())
+}
+
+fn columns_value(columns: &[(String, Bound<'_, PyAny>)]) -> PyResult<Value> {
     let mut fields = Vec::with_capacity(columns.len());
     for (name, column) in columns {
         let values = if let Ok(bytes) = column.cast::<PyBytes>() {
@@ -68,7 +123,7 @@ fn value(v: &Bound<'_, PyAny>) -> Value {
             .unwrap_or_else(|_| "object".into());
         if kind == "_Absent" {
             // A record without this key (the Python side's marker): say so, not "an object".
-            return Value::Other("nothing (the record has no such key)".into());
+            return Value::Other(ABSENT.into());
         }
         Value::Other(format!("a {kind}"))
     }

@@ -63,6 +63,8 @@ fn key_info(py: Python<'_>, pem: &str) -> PyResult<(&'static str, String, String
 }
 
 /// Packs an unsigned bundle (see `sealed-onnx pack`) and loads it once; returns its bytes.
+// Python's keyword arguments, one per `pack` option: a struct would only move them.
+#[allow(clippy::too_many_arguments)]
 #[pyfunction]
 #[pyo3(signature = (model, meta, train_csv, test_vectors, ranges, created=None, range_margin=0.0))]
 fn pack<'py>(
