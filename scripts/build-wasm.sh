@@ -29,13 +29,22 @@ RUSTFLAGS="-C target-feature=+simd128" cargo rustc --lib --profile wasm \
   -- -C link-arg=--export=__wasm_call_ctors
 raw=target/wasm32-unknown-unknown/wasm/sealed_onnx.wasm
 
-echo "== wasm-bindgen" >&2
-rm -rf js/wasm
-wasm-bindgen "$raw" --out-dir js/wasm --out-name sealed_onnx --target web --omit-default-module-path
-rm -f js/wasm/.gitignore js/wasm/package.json
+# wasm-bindgen and wasm-opt (~3 minutes) only when their input or the tools changed: the
+# stamp names the raw wasm's digest, both tools' versions and this script's.
+stamp="$(sha256sum "$raw" scripts/build-wasm.sh | cut -c1-64 | tr '\n' ' ')$(wasm-bindgen --version) $(js/node_modules/.bin/wasm-opt --version)"
+if [ -f js/wasm/sealed_onnx_bg.wasm ] && [ -f js/wasm/sealed_onnx.js ] && [ "$(cat js/wasm/.build-stamp 2>/dev/null)" = "$stamp" ]; then
+  echo "== js/wasm/ is already built from this wasm (skipping wasm-bindgen and wasm-opt)" >&2
+else
+  echo "== wasm-bindgen" >&2
+  rm -rf js/wasm
+  wasm-bindgen "$raw" --out-dir js/wasm --out-name sealed_onnx --target web --omit-default-module-path
+  rm -f js/wasm/.gitignore js/wasm/package.json
 
-echo "== wasm-opt -Oz --enable-simd (npm binaryen)" >&2
-js/node_modules/.bin/wasm-opt -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals js/wasm/sealed_onnx_bg.wasm -o js/wasm/sealed_onnx_bg.wasm
+  echo "== wasm-opt -Oz --enable-simd (npm binaryen)" >&2
+  js/node_modules/.bin/wasm-opt -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals js/wasm/sealed_onnx_bg.wasm -o js/wasm/sealed_onnx_bg.wasm
+
+  echo "$stamp" >js/wasm/.build-stamp
+fi
 
 node scripts/sizes.mjs "$@"
