@@ -16,6 +16,7 @@ const time = async (f) => { const t = performance.now(); await f(); return perfo
 export function engines(so, ort, publicKey, threads = 1) {
   ort.env.wasm.numThreads = threads;
   return {
+    threads,
     ortThreads: () => ort.env.wasm.numThreads,
     ours: {
       load: (k) => so.loadModel(k.bundle, { publicKey }),
@@ -74,6 +75,8 @@ export async function measure(E, k, counts) {
       loads[e].push(await time(async () => { handle[e] = await E[e].load(k); }));
     }
   }
+  // onnxruntime-web falls back to one thread silently: a pass asked for more must not.
+  if (E.ortThreads() !== E.threads) throw new Error(`onnxruntime-web runs ${E.ortThreads()} thread(s), not the ${E.threads} asked for`);
   const results = {};
   for (const e of names) results[e] = E[e].read(await E[e].run(handle[e], E[e].input(k), k.n));
   const maxAbsDiff = compare(k.kind, results.ours, results.ort);

@@ -153,10 +153,7 @@ const chromeMeasure = async (threads) => {
       const so = await import("/js/index.js");
       const ort = await import("/ort/ort.wasm.min.mjs");
       ort.env.wasm.wasmPaths = "/ort/";
-      const E = core.engines(so, ort, window.benchKey, threads);
-      const r = await core.measure(E, window.benchKind, counts);
-      if (E.ortThreads() !== threads) throw new Error(`onnxruntime-web fell back to ${E.ortThreads()} thread(s)`);
-      return r;
+      return core.measure(core.engines(so, ort, window.benchKey, threads), window.benchKind, counts);
     }, { counts, threads }).catch((e) => { throw new Error(`Chromium, ${kind}, ${threads} thread(s): ${e.message}`); });
     log(`chromium${threads > 1 ? `, onnxruntime-web on ${threads} threads,` : ""} ${kind}: engines agree (max abs difference ${results[kind].maxAbsDiff.toExponential(2)})`);
   }
@@ -234,7 +231,7 @@ const diffTable = ["| largest absolute difference between the engines, every row
   ...KINDS.map((k) => `| ${LABEL[k]} | ${node[k].maxAbsDiff.toExponential(1)} | ${chrome[k].maxAbsDiff.toExponential(1)} |`)].join("\n");
 const when = new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC";
 const machine = `${cpus().length} × ${cpus()[0]?.model?.trim() ?? "CPU"}, load average ${loadavg()[0].toFixed(1)} at the end`;
-let tables = [
+const oneThread = [
   table("load to ready: `loadModel(bytes, { publicKey })` / `InferenceSession.create(bytes)`", lower, (r, c, e) => r.load[e], 1),
   table("cold ready: import + load in a fresh process / browser context", lower, (r, c, e) => c[e].ready, 0),
   table("cold, to the first prediction", lower, (r, c, e) => c[e].first, 0),
@@ -244,19 +241,18 @@ let tables = [
   table("rows/s, batches of 1000", higher, (r, c, e) => r.rps1000[e], 0),
   memTable, diffTable, sizeTable(),
 ].join("\n\n") + `\n\nMeasured ${when} on ${machine} (the run's own browser and engines count in it; anything else running makes single numbers noisy); Node ${process.version}, Chromium ${browserVersion} (headless, /usr/bin/chromium via playwright-core; the page cross-origin isolated for 5 µs timers). Ours is the npm package from \`js/\` (\`predictBatch({ data: Float64Array, rows })\`, signature verified at load, the bundle's test vectors run); onnxruntime-web 1.30.0 is wasm with one thread (\`session.run\` on a float32 tensor). Load: median of ${counts.loads} loads each; one row: ${counts.singles} calls each in turns of 20, after 20 warm-up calls; rows/s: the median batch of 5–${counts.maxRuns} (as many as fit ${counts.budgetMs / 1000} s) after warm-up; cold: median of ${coldRuns} fresh Node processes / browser contexts per engine after one untimed run each; peak memory includes Node's own (~${fmt(nodeCold.iris.ours.base, 0)} MiB before the import); Chromium's memory is not measured. Every measurement takes turns between the engines. One command: \`bash bench/run.sh\`.`;
-const threaded = [[node, chrome], [nodeThreaded, chromeThreaded]];
+const threaded = [nodeThreaded, chromeThreaded];
 const ortOn = `onnxruntime-web, ${THREADS} threads`;
 const threadTables = [
   "**onnxruntime-web on two threads** (reported apart; sealed-onnx has no threaded build and runs on one thread in both):",
-  table("one row, p50", lower, (r, c, e) => r.p50[e], 3, threaded[1], ortOn),
-  table("rows/s, batches of 64", higher, (r, c, e) => r.rps64[e], 0, threaded[1], ortOn),
-  table("rows/s, batches of 1000", higher, (r, c, e) => r.rps1000[e], 0, threaded[1], ortOn),
+  table("one row, p50", lower, (r, c, e) => r.p50[e], 3, threaded, ortOn),
+  table("rows/s, batches of 64", higher, (r, c, e) => r.rps64[e], 0, threaded, ortOn),
+  table("rows/s, batches of 1000", higher, (r, c, e) => r.rps1000[e], 0, threaded, ortOn),
   ["| onnxruntime-web's own speed-up from 1 to 2 threads, rows/s at 1000 (the same run) | Node | Chromium |", "|---|--:|--:|",
     ...KINDS.map((k) => `| ${LABEL[k]} | ${ratio(nodeThreaded[k].rps1000.ort, node[k].rps1000.ort)} | ${ratio(chromeThreaded[k].rps1000.ort, chrome[k].rps1000.ort)} |`)].join("\n"),
   `Same counts as above, in a fresh Node process and a fresh browser context (cross-origin isolated, so onnxruntime-web can start its worker), with \`ort.env.wasm.numThreads = ${THREADS}\` set before its first session and checked after each kind (it falls back to one thread silently where threads are unavailable); the engines again take turns and agree on every row. On this ${cpus().length}-core machine the second thread competes with the benchmark's own process and the browser.`,
 ].join("\n\n");
-const foot = footprint();
-tables += "\n\n" + threadTables + "\n\n" + footprintTable(foot) + "\n\nThe tarball is what `npm pack` writes (ours from `js/`, as it would be published; onnxruntime-web's is the one on the registry); packages, files and bytes are counted under `node_modules` after `npm install <tarball>` into an empty project (dependencies included, symlinks not).";
+const tables = [oneThread, threadTables, footprintTable(footprint()), "The tarball is what `npm pack` writes (ours from `js/`, as it would be published; onnxruntime-web's is the one on the registry); packages, files and bytes are counted under `node_modules` after `npm install <tarball>` into an empty project (dependencies included, symlinks not)."].join("\n\n");
 console.log(tables);
 
 // ---- Chart: speed-ups (above 1: ours is faster), log scale.
