@@ -16,61 +16,11 @@ use sealed_onnx::schema::Value;
 /// keys), as records, each with only its own keys: so each record is checked, and migrated
 /// from an older major version's shape, by itself, as the CLI and the npm package do.
 pub fn to_value(columns: &[(String, Bound<'_, PyAny>)]) -> PyResult<Value> {
-    let table = columns_value(columns)?;
-    Ok(if has_absent(&table) {
-        records_of(table)
-    } else {
-        table
-    })
-}
-
-/// What [`value`] makes of the Python side's `_Absent` marker.
-const ABSENT: &str = "nothing (the record has no such key)";
-
-fn is_absent(v: &Value) -> bool {
-    matches!(v, Value::Other(s) if s == ABSENT)
-}
-
-fn has_absent(table: &Value) -> bool {
-    match table {
-        Value::Object(fields) => fields
-            .iter()
-            .any(|(_, c)| matches!(c, Value::Array(cells) if cells.iter().any(is_absent))),
-        _ => false,
-    }
-}
-
-/// A columns table as records, leaving out the absent cells.
-fn records_of(table: Value) -> Value {
-    let Value::Object(fields) = table else {
-        return table;
-    };
-    let rows = fields
-        .iter()
-        .map(|(_, c)| match c {
-            Value::Array(cells) => cells.len(),
-            _ => 0,
-        })
-        .max()
-        .unwrap_or(0);
-    let mut records: Vec<Vec<(String, Value)>> = vec![Vec::new(); rows];
-    for (name, column) in fields {
-        let Value::Array(cells) = column else {
-            continue;
-        };
-        for (record, cell) in records.iter_mut().zip(cells) {
-            if !is_absent(&cell) {
-                record.push((name.clone(), cell));
-            }
-        }
-    }
-    Value::Array(records.into_iter().map(Value::Object).collect())
-}
-
-fn columns_value(columns: &[(String, Bound<'_, PyAny>)]) -> PyResult<Value> {
     let mut fields = Vec::with_capacity(columns.len());
+    // Only a list column can hold the marker: numeric (bytes) columns are not scanned for it.
+    let mut absent = false;
     for (name, column) in columns {
-        let values = if let Ok(bytes) = column.cast::<PyBytes>() {
+        let values: Vec<Value> = if let Ok(bytes) = column.cast::<PyBytes>() {
             let raw = bytes.as_bytes();
             if raw.len() % 8 != 0 {
                 return Err(PyTypeError::new_err(format!(
@@ -85,15 +35,47 @@ fn columns_value(columns: &[(String, Bound<'_, PyAny>)]) -> PyResult<Value> {
                 })
                 .collect()
         } else if let Ok(list) = column.cast::<PyList>() {
-            list.iter().map(|v| value(&v)).collect()
+            let cells: Vec<Value> = list.iter().map(|v| value(&v)).collect();
+            absent |= cells.iter().any(is_absent);
+            cells
         } else {
             return Err(PyTypeError::new_err(format!(
                 "column {name:?}: expected float64 bytes or a list"
             )));
         };
-        fields.push((name.clone(), Value::Array(values)));
+        fields.push((name.clone(), values));
     }
-    Ok(Value::Object(fields))
+    Ok(if absent {
+        records(fields)
+    } else {
+        Value::Object(
+            fields
+                .into_iter()
+                .map(|(name, cells)| (name, Value::Array(cells)))
+                .collect(),
+        )
+    })
+}
+
+/// What [`value`] makes of the Python side's `_Absent` marker.
+const ABSENT: &str = "nothing (the record has no such key)";
+
+fn is_absent(v: &Value) -> bool {
+    matches!(v, Value::Other(s) if s == ABSENT)
+}
+
+/// Columns as records, leaving out the absent cells.
+fn records(fields: Vec<(String, Vec<Value>)>) -> Value {
+    let rows = fields.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    let mut records: Vec<Vec<(String, Value)>> = vec![Vec::new(); rows];
+    for (name, cells) in fields {
+        for (record, cell) in records.iter_mut().zip(cells) {
+            if !is_absent(&cell) {
+                record.push((name.clone(), cell));
+            }
+        }
+    }
+    Value::Array(records.into_iter().map(Value::Object).collect())
 }
 
 /// One Python value as a schema value (booleans before integers: `bool` is an `int`).
